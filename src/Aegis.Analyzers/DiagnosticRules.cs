@@ -1,0 +1,77 @@
+using Microsoft.CodeAnalysis;
+
+namespace Aegis.Analyzers;
+
+/// <summary>Every descriptor of the package, in one place. Analyzers reference these; nothing else creates one.</summary>
+public static class DiagnosticRules
+{
+    /// <summary>Where the rule pages live; the page of rule X is <c>{HelpLinkBase}X.md</c>.</summary>
+    public const string HelpLinkBase = "https://github.com/aegis-analyzers/Aegis.Analyzers/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor NonConstantSql = Create(
+        RuleIdentifiers.NonConstantSql,
+        RuleFamily.Sql,
+        title: "SQL built from non-constant text reaches a SQL sink",
+        messageFormat: "SQL passed to {0} is built from {1}; pass the value as a parameter",
+        category: RuleCategories.Sql,
+        level: RuleLevel.BuildWarning,
+        description: "Text that a caller controls is concatenated or interpolated into a SQL command. "
+            + "Pass values as parameters so the database never parses them as SQL.");
+
+    public static readonly DiagnosticDescriptor HardcodedSecret = Create(
+        RuleIdentifiers.HardcodedSecret,
+        RuleFamily.Secret,
+        title: "Hard-coded secret",
+        messageFormat: "Hard-coded {0} in {1} ({2}); read it from configuration or the environment",
+        category: RuleCategories.Secrets,
+        level: RuleLevel.BuildWarning,
+        description: "A password, key or token is written into the source, where every clone, build log and "
+            + "package carries it. Read it from configuration, a secret store or the environment.");
+
+    public static readonly DiagnosticDescriptor MissingAuthorization = Create(
+        RuleIdentifiers.MissingAuthorization,
+        RuleFamily.Auth,
+        title: "Endpoint lacks the authorization the repository's convention requires",
+        messageFormat: "{0} allows anonymous access, but {1}",
+        category: RuleCategories.Authorization,
+        level: RuleLevel.BuildWarning,
+        description: "Most endpoints of this repository require authorization, and this one does not. "
+            + "Add the authorization the rest of the repository uses, or mark it [AllowAnonymous] if it is public on purpose.");
+
+    /// <summary>All descriptors, in ID order.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[] { NonConstantSql, HardcodedSecret, MissingAuthorization };
+
+    private static readonly Dictionary<string, RuleFamily> Families = new(StringComparer.Ordinal);
+
+    /// <summary>The family a rule belongs to (for option lookup and Risk Card incidents).</summary>
+    public static RuleFamily FamilyOf(string ruleId) => Families[ruleId];
+
+    private static DiagnosticDescriptor Create(
+        string id,
+        RuleFamily family,
+        string title,
+        string messageFormat,
+        string category,
+        RuleLevel level,
+        string description)
+    {
+        Families[id] = family;
+        var (severity, enabled) = level switch
+        {
+            RuleLevel.BuildWarning => (DiagnosticSeverity.Warning, true),
+            RuleLevel.IdeSuggestion => (DiagnosticSeverity.Info, true),
+            RuleLevel.Disabled => (DiagnosticSeverity.Warning, false),
+            _ => throw new ArgumentOutOfRangeException(nameof(level)),
+        };
+        return new DiagnosticDescriptor(
+            id,
+            title,
+            messageFormat,
+            category,
+            severity,
+            enabled,
+            description,
+            helpLinkUri: HelpLinkBase + id + ".md",
+            customTags: new[] { "Security" });
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using static Aegis.Analyzers.Profile.JsonFields;
+
+namespace Aegis.Analyzers.Profile;
+
+/// <summary>How this repository expresses authorization.</summary>
+public sealed class AuthorizationProfile
+{
+    public static readonly AuthorizationProfile Empty = new(0, 0, 0, 0, null, null, null, null, null, false, false);
+
+    public AuthorizationProfile(
+        int controllersTotal,
+        int controllersAuthorized,
+        int minimalEndpointsTotal,
+        int minimalEndpointsAuthorized,
+        string? dominantAttribute,
+        string? dominantLevel,
+        string? dominantPolicy,
+        string? dominantRoles,
+        string? requireAuthorizationArguments,
+        bool hasFallbackPolicy,
+        bool hasGlobalAuthorizeFilter)
+    {
+        ControllersTotal = controllersTotal;
+        ControllersAuthorized = controllersAuthorized;
+        MinimalEndpointsTotal = minimalEndpointsTotal;
+        MinimalEndpointsAuthorized = minimalEndpointsAuthorized;
+        DominantAttribute = dominantAttribute;
+        DominantLevel = dominantLevel;
+        DominantPolicy = dominantPolicy;
+        DominantRoles = dominantRoles;
+        RequireAuthorizationArguments = requireAuthorizationArguments;
+        HasFallbackPolicy = hasFallbackPolicy;
+        HasGlobalAuthorizeFilter = hasGlobalAuthorizeFilter;
+    }
+
+    /// <summary>Controllers (types deriving from ControllerBase or marked [ApiController]/[Controller]).</summary>
+    public int ControllersTotal { get; }
+
+    /// <summary>Controllers whose every action requires authorization (class, base class or every action).</summary>
+    public int ControllersAuthorized { get; }
+
+    /// <summary>Minimal-API endpoints (MapGet/MapPost/… calls).</summary>
+    public int MinimalEndpointsTotal { get; }
+
+    /// <summary>Minimal-API endpoints that require authorization (on the endpoint, its group, or the handler).</summary>
+    public int MinimalEndpointsAuthorized { get; }
+
+    /// <summary>The most common authorization attribute as source text, e.g. <c>[Authorize(Policy = "Staff")]</c>.</summary>
+    public string? DominantAttribute { get; }
+
+    /// <summary><c>class</c> or <c>action</c>: where the convention puts the attribute.</summary>
+    public string? DominantLevel { get; }
+
+    public string? DominantPolicy { get; }
+
+    /// <summary>Roles as written in the attribute, e.g. <c>Admin,Staff</c>.</summary>
+    public string? DominantRoles { get; }
+
+    /// <summary>The arguments of the dominant <c>.RequireAuthorization(...)</c>, as source text (may be empty).</summary>
+    public string? RequireAuthorizationArguments { get; }
+
+    /// <summary>A fallback policy protects every endpoint without its own metadata.</summary>
+    public bool HasFallbackPolicy { get; }
+
+    /// <summary>A global MVC <c>AuthorizeFilter</c> protects controllers (not minimal APIs).</summary>
+    public bool HasGlobalAuthorizeFilter { get; }
+
+    /// <summary>The convention in words, e.g. "9 of 11 controllers require policy 'Staff'".</summary>
+    public string DescribeControllers()
+        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} controllers {2}", ControllersAuthorized, ControllersTotal, DescribeRequirement());
+
+    public string DescribeMinimalEndpoints()
+        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} minimal-API endpoints {2}", MinimalEndpointsAuthorized, MinimalEndpointsTotal, DescribeRequirement());
+
+    private string DescribeRequirement()
+        => DominantPolicy is not null ? "require policy '" + DominantPolicy + "'"
+            : DominantRoles is not null ? "require role(s) '" + DominantRoles + "'"
+            : "require authorization";
+
+    internal object ToJson() => new[]
+    {
+        Field("controllers_total", ControllersTotal),
+        Field("controllers_authorized", ControllersAuthorized),
+        Field("minimal_endpoints_total", MinimalEndpointsTotal),
+        Field("minimal_endpoints_authorized", MinimalEndpointsAuthorized),
+        Field("dominant_attribute", DominantAttribute),
+        Field("dominant_level", DominantLevel),
+        Field("dominant_policy", DominantPolicy),
+        Field("dominant_roles", DominantRoles),
+        Field("require_authorization_arguments", RequireAuthorizationArguments),
+        Field("fallback_policy", HasFallbackPolicy),
+        Field("global_authorize_filter", HasGlobalAuthorizeFilter),
+    };
+
+    internal static AuthorizationProfile FromJson(Dictionary<string, object?> json) => new(
+        Int(json, "controllers_total"),
+        Int(json, "controllers_authorized"),
+        Int(json, "minimal_endpoints_total"),
+        Int(json, "minimal_endpoints_authorized"),
+        String(json, "dominant_attribute"),
+        String(json, "dominant_level"),
+        String(json, "dominant_policy"),
+        String(json, "dominant_roles"),
+        String(json, "require_authorization_arguments"),
+        Bool(json, "fallback_policy"),
+        Bool(json, "global_authorize_filter"));
+}
