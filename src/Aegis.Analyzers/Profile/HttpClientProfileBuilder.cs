@@ -17,6 +17,7 @@ internal static class HttpClientProfileBuilder
         int factory = 0, typed = 0, direct = 0;
         foreach (var tree in types.Compilation.SyntaxTrees)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
                 switch (node)

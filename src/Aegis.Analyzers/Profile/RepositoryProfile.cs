@@ -25,6 +25,9 @@ public sealed class RepositoryProfile
         HttpClient = httpClient;
     }
 
+    /// <summary>A profile that knows nothing: every section empty.</summary>
+    public static RepositoryProfile Empty() => new(DataAccessProfile.Empty, AuthorizationProfile.Empty, ConfigurationProfile.Empty, HttpClientProfile.Empty);
+
     public DataAccessProfile DataAccess { get; }
 
     public AuthorizationProfile Authorization { get; }

@@ -8,6 +8,7 @@ public static class RepositoryProfileBuilder
 {
     public static RepositoryProfile Build(Compilation compilation, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var types = KnownTypes.For(compilation);
         return new RepositoryProfile(
             DataAccessProfileBuilder.Build(types, cancellationToken),
