@@ -14,7 +14,7 @@ namespace Aegis.Analyzers.Tests.Verifiers;
 /// same spans, nothing more. Every run also checks the editor's per-document path reports the same, that no
 /// analyzer threw, and that the snippet compiles.
 /// </summary>
-public sealed class AnalyzerTest
+public sealed partial class AnalyzerTest
 {
     /// <summary>The global usings the Web SDK adds with ImplicitUsings, for snippets written like a real app.</summary>
     public const string WebImplicitUsings = """
@@ -181,6 +181,7 @@ public sealed class AnalyzerTest
             indexChecks.ForEach(check => check(actual[index]));
         }
 
+        await ValidateCodeFixesAsync(project, compilation);
         return actual;
     }
 
@@ -217,7 +218,7 @@ public sealed class AnalyzerTest
         var hasTopLevelStatements = false;
         foreach (var (path, markup) in sources)
         {
-            var (text, spans) = TestMarkup.Parse(markup);
+            var (text, spans) = TestMarkup.Parse(Normalize(markup));
             foreach (var span in spans)
             {
                 var id = span.Id ?? defaultId ?? throw new ArgumentException("Use {|ID:…|} markup when the analyzer has several rules.");
