@@ -10,7 +10,6 @@ public static class DiagnosticRules
 
     public static readonly DiagnosticDescriptor NonConstantSql = Create(
         RuleIdentifiers.NonConstantSql,
-        RuleFamily.Sql,
         title: "SQL built from non-constant text reaches a SQL sink",
         messageFormat: "SQL passed to {0} is built from {1}; pass the value as a parameter",
         category: RuleCategories.Sql,
@@ -20,7 +19,6 @@ public static class DiagnosticRules
 
     public static readonly DiagnosticDescriptor HardcodedSecret = Create(
         RuleIdentifiers.HardcodedSecret,
-        RuleFamily.Secret,
         title: "Hard-coded secret",
         messageFormat: "Hard-coded {0} in {1} ({2}); read it from configuration or the environment",
         category: RuleCategories.Secrets,
@@ -30,7 +28,6 @@ public static class DiagnosticRules
 
     public static readonly DiagnosticDescriptor MissingAuthorization = Create(
         RuleIdentifiers.MissingAuthorization,
-        RuleFamily.Auth,
         title: "Endpoint lacks the authorization the repository's convention requires",
         messageFormat: "{0} allows anonymous access, but {1}",
         category: RuleCategories.Authorization,
@@ -41,21 +38,23 @@ public static class DiagnosticRules
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[] { NonConstantSql, HardcodedSecret, MissingAuthorization };
 
-    private static readonly Dictionary<string, RuleFamily> Families = new(StringComparer.Ordinal);
-
     /// <summary>The family a rule belongs to (for option lookup and Risk Card incidents).</summary>
-    public static RuleFamily FamilyOf(string ruleId) => Families[ruleId];
+    public static RuleFamily FamilyOf(string ruleId) => ruleId switch
+    {
+        RuleIdentifiers.NonConstantSql => RuleFamily.Sql,
+        RuleIdentifiers.HardcodedSecret => RuleFamily.Secret,
+        RuleIdentifiers.MissingAuthorization => RuleFamily.Auth,
+        _ => throw new ArgumentOutOfRangeException(nameof(ruleId), ruleId, "Not an Aegis rule"),
+    };
 
     private static DiagnosticDescriptor Create(
         string id,
-        RuleFamily family,
         string title,
         string messageFormat,
         string category,
         RuleLevel level,
         string description)
     {
-        Families[id] = family;
         var (severity, enabled) = level switch
         {
             RuleLevel.BuildWarning => (DiagnosticSeverity.Warning, true),
