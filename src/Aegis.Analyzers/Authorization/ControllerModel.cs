@@ -109,7 +109,7 @@ internal sealed class ControllerModel
             return null;
         }
 
-        var prefix = ReplaceTokens(classTemplate is null ? "/" + controllerName : EndpointTables.CombineRoute(string.Empty, classTemplate), controllerName, null, areaName);
+        var prefix = ReplaceTokens(classTemplate is null ? "/" + controllerName : EndpointTables.CombineMvcRoute(string.Empty, classTemplate), controllerName, null, areaName);
         return new ControllerModel(type, classAuthorize, classAnonymous, actions, prefix);
     }
 
@@ -285,7 +285,7 @@ internal sealed class ActionModel
         var actionTemplate = httpTemplate ?? routeTemplate;
         var path = classTemplate is null && actionTemplate is null
             ? "/" + controllerName + "/" + actionName
-            : EndpointTables.CombineRoute(classTemplate ?? string.Empty, actionTemplate);
+            : EndpointTables.CombineMvcRoute(classTemplate ?? string.Empty, actionTemplate);
         var state = anonymous ? AuthorizationState.Anonymous
             : ownAuthorize is not null || classAuthorize is not null ? AuthorizationState.Authorized
             : AuthorizationState.None;

@@ -67,16 +67,15 @@ internal static class EndpointTables
         return false;
     }
 
-    /// <summary>Joins route templates the way ASP.NET Core does: one slash between parts, a leading slash, no trailing one.</summary>
-    public static string CombineRoute(string prefix, string? template)
-    {
-        if (template is not null && (template.StartsWith("/", StringComparison.Ordinal) || template.StartsWith("~/", StringComparison.Ordinal)))
-        {
-            return Normalize(template.TrimStart('~'));
-        }
+    /// <summary>Joins MVC route templates: an action template starting with <c>/</c> or <c>~/</c> ignores the controller's.</summary>
+    public static string CombineMvcRoute(string prefix, string? template)
+        => template is not null && (template.StartsWith("/", StringComparison.Ordinal) || template.StartsWith("~/", StringComparison.Ordinal))
+            ? Normalize(template.TrimStart('~'))
+            : JoinRoute(prefix, template);
 
-        return Normalize(prefix.TrimEnd('/') + "/" + (template ?? string.Empty).TrimStart('/'));
-    }
+    /// <summary>Joins a group prefix and a pattern as minimal APIs do: one slash between parts, a leading slash, no trailing one.</summary>
+    public static string JoinRoute(string prefix, string? template)
+        => Normalize(prefix.TrimEnd('/') + "/" + (template ?? string.Empty).TrimStart('/'));
 
     /// <summary><c>GET /api/reports</c>, or just the path when the endpoint accepts any method.</summary>
     public static string Display(string? verb, string path) => verb is null ? path : verb + " " + path;

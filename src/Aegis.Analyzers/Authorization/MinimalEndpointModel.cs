@@ -73,7 +73,7 @@ internal sealed class MinimalEndpointModel
             verb = MethodsOf(invocation);
         }
 
-        var path = EndpointTables.CombineRoute(walker.Prefix, ConventionWalker.StringArgument(invocation, "pattern"));
+        var path = EndpointTables.JoinRoute(walker.Prefix, ConventionWalker.StringArgument(invocation, "pattern"));
         return new MinimalEndpointModel(invocation, verb, path, walker.State, walker.RequireAuthorizationArguments);
     }
 
@@ -161,7 +161,7 @@ internal sealed class ConventionWalker
     public string? RequireAuthorizationArguments { get; private set; }
 
     /// <summary>The group prefixes, outermost first, joined.</summary>
-    public string Prefix => prefixes.Aggregate(string.Empty, (route, prefix) => EndpointTables.CombineRoute(route, prefix));
+    public string Prefix => prefixes.Aggregate(string.Empty, (route, prefix) => EndpointTables.JoinRoute(route, prefix));
 
     public static IOperation Unwrap(IOperation operation)
     {
