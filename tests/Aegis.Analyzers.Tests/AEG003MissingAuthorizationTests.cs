@@ -220,4 +220,59 @@ public sealed class AEG003MissingAuthorizationTests
             .ExpectProperty(1, DiagnosticPropertyNames.Severity, IncidentSeverities.High)
             .ValidateAsync();
     }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_ClassLevelConvention_PartlyProtectedController_ReportsTheAction()
+    {
+        await Test(Usings + ProtectedControllers("Authorize") + """
+                [ApiController, Route("api/[controller]/[action]")]
+                public class ReportsController : ControllerBase
+                {
+                    [HttpGet, Authorize] public IActionResult List() => Ok();
+                    [HttpPost] public IActionResult [|ExportAsync|]() => Ok();
+                }
+                """)
+            .ExpectMessage(0, "Action 'ReportsController.ExportAsync' allows anonymous access, but 3 of 4 controllers require authorization")
+            .ExpectProperty(0, DiagnosticPropertyNames.Route, "POST /api/Reports/Export")
+            .ExpectProperty(0, DiagnosticPropertyNames.EndpointKind, "action")
+            .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeLevel, "class")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_InheritedActionFromUserBase_ReportedOnTheController()
+    {
+        await Test(Usings + ProtectedControllers("Authorize") + """
+                public abstract class CrudController : ControllerBase
+                {
+                    [HttpGet("{id}")] public IActionResult Get(int id) => Ok();
+                }
+
+                [Route("api/[controller]")]
+                public class [|ReportsController|] : CrudController
+                {
+                    [HttpGet, Authorize] public IActionResult List() => Ok();
+                }
+                """)
+            .ExpectMessage(0, "Action 'ReportsController.Get' allows anonymous access, but 3 of 4 controllers require authorization")
+            .ExpectProperty(0, DiagnosticPropertyNames.Route, "GET /api/Reports/{id}")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_NonControllerTypes_AreNotEndpoints()
+    {
+        await Test(Usings + ProtectedControllers("Authorize") + """
+                public abstract class BaseController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                public class ReportsService { public void Run() { } }
+                [NonController] public class LooksLikeController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                internal class InternalController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                public class GenericController<T> : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                public class EmptyController : ControllerBase { }
+                """)
+            .ValidateAsync();
+    }
 }

@@ -15,6 +15,9 @@ namespace Aegis.Analyzers.Authorization;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
 {
+    // When the convention comes from minimal APIs only, a controller fix still needs an attribute to add.
+    private const string DefaultAttribute = "[Authorize]";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticRules.MissingAuthorization);
 
     public override void Initialize(AnalysisContext context)
@@ -155,9 +158,6 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
             .ToImmutable();
         return Diagnostic.Create(DiagnosticRules.MissingAuthorization, location, properties, subject, convention.Description);
     }
-
-    // When the convention comes from minimal APIs only, a controller fix still needs an attribute to add.
-    private const string DefaultAttribute = "[Authorize]";
 
     private static class EndpointKinds
     {
