@@ -70,13 +70,28 @@ public sealed class AuthorizationProfile
     public string DescribeControllers()
         => string.Format(CultureInfo.InvariantCulture, "{0} of {1} controllers {2}", ControllersAuthorized, ControllersTotal, DescribeRequirement());
 
+    /// <summary>The convention in words, e.g. "4 of 5 minimal-API endpoints require policy 'Staff'".</summary>
     public string DescribeMinimalEndpoints()
-        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} minimal-API endpoints {2}", MinimalEndpointsAuthorized, MinimalEndpointsTotal, DescribeRequirement());
+        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} minimal-API endpoints {2}", MinimalEndpointsAuthorized, MinimalEndpointsTotal, DescribeMinimalRequirement());
+
+    /// <summary>The convention over controllers and minimal-API endpoints together, when one population alone is too small.</summary>
+    public static string DescribeEndpoints(int authorized, int total)
+        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} endpoints (controllers and minimal APIs) require authorization", authorized, total);
 
     private string DescribeRequirement()
         => DominantPolicy is not null ? "require policy '" + DominantPolicy + "'"
             : DominantRoles is not null ? "require role(s) '" + DominantRoles + "'"
             : "require authorization";
+
+    // RequireAuthorization("Staff") names one policy; other argument shapes (policy objects, builders) have no short name.
+    private string DescribeMinimalRequirement()
+    {
+        var arguments = RequireAuthorizationArguments;
+        return arguments is not null && arguments.Length > 2 && arguments[0] == '"' && arguments[arguments.Length - 1] == '"'
+                && arguments.IndexOf('"', 1) == arguments.Length - 1
+            ? "require policy '" + arguments.Substring(1, arguments.Length - 2) + "'"
+            : "require authorization";
+    }
 
     internal object ToJson() => new[]
     {

@@ -1,9 +1,274 @@
+using Aegis.Analyzers.Authorization;
 using Aegis.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Aegis.Analyzers.Profile;
 
+/// <summary>
+/// Reads how the code expresses authorization: a symbol walk over the compilation's own types for controllers,
+/// and a syntax scan for minimal-API endpoints, fallback policies and global filters that asks the semantic model
+/// only about the trees that contain those names.
+/// </summary>
 internal static class AuthorizationProfileBuilder
 {
-    // Placeholder in the skeleton commit; the rule that owns this section implements it.
-    public static AuthorizationProfile Build(KnownTypes types, CancellationToken cancellationToken) => AuthorizationProfile.Empty;
+    private const string FallbackPolicy = "FallbackPolicy";
+    private const string SetFallbackPolicy = "SetFallbackPolicy";
+    private const string AuthorizeFilter = "AuthorizeFilter";
+
+    public static AuthorizationProfile Build(KnownTypes known, CancellationToken cancellationToken)
+    {
+        if (AuthorizationTypes.For(known) is not { } types)
+        {
+            return AuthorizationProfile.Empty;
+        }
+
+        var tally = new Tally();
+        foreach (var type in TypesOf(known.Compilation.Assembly.GlobalNamespace, cancellationToken))
+        {
+            if (ControllerModel.TryCreate(type, types, cancellationToken) is { } controller)
+            {
+                tally.Add(controller, cancellationToken);
+            }
+        }
+
+        foreach (var tree in known.Compilation.SyntaxTrees)
+        {
+            var candidates = tree.GetRoot(cancellationToken).DescendantNodes().Where(IsCandidate).ToList();
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
+            var model = known.Compilation.GetSemanticModel(tree);
+            foreach (var node in candidates)
+            {
+                if (model.GetOperation(node, cancellationToken) is { } operation)
+                {
+                    tally.Add(operation, types, cancellationToken);
+                }
+            }
+        }
+
+        return tally.ToProfile();
+    }
+
+    private static IEnumerable<INamedTypeSymbol> TypesOf(INamespaceSymbol root, CancellationToken cancellationToken)
+    {
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = pending.Pop();
+            if (current is INamespaceSymbol ns)
+            {
+                foreach (var member in ns.GetMembers())
+                {
+                    pending.Push(member);
+                }
+            }
+            else if (current is INamedTypeSymbol type)
+            {
+                yield return type;
+                foreach (var nested in type.GetTypeMembers())
+                {
+                    pending.Push(nested);
+                }
+            }
+        }
+    }
+
+    private static bool IsCandidate(SyntaxNode node) => node switch
+    {
+        InvocationExpressionSyntax invocation => MethodName(invocation.Expression) is { } name
+            && (EndpointTables.MinimalEndpointMethods.ContainsKey(name) || EndpointTables.ControllerMappingMethods.Contains(name) || name == SetFallbackPolicy),
+        AssignmentExpressionSyntax assignment => MethodName(assignment.Left) == FallbackPolicy,
+        ObjectCreationExpressionSyntax creation => creation.Type switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => null,
+        } == AuthorizeFilter,
+        _ => false,
+    };
+
+    private static string? MethodName(ExpressionSyntax expression) => expression switch
+    {
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        _ => null,
+    };
+
+    private static bool IsNonNull(IOperation? value)
+        => value is not null && !(ConventionWalker.Unwrap(value) is { ConstantValue.HasValue: true } constant && constant.ConstantValue.Value is null);
+
+    private sealed class Tally
+    {
+        private readonly Dictionary<string, (int Count, AttributeData Attribute)> attributes = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> requireArguments = new(StringComparer.Ordinal);
+        private int controllersTotal;
+        private int controllersAuthorized;
+        private int classLevel;
+        private int actionLevel;
+        private int minimalTotal;
+        private int minimalAuthorized;
+        private bool fallbackPolicy;
+        private bool globalFilter;
+
+        public void Add(ControllerModel controller, CancellationToken cancellationToken)
+        {
+            controllersTotal++;
+            if (controller.IsAuthorized)
+            {
+                controllersAuthorized++;
+            }
+
+            switch (controller.Level)
+            {
+                case AuthorizationLevels.Class:
+                    classLevel++;
+                    AddAttribute(controller.ClassAuthorize, cancellationToken);
+                    break;
+                case AuthorizationLevels.Action:
+                    actionLevel++;
+
+                    // One vote per controller, for the attribute most of its actions use.
+                    var perController = new Dictionary<string, (int Count, AttributeData Attribute)>(StringComparer.Ordinal);
+                    foreach (var action in controller.Actions)
+                    {
+                        if (TextOf(action.OwnAuthorize, cancellationToken) is { } text)
+                        {
+                            perController[text] = (perController.TryGetValue(text, out var seen) ? seen.Count + 1 : 1, action.OwnAuthorize!);
+                        }
+                    }
+
+                    if (Dominant(perController.ToDictionary(pair => pair.Key, pair => pair.Value.Count, StringComparer.Ordinal)) is { } dominant)
+                    {
+                        AddAttribute(perController[dominant].Attribute, cancellationToken);
+                    }
+
+                    break;
+            }
+        }
+
+        public void Add(IOperation operation, AuthorizationTypes types, CancellationToken cancellationToken)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation when MinimalEndpointModel.TryCreate(invocation, types, cancellationToken) is { } endpoint:
+                    if (endpoint.State == AuthorizationState.Unknown)
+                    {
+                        break;
+                    }
+
+                    minimalTotal++;
+                    if (endpoint.State == AuthorizationState.Authorized)
+                    {
+                        minimalAuthorized++;
+                        if (endpoint.RequireAuthorizationArguments is { } arguments)
+                        {
+                            requireArguments[arguments] = requireArguments.TryGetValue(arguments, out var count) ? count + 1 : 1;
+                        }
+                    }
+
+                    break;
+                case IInvocationOperation invocation when EndpointTables.ControllerMappingMethods.Contains(invocation.TargetMethod.Name)
+                    && AuthorizationTypes.Is(invocation.TargetMethod.ContainingType, types.ControllerEndpointRouteBuilderExtensions):
+                    // app.MapControllers().RequireAuthorization() protects every controller, as a global filter does.
+                    var walker = new ConventionWalker(types, invocation.SemanticModel, cancellationToken);
+                    walker.WalkUp(invocation);
+                    globalFilter |= walker.State == AuthorizationState.Authorized;
+                    break;
+                case IInvocationOperation invocation when invocation.TargetMethod.Name == SetFallbackPolicy
+                    && AuthorizationTypes.Is(invocation.TargetMethod.ContainingType, types.AuthorizationBuilder):
+                    fallbackPolicy |= invocation.Arguments.Any(argument => argument.Parameter?.Ordinal == 0 && IsNonNull(argument.Value));
+                    break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } assignment
+                    when property.Property.Name == FallbackPolicy && AuthorizationTypes.Is(property.Property.ContainingType, types.AuthorizationOptions):
+                    fallbackPolicy |= IsNonNull(assignment.Value);
+                    break;
+                case IObjectCreationOperation creation when AuthorizationTypes.Is(creation.Type, types.AuthorizeFilter):
+                    globalFilter |= IsAddedToFilters(creation, types);
+                    break;
+            }
+        }
+
+        public AuthorizationProfile ToProfile()
+        {
+            var attribute = Dominant(attributes.ToDictionary(pair => pair.Key, pair => pair.Value.Count, StringComparer.Ordinal));
+            var data = attribute is null ? null : attributes[attribute].Attribute;
+            return new AuthorizationProfile(
+                controllersTotal,
+                controllersAuthorized,
+                minimalTotal,
+                minimalAuthorized,
+                attribute,
+                classLevel == 0 && actionLevel == 0 ? null : classLevel >= actionLevel ? AuthorizationLevels.Class : AuthorizationLevels.Action,
+                Argument(data, EndpointTables.PolicyArgument, constructorOrdinal: 0),
+                Argument(data, EndpointTables.RolesArgument, constructorOrdinal: -1),
+                Dominant(requireArguments),
+                fallbackPolicy,
+                globalFilter);
+        }
+
+        private static bool IsAddedToFilters(IObjectCreationOperation creation, AuthorizationTypes types)
+        {
+            IOperation current = creation;
+            while (current.Parent is IConversionOperation or IParenthesizedOperation)
+            {
+                current = current.Parent;
+            }
+
+            return current.Parent is IArgumentOperation { Parent: IInvocationOperation add }
+                && add.TargetMethod.Name == "Add"
+                && add.Instance?.Type is { } collection
+                && collection.InheritsFromOrEquals(types.FilterCollection);
+        }
+
+        private void AddAttribute(AttributeData? attribute, CancellationToken cancellationToken)
+        {
+            if (TextOf(attribute, cancellationToken) is { } text)
+            {
+                attributes[text] = (attributes.TryGetValue(text, out var seen) ? seen.Count + 1 : 1, seen.Attribute ?? attribute!);
+            }
+        }
+
+        private static string? TextOf(AttributeData? attribute, CancellationToken cancellationToken)
+            => attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax
+                ? "[" + syntax.NormalizeWhitespace().ToFullString() + "]"
+                : null;
+
+        /// <summary>The most frequent key; ties go to the ordinally smallest, so the result never depends on order.</summary>
+        private static string? Dominant(Dictionary<string, int> counts)
+            => counts.Count == 0
+                ? null
+                : counts.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).First().Key;
+
+        private static string? Argument(AttributeData? attribute, string name, int constructorOrdinal)
+        {
+            if (attribute is null)
+            {
+                return null;
+            }
+
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Key == name && named.Value.Kind == TypedConstantKind.Primitive && named.Value.Value is string value)
+                {
+                    return value;
+                }
+            }
+
+            // [Authorize("Staff")]: the constructor's one argument is the policy.
+            var constructor = attribute.AttributeConstructor;
+            return constructorOrdinal >= 0 && constructor is not null && constructor.Parameters.Length > constructorOrdinal
+                && constructor.Parameters[constructorOrdinal].Name.Equals(name, StringComparison.OrdinalIgnoreCase)
+                && attribute.ConstructorArguments[constructorOrdinal].Value is string positional
+                ? positional
+                : null;
+        }
+    }
 }

@@ -1,0 +1,385 @@
+using Aegis.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Aegis.Analyzers.Authorization;
+
+/// <summary>
+/// A minimal-API endpoint (<c>MapGet</c>/<c>MapPost</c>/… call): its route with group prefixes, and whether the
+/// endpoint, its handler or one of its groups requires authorization or allows anonymous access.
+/// </summary>
+internal sealed class MinimalEndpointModel
+{
+    private MinimalEndpointModel(IInvocationOperation invocation, string? verb, string path, AuthorizationState state, string? requireAuthorizationArguments)
+    {
+        Invocation = invocation;
+        Verb = verb;
+        Path = path;
+        State = state;
+        RequireAuthorizationArguments = requireAuthorizationArguments;
+    }
+
+    public IInvocationOperation Invocation { get; }
+
+    /// <summary>The HTTP method(s), comma-separated, or null when the endpoint accepts any.</summary>
+    public string? Verb { get; }
+
+    public string Path { get; }
+
+    public string Display => EndpointTables.Display(Verb, Path);
+
+    public AuthorizationState State { get; }
+
+    /// <summary>The arguments of the nearest <c>.RequireAuthorization(...)</c> that protects the endpoint, as source text.</summary>
+    public string? RequireAuthorizationArguments { get; }
+
+    /// <summary>The method name of the call (<c>MapGet</c>), where AEG003 reports.</summary>
+    public Location NameLocation => Invocation.Syntax is InvocationExpressionSyntax invocation
+        ? invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.GetLocation(),
+            SimpleNameSyntax name => name.GetLocation(),
+            _ => invocation.GetLocation(),
+        }
+        : Invocation.Syntax.GetLocation();
+
+    public static bool IsEndpointMethod(IMethodSymbol method, AuthorizationTypes types)
+        => EndpointTables.MinimalEndpointMethods.ContainsKey(method.Name)
+            && AuthorizationTypes.Is(method.ContainingType, types.EndpointRouteBuilderExtensions);
+
+    public static MinimalEndpointModel? TryCreate(IInvocationOperation invocation, AuthorizationTypes types, CancellationToken cancellationToken)
+    {
+        if (!IsEndpointMethod(invocation.TargetMethod, types))
+        {
+            return null;
+        }
+
+        var walker = new ConventionWalker(types, invocation.SemanticModel, cancellationToken);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (HandlerOf(argument.Value) is { } handler)
+            {
+                walker.AddAttributes(handler.GetAttributes());
+            }
+        }
+
+        walker.WalkUp(invocation);
+        walker.WalkDown(ConventionWalker.ReceiverOf(invocation));
+
+        EndpointTables.MinimalEndpointMethods.TryGetValue(invocation.TargetMethod.Name, out var verb);
+        if (invocation.TargetMethod.Name == "MapMethods")
+        {
+            verb = MethodsOf(invocation);
+        }
+
+        var path = EndpointTables.JoinRoute(walker.Prefix, ConventionWalker.StringArgument(invocation, "pattern"));
+        return new MinimalEndpointModel(invocation, verb, path, walker.State, walker.RequireAuthorizationArguments);
+    }
+
+    private static IMethodSymbol? HandlerOf(IOperation value)
+    {
+        while (true)
+        {
+            switch (value)
+            {
+                case IConversionOperation conversion:
+                    value = conversion.Operand;
+                    break;
+                case IDelegateCreationOperation creation:
+                    value = creation.Target;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    value = parenthesized.Operand;
+                    break;
+                case IAnonymousFunctionOperation function:
+                    return function.Symbol;
+                case IMethodReferenceOperation reference:
+                    return reference.Method;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private static string? MethodsOf(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name != "httpMethods")
+            {
+                continue;
+            }
+
+            var value = ConventionWalker.Unwrap(argument.Value);
+            if (value is IArrayCreationOperation { Initializer: { } initializer })
+            {
+                var methods = initializer.ElementValues.Select(element => element.ConstantValue.HasValue ? element.ConstantValue.Value as string : null).ToArray();
+                return methods.Length > 0 && methods.All(method => method is not null)
+                    ? string.Join(",", methods.Select(method => method!.ToUpperInvariant()))
+                    : null;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// Follows the endpoint-convention calls around an endpoint or group: chained calls above it
+/// (<c>MapGet(...).RequireAuthorization()</c>), the receiver chain below it (<c>MapGroup(...).RequireAuthorization().MapGet(...)</c>),
+/// group variables and their initializers, and statements on those variables (<c>group.RequireAuthorization();</c>).
+/// </summary>
+internal sealed class ConventionWalker
+{
+    private const int MaxSteps = 64;
+    private const string UnknownSegment = "{?}";
+
+    private readonly AuthorizationTypes types;
+    private readonly SemanticModel? model;
+    private readonly CancellationToken cancellationToken;
+    private readonly HashSet<ILocalSymbol> visitedLocals = new(SymbolEqualityComparer.Default);
+    private readonly List<string> prefixes = new();
+    private bool authorized;
+    private bool anonymous;
+    private bool unknown;
+    private int steps;
+
+    public ConventionWalker(AuthorizationTypes types, SemanticModel? model, CancellationToken cancellationToken)
+    {
+        this.types = types;
+        this.model = model;
+        this.cancellationToken = cancellationToken;
+    }
+
+    public AuthorizationState State
+        => anonymous ? AuthorizationState.Anonymous
+            : authorized ? AuthorizationState.Authorized
+            : unknown ? AuthorizationState.Unknown
+            : AuthorizationState.None;
+
+    public string? RequireAuthorizationArguments { get; private set; }
+
+    /// <summary>The group prefixes, outermost first, joined.</summary>
+    public string Prefix => prefixes.Aggregate(string.Empty, (route, prefix) => EndpointTables.JoinRoute(route, prefix));
+
+    public static IOperation Unwrap(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    /// <summary>The builder a call is made on: the <c>this</c> argument of an extension method, or the instance.</summary>
+    public static IOperation? ReceiverOf(IInvocationOperation invocation)
+    {
+        if (invocation.Instance is { } instance)
+        {
+            return instance;
+        }
+
+        if (invocation.TargetMethod.IsExtensionMethod)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == 0)
+                {
+                    return argument.Value;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public static string? StringArgument(IInvocationOperation invocation, string parameterName)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == parameterName)
+            {
+                var value = Unwrap(argument.Value);
+                return value.ConstantValue.HasValue && value.ConstantValue.Value is string text ? text : UnknownSegment;
+            }
+        }
+
+        return null;
+    }
+
+    public void AddAttributes(IEnumerable<AttributeData> attributes)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (types.IsAllowAnonymous(attribute))
+            {
+                anonymous = true;
+            }
+            else if (types.IsAuthorizeData(attribute))
+            {
+                authorized = true;
+            }
+        }
+    }
+
+    /// <summary>Calls chained on the endpoint, and statements on the variable it is stored in.</summary>
+    public void WalkUp(IOperation operation)
+    {
+        while (steps++ < MaxSteps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var parent = operation.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                operation = parent;
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IArgumentOperation { Parent: IInvocationOperation call } when ReferenceEquals(ReceiverOf(call), operation):
+                    Apply(call);
+                    operation = call;
+                    continue;
+                case IInvocationOperation call when ReferenceEquals(call.Instance, operation):
+                    Apply(call);
+                    operation = call;
+                    continue;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    ApplyStatementsOn(declarator.Symbol);
+                    return;
+                default:
+                    return;
+            }
+        }
+    }
+
+    /// <summary>The receiver chain: conventions and prefixes of the groups the endpoint is mapped on.</summary>
+    public void WalkDown(IOperation? receiver)
+    {
+        while (receiver is not null && steps++ < MaxSteps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            receiver = Unwrap(receiver);
+            switch (receiver)
+            {
+                case IInvocationOperation call when call.TargetMethod.Name == EndpointTables.MapGroup:
+                    prefixes.Insert(0, StringArgument(call, "prefix") ?? UnknownSegment);
+                    receiver = ReceiverOf(call);
+                    break;
+                case IInvocationOperation call when IsFluent(call):
+                    Apply(call);
+                    receiver = ReceiverOf(call);
+                    break;
+                case ILocalReferenceOperation local:
+                    if (!visitedLocals.Add(local.Local))
+                    {
+                        return;
+                    }
+
+                    ApplyStatementsOn(local.Local);
+                    receiver = InitializerOf(local.Local);
+                    if (receiver is null)
+                    {
+                        MarkUnknownIfGroup(local.Type);
+                    }
+
+                    break;
+                default:
+                    // A group we cannot see into (a parameter, field or helper's result) may carry conventions.
+                    MarkUnknownIfGroup(receiver.Type);
+                    return;
+            }
+        }
+    }
+
+    private void MarkUnknownIfGroup(ITypeSymbol? type)
+    {
+        if (type.InheritsFromOrEquals(types.RouteGroupBuilder))
+        {
+            unknown = true;
+        }
+    }
+
+    // Convention extensions return the builder they are given (TBuilder Foo<TBuilder>(this TBuilder builder, ...)).
+    private static bool IsFluent(IInvocationOperation call)
+        => (call.TargetMethod.IsExtensionMethod
+                && call.TargetMethod.Parameters.Length > 0
+                && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ReturnType, call.TargetMethod.Parameters[0].Type))
+            || (call.Instance is { Type: { } instanceType } && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ReturnType, instanceType));
+
+    private void Apply(IInvocationOperation call)
+    {
+        var method = call.TargetMethod;
+        if (!EndpointTables.ConventionMethods.TryGetValue(method.Name, out var state)
+            || (types.AuthorizationConventionExtensions is not null && !AuthorizationTypes.Is(method.ContainingType, types.AuthorizationConventionExtensions)))
+        {
+            return;
+        }
+
+        if (state == AuthorizationState.Anonymous)
+        {
+            anonymous = true;
+            return;
+        }
+
+        authorized = true;
+        if (RequireAuthorizationArguments is null && call.Syntax is InvocationExpressionSyntax syntax)
+        {
+            RequireAuthorizationArguments = string.Join(", ", syntax.ArgumentList.Arguments.Select(argument => argument.ToString()));
+        }
+    }
+
+    private IOperation? InitializerOf(ILocalSymbol local)
+    {
+        if (model is null || local.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        var syntax = local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        return syntax is VariableDeclaratorSyntax { Initializer.Value: { } value } && value.SyntaxTree == model.SyntaxTree
+            ? model.GetOperation(value, cancellationToken)
+            : null;
+    }
+
+    /// <summary><c>group.RequireAuthorization();</c> and <c>group.AllowAnonymous();</c> anywhere in the variable's scope.</summary>
+    private void ApplyStatementsOn(ILocalSymbol local)
+    {
+        if (model is null || local.DeclaringSyntaxReferences.Length != 1)
+        {
+            return;
+        }
+
+        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        var scope = declaration.Ancestors().FirstOrDefault(node => node is BlockSyntax or CompilationUnitSyntax or SwitchSectionSyntax);
+        if (scope is null || scope.SyntaxTree != model.SyntaxTree)
+        {
+            return;
+        }
+
+        foreach (var node in scope.DescendantNodes())
+        {
+            if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax target, Name: var name } }
+                && target.Identifier.ValueText == local.Name
+                && EndpointTables.ConventionMethods.ContainsKey(name.Identifier.ValueText)
+                && model.GetOperation(node, cancellationToken) is IInvocationOperation call
+                && ReceiverOf(call) is { } receiver
+                && Unwrap(receiver) is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                Apply(call);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Aegis.Analyzers.Profile;
+using Aegis.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Aegis.Analyzers.Tests;
+
+/// <summary>The authorization section of the repository profile, computed from code.</summary>
+[Trait("Rule", "AEG003")]
+[Trait("Category", "Profile")]
+public sealed class AEG003AuthorizationProfileTests
+{
+    private static AuthorizationProfile Build(string source, OutputKind kind = OutputKind.ConsoleApplication)
+    {
+        var compilation = CSharpCompilation.Create(
+            "Profile",
+            new[] { CSharpSyntaxTree.ParseText(AnalyzerTest.WebImplicitUsings), CSharpSyntaxTree.ParseText(source) },
+            SnippetReferences.All,
+            new CSharpCompilationOptions(kind));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        return RepositoryProfileBuilder.Build(compilation, CancellationToken.None).Authorization;
+    }
+
+    [Fact]
+    public void Records_ControllersMinimalEndpointsAndDominantForms()
+    {
+        var profile = Build("""
+            using Microsoft.AspNetCore.Authorization;
+            using Microsoft.AspNetCore.Mvc;
+
+            var app = WebApplication.CreateBuilder(args).Build();
+            var admin = app.MapGroup("/admin").RequireAuthorization("Admin");
+            admin.MapGet("/a", () => "a");
+            admin.MapGet("/b", () => "b");
+            app.MapGet("/c", () => "c").RequireAuthorization();
+            app.MapGet("/d", () => "d");
+            app.MapGet("/e", () => "e").AllowAnonymous();
+            app.Run();
+
+            [Authorize(Policy = "Staff")] public class AController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+            [Authorize(Policy="Staff")] public class BController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+            [Authorize(Roles = "Admin")] public class CController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+            public class DController : ControllerBase { [HttpGet, Authorize(Roles = "Admin")] public IActionResult Get() => Ok(); }
+            public class EController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+            public abstract class FController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+            public class NotAController { public void Get() { } }
+            """);
+
+        Assert.Equal(5, profile.ControllersTotal);
+        Assert.Equal(4, profile.ControllersAuthorized);
+        Assert.Equal(5, profile.MinimalEndpointsTotal);
+        Assert.Equal(3, profile.MinimalEndpointsAuthorized);
+        Assert.Equal("[Authorize(Policy = \"Staff\")]", profile.DominantAttribute);
+        Assert.Equal("class", profile.DominantLevel);
+        Assert.Equal("Staff", profile.DominantPolicy);
+        Assert.Null(profile.DominantRoles);
+        Assert.Equal("\"Admin\"", profile.RequireAuthorizationArguments);
+        Assert.False(profile.HasFallbackPolicy);
+        Assert.False(profile.HasGlobalAuthorizeFilter);
+    }
+
+    [Fact]
+    public void TiesAreBrokenByOrdinalText()
+    {
+        var profile = Build("""
+            using Microsoft.AspNetCore.Authorization;
+            using Microsoft.AspNetCore.Mvc;
+
+            [Authorize(Roles = "B")] public class AController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+            [Authorize(Roles = "A")] public class BController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+            """,
+            OutputKind.DynamicallyLinkedLibrary);
+
+        Assert.Equal("[Authorize(Roles = \"A\")]", profile.DominantAttribute);
+        Assert.Equal("A", profile.DominantRoles);
+    }
+
+    [Theory]
+    [InlineData("builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());", true, false)]
+    [InlineData("builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());", true, false)]
+    [InlineData("builder.Services.AddAuthorization(o => o.FallbackPolicy = null);", false, false)]
+    [InlineData("builder.Services.AddControllers(o => o.Filters.Add(new AuthorizeFilter()));", false, true)]
+    [InlineData("builder.Services.AddMvc(o => o.Filters.Add(new AuthorizeFilter(\"Staff\")));", false, true)]
+    [InlineData("var unused = new AuthorizeFilter();", false, false)]
+    public void Records_FallbackPolicyAndGlobalFilter(string registration, bool fallback, bool globalFilter)
+    {
+        var profile = Build($$"""
+            using Microsoft.AspNetCore.Authorization;
+            using Microsoft.AspNetCore.Mvc.Authorization;
+
+            var builder = WebApplication.CreateBuilder(args);
+            {{registration}}
+            builder.Build().Run();
+            """);
+
+        Assert.Equal(fallback, profile.HasFallbackPolicy);
+        Assert.Equal(globalFilter, profile.HasGlobalAuthorizeFilter);
+    }
+
+    [Fact]
+    public void ProjectWithoutAspNetCore_HasEmptyProfile()
+    {
+        var compilation = CSharpCompilation.Create(
+            "Plain",
+            new[] { CSharpSyntaxTree.ParseText("public class C { }") },
+            new[] { MetadataReference.CreateFromFile(typeof(object).Assembly.Location) });
+        Assert.Same(AuthorizationProfile.Empty, RepositoryProfileBuilder.Build(compilation, CancellationToken.None).Authorization);
+    }
+}
