@@ -43,6 +43,7 @@ public sealed partial class AnalyzerTest
     private readonly Dictionary<int, List<Action<Diagnostic>>> checksByIndex = new();
     private LanguageVersion languageVersion = LanguageVersion.Latest;
     private bool allowCompilerErrors;
+    private bool webImplicitUsings;
 
     private AnalyzerTest()
     {
@@ -67,7 +68,12 @@ public sealed partial class AnalyzerTest
     }
 
     /// <summary>Adds the Web SDK's implicit global usings as a source file.</summary>
-    public AnalyzerTest WithWebImplicitUsings() => WithSource(WebImplicitUsings, "/0/GlobalUsings.g.cs");
+    /// <remarks>It is not one of the numbered sources: <c>ExpectFix(…, index: 0)</c> still means the first <c>WithSource</c>.</remarks>
+    public AnalyzerTest WithWebImplicitUsings()
+    {
+        webImplicitUsings = true;
+        return this;
+    }
 
     /// <summary>Adds <c>/0/.editorconfig</c> with <c>[*.cs]</c> and these lines, e.g. <c>aegis.AEG001.x = y</c>.</summary>
     public AnalyzerTest WithEditorConfig(params string[] lines)
@@ -216,7 +222,8 @@ public sealed partial class AnalyzerTest
 
         var expected = new List<(string, string, TextSpan)>();
         var hasTopLevelStatements = false;
-        foreach (var (path, markup) in sources)
+        var allSources = webImplicitUsings ? sources.Append(("/0/GlobalUsings.g.cs", WebImplicitUsings)) : sources;
+        foreach (var (path, markup) in allSources)
         {
             var (text, spans) = TestMarkup.Parse(Normalize(markup));
             foreach (var span in spans)

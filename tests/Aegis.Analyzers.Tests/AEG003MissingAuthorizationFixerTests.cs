@@ -1,0 +1,277 @@
+using Aegis.Analyzers.Authorization;
+using Aegis.Analyzers.CodeFixes;
+using Aegis.Analyzers.CodeFixes.Authorization;
+using Aegis.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis.CodeFixes;
+
+namespace Aegis.Analyzers.Tests;
+
+[Trait("Rule", "AEG003")]
+[Trait("Category", "Fix")]
+public sealed class AEG003MissingAuthorizationFixerTests
+{
+    private const string Siblings = """
+
+        [ApiController, Route("api/[controller]"), Authorize(Policy = "Staff")]
+        public class OrdersController : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
+
+        [ApiController, Route("api/[controller]"), Authorize(Policy = "Staff")]
+        public class InvoicesController : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
+
+        [ApiController, Route("api/[controller]"), Authorize(Policy = "Staff")]
+        public class CustomersController : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
+        """;
+
+    private static AnalyzerTest Test(string source, string? siblings = Siblings)
+    {
+        var test = AnalyzerTest.For<MissingAuthorizationAnalyzer>()
+            .WithCodeFix<MissingAuthorizationCodeFixProvider>()
+            .WithWebImplicitUsings()
+            .WithSource(source);
+        return siblings is null ? test : test.WithSource("using Microsoft.AspNetCore.Authorization;\nusing Microsoft.AspNetCore.Mvc;\n" + siblings);
+    }
+
+    [Fact]
+    public async Task Fix_AddsTheDominantAttributeAndItsUsing_AfterExistingAttributes()
+    {
+        await Test("""
+                using Microsoft.AspNetCore.Mvc;
+
+                namespace Shop;
+
+                /// <summary>Reports.</summary>
+                [ApiController]
+                [Route("api/[controller]")]
+                public class [|ReportsController|] : ControllerBase
+                {
+                    [HttpGet] public IActionResult Get() => Ok();
+                }
+                """)
+            .WithEquivalenceKey(EquivalenceKeys.AddAuthorize)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                namespace Shop;
+
+                /// <summary>Reports.</summary>
+                [ApiController]
+                [Route("api/[controller]")]
+                [Authorize(Policy = "Staff")]
+                public class ReportsController : ControllerBase
+                {
+                    [HttpGet] public IActionResult Get() => Ok();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public async Task Fix_KeepsDocCommentsAboveTheNewAttribute_AndTheLineEndings(string newLine)
+    {
+        await Test("""
+                using Microsoft.AspNetCore.Mvc;
+
+                namespace Shop
+                {
+                    /// <summary>Reports.</summary>
+                    public class [|ReportsController|] : ControllerBase
+                    {
+                        [HttpGet("/r")] public IActionResult Get() => Ok();
+                    }
+                }
+                """)
+            .WithLineEnding(newLine)
+            .WithEquivalenceKey(EquivalenceKeys.AddAuthorize)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                namespace Shop
+                {
+                    /// <summary>Reports.</summary>
+                    [Authorize(Policy = "Staff")]
+                    public class ReportsController : ControllerBase
+                    {
+                        [HttpGet("/r")] public IActionResult Get() => Ok();
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_DoesNotAddAUsingThatIsAlreadyImported()
+    {
+        await Test("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("api/reports")]
+                public class [|ReportsController|] : ControllerBase
+                {
+                    [HttpGet] public IActionResult Get() => Ok();
+                }
+                """)
+            .WithEquivalenceKey(EquivalenceKeys.AddAuthorize)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("api/reports")]
+                [Authorize(Policy = "Staff")]
+                public class ReportsController : ControllerBase
+                {
+                    [HttpGet] public IActionResult Get() => Ok();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FixAll_TwoControllersInOneDocument_OneUsing()
+    {
+        await Test("""
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("api/reports")]
+                public class [|ReportsController|] : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+
+                [Route("api/exports")]
+                public class [|ExportsController|] : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                """,
+                Siblings + """
+
+                [ApiController, Route("api/[controller]"), Authorize(Policy = "Staff")]
+                public class PaymentsController : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
+
+                [ApiController, Route("api/[controller]"), Authorize(Policy = "Staff")]
+                public class RefundsController : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
+                """)
+            .WithEquivalenceKey(EquivalenceKeys.AddAuthorize)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("api/reports")]
+                [Authorize(Policy = "Staff")]
+                public class ReportsController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+
+                [Route("api/exports")]
+                [Authorize(Policy = "Staff")]
+                public class ExportsController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_MarksTheControllerAllowAnonymous()
+    {
+        await Test("""
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("api/reports")]
+                public class [|ReportsController|] : ControllerBase
+                {
+                    [HttpGet] public IActionResult Get() => Ok();
+                }
+                """)
+            .WithEquivalenceKey(EquivalenceKeys.AllowAnonymous)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("api/reports")]
+                [AllowAnonymous]
+                public class ReportsController : ControllerBase
+                {
+                    [HttpGet] public IActionResult Get() => Ok();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_MinimalApi_AppendsRequireAuthorizationWithTheGroupPolicy()
+    {
+        await Test(
+            """
+                var app = WebApplication.CreateBuilder(args).Build();
+                var admin = app.MapGroup("/admin").RequireAuthorization("Admin");
+                admin.MapGet("/users", () => "users");
+                admin.MapPost("/users", () => "created");
+                admin.MapDelete("/users/{id}", (int id) => id);
+                app.[|MapPost|]("/reports", () => "report");
+                app.Run();
+                """,
+            siblings: null)
+            .WithEquivalenceKey(EquivalenceKeys.RequireAuthorization)
+            .ExpectFix("""
+                var app = WebApplication.CreateBuilder(args).Build();
+                var admin = app.MapGroup("/admin").RequireAuthorization("Admin");
+                admin.MapGet("/users", () => "users");
+                admin.MapPost("/users", () => "created");
+                admin.MapDelete("/users/{id}", (int id) => id);
+                app.MapPost("/reports", () => "report").RequireAuthorization("Admin");
+                app.Run();
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_MinimalApi_MultiLineChain_GetsItsOwnLine()
+    {
+        await Test(
+            """
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.MapGet("/orders", () => "orders").RequireAuthorization();
+                app.MapPost("/orders", () => "created").RequireAuthorization();
+                app.MapPut("/orders/{id}", (int id) => id).RequireAuthorization();
+                app.[|MapDelete|]("/orders/{id}", (int id) => id)
+                    .WithName("DeleteOrder")
+                    .WithTags("orders"); // keep this comment
+                app.Run();
+                """,
+            siblings: null)
+            .WithEquivalenceKey(EquivalenceKeys.RequireAuthorization)
+            .ExpectFix("""
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.MapGet("/orders", () => "orders").RequireAuthorization();
+                app.MapPost("/orders", () => "created").RequireAuthorization();
+                app.MapPut("/orders/{id}", (int id) => id).RequireAuthorization();
+                app.MapDelete("/orders/{id}", (int id) => id)
+                    .WithName("DeleteOrder")
+                    .WithTags("orders")
+                    .RequireAuthorization(); // keep this comment
+                app.Run();
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_MinimalApi_AllowAnonymous()
+    {
+        await Test(
+            """
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.MapGet("/orders", () => "orders").RequireAuthorization();
+                app.MapPost("/orders", () => "created").RequireAuthorization();
+                app.MapPut("/orders/{id}", (int id) => id).RequireAuthorization();
+                app.[|MapGet|]("/health", () => "ok");
+                app.Run();
+                """,
+            siblings: null)
+            .WithEquivalenceKey(EquivalenceKeys.AllowAnonymous)
+            .ExpectFix("""
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.MapGet("/orders", () => "orders").RequireAuthorization();
+                app.MapPost("/orders", () => "created").RequireAuthorization();
+                app.MapPut("/orders/{id}", (int id) => id).RequireAuthorization();
+                app.MapGet("/health", () => "ok").AllowAnonymous();
+                app.Run();
+                """)
+            .ValidateAsync();
+    }
+}
