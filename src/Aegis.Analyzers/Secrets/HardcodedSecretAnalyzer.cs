@@ -23,6 +23,9 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     /// <summary>Known token formats whose value has less entropy than this are fake (<c>ghp_aaaa…</c>).</summary>
     private const double FormatMinimumEntropy = 3.0;
 
+    /// <summary>Parameter names of general-purpose methods: they say nothing about what the configuration key should be.</summary>
+    private static readonly HashSet<string> GeneralParameterNames = new(StringComparer.Ordinal) { "value", "text", "input", "s", "str", "arg", "content", "item", "obj" };
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticRules.HardcodedSecret);
 
     public override void Initialize(AnalysisContext context)
@@ -70,8 +73,9 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
     private sealed class Finding
     {
-        public Finding(string kind, string displayName, string secret, double confidence, string severity)
+        public Finding(string kind, string displayName, string secret, double confidence, string severity, bool fromConnectionString = false)
         {
+            FromConnectionString = fromConnectionString;
             Kind = kind;
             DisplayName = displayName;
             Secret = secret;
@@ -89,6 +93,8 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         public double Confidence { get; }
 
         public string Severity { get; }
+
+        public bool FromConnectionString { get; }
     }
 
     private readonly struct Settings
@@ -194,9 +200,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 : configurationMember is not null ? RemediationStrategies.ConfigurationLookup : RemediationStrategies.EnvironmentLookup;
             var verification = constOnly ? VerificationStrategies.ManualReview : VerificationStrategies.SecretAbsent;
 
-            var memberName = site.Name is { Length: > 0 } name ? name : SecretNames.ToPascal(finding.Kind);
-            var configurationKey = finding.Kind.StartsWith("connection-string", StringComparison.Ordinal) || site.Classification.IsConnectionString
-                ? "ConnectionStrings:" + ConnectionStringName(site.Name ?? "Default")
+            var siteName = site.Name is { Length: > 0 } name && !GeneralParameterNames.Contains(name) ? name : null;
+            var memberName = siteName ?? SecretNames.ToPascal(finding.Kind);
+            var configurationKey = finding.FromConnectionString || site.Classification.IsConnectionString
+                ? "ConnectionStrings:" + ConnectionStringName(siteName ?? "Default")
                 : SecretNames.ConfigurationKey(type?.Name, memberName);
 
             var properties = new IncidentProperties(finding.Confidence, finding.Severity, remediation, verification)
@@ -218,14 +225,33 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
         private static Finding? Evaluate(string value, Site site, Settings settings)
         {
-            return KnownFormat(value, site)
-                ?? ConnectionString(value, settings)
+            var known = KnownFormat(value, site, out var benign);
+            if (known is not null || benign)
+            {
+                return known;
+            }
+
+            return ConnectionString(value, settings)
                 ?? AuthorizationHeader(value, site, settings)
                 ?? NamedSecret(value, site, settings);
         }
 
-        private static Finding? KnownFormat(string value, Site site)
+        /// <summary>
+        /// The first known format in the value. <paramref name="benign"/> says a format matched but is a documented
+        /// example, a public format or fake: then the literal is settled and no other detector looks at it.
+        /// </summary>
+        private static Finding? KnownFormat(string value, Site site, out bool benign)
         {
+            benign = false;
+            foreach (var publicFormat in SecretPatterns.PublicFormats)
+            {
+                if (SecretPatterns.Find(publicFormat, value) is not null)
+                {
+                    benign = true;
+                    return null;
+                }
+            }
+
             var name = site.Classification;
             foreach (var pattern in SecretPatterns.All)
             {
@@ -245,6 +271,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                     || (pattern.Kind != "private-key" && (Placeholders.ContainsAny(secret, Placeholders.FakeMarkers) || Entropy.Shannon(secret) < FormatMinimumEntropy))
                     || (pattern.Context == PatternContext.Aws && !HasMixedCharacters(secret)))
                 {
+                    benign = true;
                     continue;
                 }
 
@@ -275,10 +302,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                     return keyword switch
                     {
                         "accountkey" when secret.Length == 88 && secret.EndsWith("==", StringComparison.Ordinal)
-                            => new Finding("azure-storage-key", "Azure storage account key", secret, 0.95, IncidentSeverities.High),
-                        "accountkey" => new Finding("connection-string-account-key", "connection string account key", secret, 0.90, IncidentSeverities.High),
-                        "sharedaccesskey" => new Finding("connection-string-shared-access-key", "connection string shared access key", secret, 0.90, IncidentSeverities.High),
-                        _ => new Finding("connection-string-password", "connection string password", secret, 0.90, IncidentSeverities.Medium),
+                            => new Finding("azure-storage-key", "Azure storage account key", secret, 0.95, IncidentSeverities.High, fromConnectionString: true),
+                        "accountkey" => new Finding("connection-string-account-key", "connection string account key", secret, 0.90, IncidentSeverities.High, fromConnectionString: true),
+                        "sharedaccesskey" => new Finding("connection-string-shared-access-key", "connection string shared access key", secret, 0.90, IncidentSeverities.High, fromConnectionString: true),
+                        _ => new Finding("connection-string-password", "connection string password", secret, 0.90, IncidentSeverities.Medium, fromConnectionString: true),
                     };
                 }
             }

@@ -70,6 +70,15 @@ internal static class SecretPatterns
         new SecretPattern("aws-secret-access-key", "AWS secret access key", @"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])", High, 0.85, PatternContext.Aws),
     };
 
+    /// <summary>
+    /// Formats that look like secrets but are public by design (Stripe publishable keys). A literal that matches one
+    /// is not examined further.
+    /// </summary>
+    public static readonly IReadOnlyList<Regex> PublicFormats = new[]
+    {
+        new Regex(@"(?<![A-Za-z0-9_])pk_(live|test)_[A-Za-z0-9]{10,247}(?![A-Za-z0-9_])", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, MatchTimeout),
+    };
+
     /// <summary>Published look-alikes that are not secrets (vendor documentation examples, the storage emulator key).</summary>
     public static readonly IReadOnlyList<string> DocumentedPublicValues = new[]
     {
