@@ -119,6 +119,11 @@ internal static class ConfigurationProfileBuilder
 
     private static bool IsOptionsTypeName(TypeSyntax type)
     {
+        if (type is NullableTypeSyntax nullable)
+        {
+            type = nullable.ElementType;
+        }
+
         var name = type switch
         {
             GenericNameSyntax generic => generic.Identifier.ValueText,

@@ -20,6 +20,9 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     /// <summary>Below this length the message shows no prefix at all.</summary>
     private const int PrefixMinimumLength = 12;
 
+    /// <summary>No known format is shorter (an AWS access key ID has 20 characters).</summary>
+    private const int ShortestKnownFormat = 20;
+
     /// <summary>Known token formats whose value has less entropy than this are fake (<c>ghp_aaaa…</c>).</summary>
     private const double FormatMinimumEntropy = 3.0;
 
@@ -146,8 +149,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             var site = ResolveSite(root, context.ContainingSymbol);
-            var settings = Settings.Read(context.Options, literal.Syntax.SyntaxTree);
-            var finding = Evaluate(value, site, settings);
+            var finding = Evaluate(value, site, () => Settings.Read(context.Options, literal.Syntax.SyntaxTree));
             if (finding is not null)
             {
                 Report(context, root.Syntax, site, finding, LengthText(finding.Secret));
@@ -223,14 +225,25 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 shape));
         }
 
-        private static Finding? Evaluate(string value, Site site, Settings settings)
+        /// <summary>Known formats first (most specific); options are read only when another detector can apply.</summary>
+        private static Finding? Evaluate(string value, Site site, Func<Settings> readSettings)
         {
-            var known = KnownFormat(value, site, out var benign);
-            if (known is not null || benign)
+            if (value.Length >= ShortestKnownFormat)
             {
-                return known;
+                var known = KnownFormat(value, site, out var benign);
+                if (known is not null || benign)
+                {
+                    return known;
+                }
             }
 
+            if (site.Classification.Strength == SecretNameStrength.None && site.Scheme is null && value.IndexOf('=') < 0
+                && value.IndexOf("Basic", StringComparison.OrdinalIgnoreCase) < 0 && value.IndexOf("Bearer", StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                return null;
+            }
+
+            var settings = readSettings();
             return ConnectionString(value, settings)
                 ?? AuthorizationHeader(value, site, settings)
                 ?? NamedSecret(value, site, settings);
