@@ -491,6 +491,37 @@ public sealed class AEG002HardcodedSecretTests
             .ValidateAsync();
     }
 
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_HeaderValueNamedByItsKey()
+    {
+        await Test("""
+            using System.Net.Http;
+            class WeatherClient
+            {
+                void M(HttpClient client) { client.DefaultRequestHeaders.Add("X-Api-Key", [|"Zt4Wq9Lm2Xp7Kc3RbH5n"|]); }
+            }
+            """)
+            .ExpectMessage(0, "Hard-coded API key in value for 'X-Api-Key' of Add (20 characters, starts 'Zt4W'); read it from configuration or the environment")
+            .ExpectProperty(0, DiagnosticPropertyNames.ConfigurationKey, "Weather:XApiKey")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_DictionaryValueNamedByItsKey()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            class C
+            {
+                Dictionary<string, string> settings = new() { ["Smtp:Password"] = [|"Xk9mP2vLq7Wz"|] };
+            }
+            """)
+            .ExpectProperty(0, DiagnosticPropertyNames.SecretKind, "password")
+            .ValidateAsync();
+    }
+
     // ---- Properties ----
 
     [Fact]

@@ -29,6 +29,9 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     /// <summary>Parameter names of general-purpose methods: they say nothing about what the configuration key should be.</summary>
     private static readonly HashSet<string> GeneralParameterNames = new(StringComparer.Ordinal) { "value", "text", "input", "s", "str", "arg", "content", "item", "obj" };
 
+    /// <summary>Parameters whose constant argument names the value passed next to it.</summary>
+    private static readonly HashSet<string> KeyParameterNames = new(StringComparer.Ordinal) { "key", "name", "variable", "headerName", "propertyName" };
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticRules.HardcodedSecret);
 
     public override void Initialize(AnalysisContext context)
@@ -52,13 +55,19 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     {
         public static readonly Site Anonymous = new(null, "string literal", null, false);
 
-        public Site(string? name, string description, string? scheme, bool isBytes)
+        public Site(string? name, string description, string? scheme, bool isBytes, bool nameIsKey = false)
         {
             Name = name;
             Description = description;
             Scheme = scheme;
             IsBytes = isBytes;
             Classification = SecretNames.Classify(name);
+
+            // A dictionary or header key names the value only when it says "secret" outright ("key" alone does not).
+            if (nameIsKey && Classification.Strength == SecretNameStrength.Weak)
+            {
+                Classification = default;
+            }
         }
 
         public string? Name { get; }
@@ -173,7 +182,14 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                values.Add(Convert.ToInt64(element.ConstantValue.Value, CultureInfo.InvariantCulture));
+                switch (element.ConstantValue.Value)
+                {
+                    case byte b: values.Add(b); break;
+                    case sbyte sb: values.Add(sb); break;
+                    case int i: values.Add(i); break;
+                    case char c: values.Add(c); break;
+                    default: return;
+                }
             }
 
             var settings = Settings.Read(context.Options, creation.Syntax.SyntaxTree);
@@ -573,14 +589,36 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            var description = "argument '" + parameter.Name + "'" + (string.IsNullOrEmpty(callee) ? string.Empty : " of " + callee);
-            return new Site(parameter.Name, description, scheme, isBytes);
+            var of = string.IsNullOrEmpty(callee) ? string.Empty : " of " + callee;
+            if (SecretNames.Classify(parameter.Name).Strength == SecretNameStrength.None && KeyArgument(siblings, argument) is { } key)
+            {
+                return new Site(key, "value for '" + key + "'" + of, scheme, isBytes, nameIsKey: true);
+            }
+
+            return new Site(parameter.Name, "argument '" + parameter.Name + "'" + of, scheme, isBytes);
+        }
+
+        /// <summary><c>headers.Add("X-Api-Key", value)</c>, <c>dictionary.Add("Password", value)</c>: the constant key names the value.</summary>
+        private static string? KeyArgument(ImmutableArray<IArgumentOperation> siblings, IArgumentOperation argument)
+        {
+            foreach (var sibling in siblings)
+            {
+                if (sibling != argument && sibling.Parameter is { } parameter && KeyParameterNames.Contains(parameter.Name)
+                    && sibling.Value.ConstantValue.Value is string key)
+                {
+                    return key;
+                }
+            }
+
+            return null;
         }
 
         private static Site TargetSite(IOperation target, bool isBytes) => target switch
         {
             IFieldReferenceOperation field => new Site(field.Field.Name, "field '" + field.Field.Name + "'", null, isBytes),
             IPropertyReferenceOperation { Property.IsIndexer: false } property => new Site(property.Property.Name, "property '" + property.Property.Name + "'", null, isBytes),
+            IPropertyReferenceOperation { Arguments.Length: 1 } indexer when indexer.Arguments[0].Value.ConstantValue.Value is string key
+                => new Site(key, "value for '" + key + "'", null, isBytes, nameIsKey: true),
             ILocalReferenceOperation local => new Site(local.Local.Name, "local '" + local.Local.Name + "'", null, isBytes),
             IParameterReferenceOperation parameter => new Site(parameter.Parameter.Name, "parameter '" + parameter.Parameter.Name + "'", null, isBytes),
             _ => Site.Anonymous,
