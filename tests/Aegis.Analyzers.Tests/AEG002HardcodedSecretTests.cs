@@ -707,6 +707,8 @@ public sealed class AEG002HardcodedSecretTests
     [InlineData("ApiKey", "X-Api-Key")]
     [InlineData("ApiKeyConfigKey", "Stripe:ApiKey")]
     [InlineData("PasswordEnvVar", "DB_PASSWORD")]
+    [InlineData("PasswordMismatch", "PasswordMismatch")]
+    [InlineData("CsrfToken", "__RequestVerificationToken")]
     public async Task Safe_NonSecretValueOnSecretNamedMember(string name, string value)
     {
         await Test($$"""

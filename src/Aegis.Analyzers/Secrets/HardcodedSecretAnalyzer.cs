@@ -427,23 +427,21 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 || text.IndexOf("://", StringComparison.Ordinal) >= 0;
         }
 
-        /// <summary>Names of secrets rather than secrets: <c>access_token</c>, <c>X-Api-Key</c>, <c>Stripe:ApiKey</c>.</summary>
+        /// <summary>
+        /// Names of secrets rather than secrets: letters and <c>_ - . :</c> only, with a secret word among its words
+        /// (<c>access_token</c>, <c>X-Api-Key</c>, <c>Stripe:ApiKey</c>, <c>PasswordMismatch</c>).
+        /// </summary>
         private static bool LooksLikeName(string text)
         {
-            var separators = 0;
             foreach (var c in text)
             {
-                if (c is '_' or '-' or '.' or ':')
-                {
-                    separators++;
-                }
-                else if (!char.IsLetter(c))
+                if (!char.IsLetter(c) && c is not ('_' or '-' or '.' or ':'))
                 {
                     return false;
                 }
             }
 
-            return separators > 0 && SecretNames.ContainsSecretTerm(text);
+            return SecretNames.ContainsSecretTerm(text);
         }
 
         private static bool HasMixedCharacters(string text)
