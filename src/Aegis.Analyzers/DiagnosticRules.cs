@@ -24,7 +24,8 @@ public static class DiagnosticRules
         category: RuleCategories.Secrets,
         level: RuleLevel.BuildWarning,
         description: "A password, key or token is written into the source, where every clone, build log and "
-            + "package carries it. Read it from configuration, a secret store or the environment.");
+            + "package carries it. Read it from configuration, a secret store or the environment. "
+            + "The message names the kind of secret, its length and at most a 4-character prefix, never the secret.");
 
     public static readonly DiagnosticDescriptor MissingAuthorization = Create(
         RuleIdentifiers.MissingAuthorization,
