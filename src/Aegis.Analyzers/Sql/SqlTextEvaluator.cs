@@ -117,6 +117,9 @@ internal sealed class SqlTextEvaluator
     private const int MaxDepth = 24;
     private const int MaxMethodLevels = 2;
 
+    /// <summary><c>ArgumentKind.ParamCollection</c> (Roslyn 4.10+), which the 4.8 API this analyzer builds against lacks.</summary>
+    private const ArgumentKind ParamCollection = (ArgumentKind)4;
+
     /// <summary>String methods whose result carries the receiver's text.</summary>
     private static readonly ImmutableHashSet<string> TextPreservingStringMethods = ImmutableHashSet.Create(
         StringComparer.Ordinal,
@@ -146,6 +149,17 @@ internal sealed class SqlTextEvaluator
             return SqlValue.Safe;
         }
 
+        // A boxed or converted number is still a number: judge the operand's type.
+        while (operation is IConversionOperation conversion && !operation.ConstantValue.HasValue)
+        {
+            if (types.IsNonInjectable(conversion.Operand.Type))
+            {
+                return SqlValue.Safe;
+            }
+
+            operation = conversion.Operand;
+        }
+
         if (operation.ConstantValue.HasValue)
         {
             return SqlValue.Constant(operation.ConstantValue.Value switch
@@ -157,19 +171,6 @@ internal sealed class SqlTextEvaluator
             });
         }
 
-        // A boxed or converted number is still a number: judge the operand's type.
-        var unwrapped = operation;
-        while (unwrapped is IConversionOperation conversion)
-        {
-            if (types.IsNonInjectable(conversion.Operand.Type))
-            {
-                return SqlValue.Safe;
-            }
-
-            unwrapped = conversion.Operand;
-        }
-
-        operation = unwrapped;
         if (types.IsNonInjectable(operation.Type))
         {
             return SqlValue.Safe;
@@ -210,6 +211,8 @@ internal sealed class SqlTextEvaluator
                 return EvaluateInvocation(invocation, bindings, next);
             case IFieldReferenceOperation field:
                 return EvaluateMember(field, field.Field, field.Instance, bindings, next);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance.Type.SpecialType: SpecialType.System_String } characters:
+                return Evaluate(characters.Instance, bindings, next);
             case IPropertyReferenceOperation property:
                 return EvaluateMember(property, property.Property, property.Instance, bindings, next);
             case IDefaultValueOperation:
@@ -548,12 +551,13 @@ internal sealed class SqlTextEvaluator
             {
                 case "Append":
                 case "AppendLine":
-                case "Insert":
                 case "AppendJoin":
-                    values.AddRange(call.Arguments
-                        .Where(a => a.Parameter?.Type.SpecialType != SpecialType.System_Int32 || call.TargetMethod.Name == "Append")
-                        .Where(a => !(call.TargetMethod.Name == "Insert" && a.Parameter?.Ordinal == 0))
-                        .Select(a => Evaluate(a.Value, bindings, depth)));
+                    values.AddRange(call.Arguments.Select(a => Evaluate(a.Value, bindings, depth)));
+                    break;
+                case "Insert" when call.Arguments.Length >= 2:
+                    // Insert(0, x) prepends; other positions are unknown, so the text goes last.
+                    var inserted = Evaluate(call.Arguments[1].Value, bindings, depth);
+                    values.Insert(call.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 } ? 0 : values.Count, inserted);
                     break;
                 case "AppendFormat":
                     values.Add(EvaluateFormat(call, bindings, depth));
@@ -754,6 +758,14 @@ internal sealed class SqlTextEvaluator
                     yield return element;
                 }
             }
+            else if (argument.ArgumentKind == ParamCollection)
+            {
+                // params ReadOnlySpan<T> (newer than this Roslyn's API): the elements are its children.
+                foreach (var element in argument.Value.ChildOperations)
+                {
+                    yield return element;
+                }
+            }
             else if (argument.Value is IArrayCreationOperation { Initializer: { } explicitArray })
             {
                 foreach (var element in explicitArray.ElementValues)
@@ -813,9 +825,10 @@ internal sealed class SqlTextEvaluator
             return false;
         }
 
+        // Internal types count: most application classes are internal, and their public methods are their API.
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
-            if (type.DeclaredAccessibility != Accessibility.Public)
+            if (type.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
             {
                 return false;
             }
