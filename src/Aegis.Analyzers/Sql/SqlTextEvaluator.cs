@@ -385,7 +385,9 @@ internal sealed class SqlTextEvaluator
                 case "Format":
                     return EvaluateFormat(invocation, bindings, depth);
                 case "Join":
-                    return SqlValue.Concat(ArgumentValues(invocation).Select(a => Evaluate(a, bindings, depth)).ToArray());
+                    return SqlValue.Concat(ArgumentValues(invocation)
+                        .Select(a => types.IsNonInjectable(ElementType(a)) ? SqlValue.Safe : Evaluate(a, bindings, depth))
+                        .ToArray());
             }
         }
 
@@ -778,6 +780,23 @@ internal sealed class SqlTextEvaluator
                 yield return argument.Value;
             }
         }
+    }
+
+    /// <summary>The element type of an array or sequence argument (<c>string.Join(",", ids)</c>), else null.</summary>
+    private static ITypeSymbol? ElementType(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation.Type switch
+        {
+            IArrayTypeSymbol array => array.ElementType,
+            INamedTypeSymbol named => named.AllInterfaces.Add(named)
+                .FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)?.TypeArguments[0],
+            _ => null,
+        };
     }
 
     private static IOperation? ChainRoot(IInvocationOperation invocation)

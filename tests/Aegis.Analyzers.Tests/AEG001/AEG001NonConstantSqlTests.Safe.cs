@@ -72,6 +72,9 @@ public partial class AEG001NonConstantSqlTests
         "cmd.CommandText = $\"SELECT * FROM Users WHERE Id = {maybe}\";",
         "cmd.CommandText = new System.Text.StringBuilder(\"SELECT * FROM Users WHERE Id = \").Append(id).ToString();",
 
+        "cmd.CommandText = \"SELECT * FROM Users WHERE Id IN (\" + string.Join(\",\", new[] { id, 2, 3 }) + \")\";",
+        "cmd.CommandText = $\"SELECT * FROM Users WHERE Key IN ('{string.Join(\"','\", new System.Collections.Generic.List<Guid> { key })}')\";",
+
         // Identifiers chosen from constants.
         "var direction = descending ? \"DESC\" : \"ASC\"; cmd.CommandText = \"SELECT * FROM Users ORDER BY Name \" + direction;",
         "var column = status switch { Status.Active => \"Name\", _ => \"Id\" }; cmd.CommandText = $\"SELECT * FROM Users ORDER BY {column}\";",
