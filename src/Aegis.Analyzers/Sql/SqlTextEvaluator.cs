@@ -436,6 +436,12 @@ internal sealed class SqlTextEvaluator
     private SqlValue? EvaluateHelper(IInvocationOperation invocation, Bindings? bindings, int depth)
     {
         var method = invocation.TargetMethod.OriginalDefinition;
+        if (activeMethods.Contains(method))
+        {
+            // A recursive call adds nothing its other returns do not already show.
+            return SqlValue.Safe;
+        }
+
         if (methodLevels >= MaxMethodLevels || method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length == 0)
         {
             return null;
