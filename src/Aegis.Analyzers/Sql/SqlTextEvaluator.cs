@@ -260,6 +260,12 @@ internal sealed class SqlTextEvaluator
             var last = before.FindLastIndex(w => !w.Append);
             if (last < 0)
             {
+                if (writes.Any(w => !w.Append && w.Start <= use && use < w.Start + w.Length))
+                {
+                    // `var sql = sql + …` only occurs in code being typed.
+                    return SqlValue.Safe;
+                }
+
                 return writes.Count == 0 && IsForEachVariable(root, local, out var collection)
                     ? Evaluate(collection, bindings, depth)
                     : SqlValue.Tainted(new SqlTaint("local '" + local.Name + "'", null, SqlConfidence.Unknown));
@@ -687,7 +693,9 @@ internal sealed class SqlTextEvaluator
 
     private bool RootsInRequest(IOperation? operation)
     {
-        for (var current = operation; current is not null;)
+        // Bounded: in broken code a local's initializer can name the local itself.
+        var steps = 0;
+        for (var current = operation; current is not null && steps++ < MaxDepth;)
         {
             if (current.Type.InheritsFromOrEquals(types.HttpRequest))
             {
@@ -700,6 +708,12 @@ internal sealed class SqlTextEvaluator
                 IFieldReferenceOperation field => field.Instance,
                 IInvocationOperation invocation => invocation.Instance ?? (invocation.Arguments.Length > 0 && invocation.TargetMethod.IsExtensionMethod ? invocation.Arguments[0].Value : null),
                 IConversionOperation conversion => conversion.Operand,
+                IAwaitOperation awaited => awaited.Operation,
+
+                // new StreamReader(Request.Body), and a local holding it.
+                IObjectCreationOperation creation => creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null,
+                ILocalReferenceOperation local => Root(local).Descendants().OfType<IVariableDeclaratorOperation>()
+                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local))?.GetVariableInitializer()?.Value,
                 _ => null,
             };
         }
@@ -710,7 +724,8 @@ internal sealed class SqlTextEvaluator
     private string RequestMember(IOperation? operation)
     {
         string? member = null;
-        for (var current = operation; current is not null && !current.Type.InheritsFromOrEquals(types.HttpRequest);)
+        var steps = 0;
+        for (var current = operation; current is not null && steps++ < MaxDepth && !current.Type.InheritsFromOrEquals(types.HttpRequest);)
         {
             switch (current)
             {
@@ -730,6 +745,16 @@ internal sealed class SqlTextEvaluator
                     break;
                 case IFieldReferenceOperation field:
                     current = field.Instance;
+                    break;
+                case IAwaitOperation awaited:
+                    current = awaited.Operation;
+                    break;
+                case IObjectCreationOperation creation:
+                    current = creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null;
+                    break;
+                case ILocalReferenceOperation local:
+                    current = Root(local).Descendants().OfType<IVariableDeclaratorOperation>()
+                        .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local))?.GetVariableInitializer()?.Value;
                     break;
                 default:
                     current = null;

@@ -128,4 +128,57 @@ public partial class AEG001NonConstantSqlTests
             .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.60")
             .ValidateAsync();
     }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_HttpRequestBodyAndForm()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                using System.IO;
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+                using Microsoft.Data.Sqlite;
+
+                internal sealed class Import
+                {
+                    internal async Task Run(HttpContext context, SqliteCommand cmd)
+                    {
+                        using var reader = new StreamReader(context.Request.Body);
+                        var where = await reader.ReadToEndAsync();
+                        cmd.CommandText = [|"SELECT * FROM Users WHERE " + where|];
+                        cmd.CommandText = [|$"SELECT * FROM Users WHERE Name = '{context.Request.Form["name"]}'"|];
+                    }
+                }
+                """)
+            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from HttpRequest.Body (request data); pass the value as a parameter")
+            .ExpectMessage(1, "SQL passed to SqliteCommand.CommandText is built from HttpRequest.Form (request data); pass the value as a parameter")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_BrokenSelfReferencingLocals()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .AllowCompilerErrors()
+            .WithSource("""
+                using Microsoft.AspNetCore.Http;
+                using Microsoft.Data.Sqlite;
+
+                public class Broken
+                {
+                    public void Run(SqliteCommand cmd, HttpRequest request)
+                    {
+                        var reader = reader.Read();
+                        var sql = sql + "x";
+                        cmd.CommandText = "SELECT " + reader.Read();
+                        cmd.CommandText = sql;
+                        cmd.CommandText = $"SELECT {Undefined.Member}" + ;
+                        cmd = new SqliteCommand($"{", );
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
 }
