@@ -173,7 +173,10 @@ internal sealed class SqlValue
     }
 }
 
-/// <summary>Recognises, from the SQL text before a hole, that the hole is an identifier (table, column, sort direction).</summary>
+/// <summary>
+/// Recognises, from the SQL text before a hole, that the hole is not a value: an identifier (table, column, sort
+/// direction) or a whole SQL fragment. Neither can become a parameter.
+/// </summary>
 internal static class SqlIdentifierPositions
 {
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
@@ -188,6 +191,9 @@ internal static class SqlIdentifierPositions
 
         // Anywhere inside an ORDER BY / GROUP BY list: columns and sort directions.
         new(@"\b(?:ORDER|GROUP)\s+BY\b(?:(?!\b(?:LIMIT|OFFSET|FETCH|HAVING|WHERE|UNION)\b)[^'])*$", Options),
+
+        // Where a whole condition or clause goes (or the text starts with the hole): SQL, not a value.
+        new(@"(?:^\s*|\b(?:WHERE|AND|OR|NOT|HAVING|ON|SET)\s*)$", Options),
     };
 
     public static bool IsIdentifierPosition(string textBefore)

@@ -396,6 +396,9 @@ public partial class AEG001NonConstantSqlTests
         "$\"SELECT * FROM [{name}]\"",
         "$\"SELECT * FROM \\\"{name}\\\"\"",
         "$\"TRUNCATE TABLE {name}\"",
+        "\"SELECT * FROM Users WHERE \" + name",
+        "\"SELECT * FROM Users WHERE Active = 1 AND \" + name",
+        "name + \" WHERE Active = 1\"",
     };
 
     [Theory]
