@@ -186,6 +186,7 @@ internal sealed class SqlTextEvaluator
                 {
                     IInterpolatedStringTextOperation text => Evaluate(text.Text, bindings, next),
                     IInterpolationOperation hole => Evaluate(hole.Expression, bindings, next),
+                    IInterpolatedStringAppendOperation { AppendCall: IInvocationOperation { Arguments.Length: > 0 } append } => Evaluate(append.Arguments[0].Value, bindings, next),
                     _ => SqlValue.Safe,
                 }).ToArray());
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary:
@@ -645,7 +646,7 @@ internal sealed class SqlTextEvaluator
                 IOperation? value = null;
                 switch (candidate)
                 {
-                    case VariableDeclaratorSyntax { Initializer: { } initializer } declarator when declarator.Identifier.ValueText == member.Name && member is IFieldSymbol:
+                    case VariableDeclaratorSyntax { Initializer: { } initializer, Parent.Parent: FieldDeclarationSyntax } declarator when declarator.Identifier.ValueText == member.Name && member is IFieldSymbol:
                         value = memberModel.GetOperation(initializer.Value, cancellationToken);
                         break;
                     case PropertyDeclarationSyntax { Initializer: { } initializer } declaration when declaration.Identifier.ValueText == member.Name:
