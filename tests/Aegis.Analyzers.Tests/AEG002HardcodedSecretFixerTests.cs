@@ -155,7 +155,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                     string M()
                     {
                         var smtpPassword = Environment.GetEnvironmentVariable("SMTP_PASSWORD") ?? string.Empty;
-                        string apiToken = Environment.GetEnvironmentVariable("API_TOKEN") ?? string.Empty;
+                        string apiToken = Environment.GetEnvironmentVariable("MAILER_API_TOKEN") ?? string.Empty;
                         return smtpPassword + apiToken;
                     }
                 }
@@ -216,7 +216,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                     public IssueReporter(HttpClient http)
                     {
                         _http = http;
-                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("ISSUE_REPORTER_PARAMETER") ?? string.Empty); // planted
+                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("PARAMETER") ?? string.Empty); // planted
                     }
                 }
                 """))
@@ -253,19 +253,19 @@ public sealed class AEG002HardcodedSecretFixerTests
     {
         {
             "\"Server=db;User Id=app;Password=" + Password + ";Encrypt=true\"",
-            "\"Server=db;User Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + \";Encrypt=true\""
+            "\"Server=db;User Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + \";Encrypt=true\""
         },
         {
             "@\"Server=.\\SQLEXPRESS;Password=" + Password + ";Encrypt=true\"",
-            "@\"Server=.\\SQLEXPRESS;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + @\";Encrypt=true\""
+            "@\"Server=.\\SQLEXPRESS;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + @\";Encrypt=true\""
         },
         {
             "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=" + Password + "\"",
-            "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty)"
+            "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty)"
         },
         {
             "\"Server=db;\" +\n            \"Password='" + Password + "';\" + Suffix",
-            "\"Server=db;\" +\n            \"Password='\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + \"';\" + Suffix"
+            "\"Server=db;\" +\n            \"Password='\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + \"';\" + Suffix"
         },
     };
 
@@ -319,7 +319,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public sealed class ReportingOptions
                 {
-                    public string WarehouseConnectionString { get; set; } = "Server=reporting-db.internal;Database=ShopReports;User Id=report_writer;Password=" + (Environment.GetEnvironmentVariable("REPORTING_WAREHOUSE_CONNECTION_STRING") ?? string.Empty) + ";"; // planted: AEG002
+                    public string WarehouseConnectionString { get; set; } = "Server=reporting-db.internal;Database=ShopReports;User Id=report_writer;Password=" + (Environment.GetEnvironmentVariable("WAREHOUSE_CONNECTION_STRING") ?? string.Empty) + ";"; // planted: AEG002
 
                     public int ExportHour { get; set; } = 2;
                 }
@@ -356,7 +356,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                     public static byte[] Sign(string content) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.UTF8.GetBytes(content));
 
-                    public static byte[] Verify(string content) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable("KEY") ?? string.Empty), Encoding.UTF8.GetBytes(content));
+                    public static byte[] Verify(string content) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable("DOWNLOAD_TOKENS_KEY") ?? string.Empty), Encoding.UTF8.GetBytes(content));
                 }
                 """))
             .ValidateAsync();
@@ -396,7 +396,9 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                     public StripeClient(IConfiguration configuration) => _configuration = configuration;
 
-                    public string Header() => "Bearer " + [|"{{ApiKey}}"|];
+                    public string Header() => Use([|"{{ApiKey}}"|]);
+
+                    private static string Use(string apiKey) => apiKey;
                 }
                 """)
             .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
@@ -409,7 +411,9 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                     public StripeClient(IConfiguration configuration) => _configuration = configuration;
 
-                    public string Header() => "Bearer " + (_configuration["Stripe:Secret"] ?? string.Empty);
+                    public string Header() => Use(_configuration["Stripe:ApiKey"] ?? string.Empty);
+
+                    private static string Use(string apiKey) => apiKey;
                 }
                 """))
             .ValidateAsync();
@@ -704,7 +708,7 @@ public sealed class AEG002HardcodedSecretFixerTests
         "class Switched { string M(string s) { switch (s) { case ApiKey: return \"k\"; default: return s; } } }",
         "class Matched { bool M(string s) => s is ApiKey; }",
         "class Defaulted { string M(string s = ApiKey) => s; }",
-        "class Derived { const string Header = \"Bearer \" + ApiKey; }",
+        "class Derived { const string Prefixed = \"k-\" + ApiKey; }",
     };
 
     [Theory]
@@ -728,7 +732,7 @@ public sealed class AEG002HardcodedSecretFixerTests
         await Test($$"""
                 class Client
                 {
-                    private static readonly string Header = "Bearer " + ApiKey;
+                    private static readonly string Header = "k-" + ApiKey;
 
                     private const string ApiKey = [|"{{ApiKey}}"|];
 
@@ -828,7 +832,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                     byte[] Key() => Encoding.UTF8.GetBytes(StripeApiKey + _githubToken);
 
-                    string Db() => "Server=db;Password=" + (Environment.GetEnvironmentVariable("INTEGRATIONS_DB") ?? string.Empty) + ";Encrypt=true";
+                    string Db() => "Server=db;Password=" + (Environment.GetEnvironmentVariable("INTEGRATIONS_CONNECTION_STRING_PASSWORD") ?? string.Empty) + ";Encrypt=true";
                 }
                 """))
             .ValidateAsync();
@@ -888,7 +892,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                     string Db() => [|"Server=db;Password= '{{Password}}' ;Encrypt=true"|];
                     string Named() => Use([|"  {{ApiKey}}"|]);
                     string Header() => Use2([|"Bearer {{Other}}"|]);
-                    byte[] Key() => [|new byte[] { 0x1f, 0x8b, 0x3c, 0x77, 0x02, 0xe4, 0x9a, 0x51, 0x6d, 0xc0, 0x3e, 0x11, 0x84, 0x5f, 0x2a, 0xb9 }|];
+                    byte[] signingKey = [|new byte[] { 0x1f, 0x8b, 0x3c, 0x77, 0x02, 0xe4, 0x9a, 0x51, 0x6d, 0xc0, 0x3e, 0x11, 0x84, 0x5f, 0x2a, 0xb9 }|];
                     static string Use(string apiKey) => apiKey;
                     static string Use2(string value) => value;
                 }

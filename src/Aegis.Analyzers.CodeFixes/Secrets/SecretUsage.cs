@@ -134,6 +134,9 @@ internal static class SecretUsage
                 case PatternSyntax:
                 case EqualsValueClauseSyntax { Parent: ParameterSyntax }:
                     return true;
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.IsExpression) && binary.Right.Span.Contains(reference.Span):
+                    // `s is Key` binds Key as a constant pattern.
+                    return true;
                 case EqualsValueClauseSyntax { Parent.Parent.Parent: FieldDeclarationSyntax field }:
                     return field.Modifiers.Any(SyntaxKind.ConstKeyword);
                 case EqualsValueClauseSyntax { Parent.Parent.Parent: LocalDeclarationStatementSyntax local }:
