@@ -216,7 +216,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                     public IssueReporter(HttpClient http)
                     {
                         _http = http;
-                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("PARAMETER") ?? string.Empty); // planted
+                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("GITHUB_TOKEN") ?? string.Empty); // planted
                     }
                 }
                 """))
@@ -878,6 +878,145 @@ public sealed class AEG002HardcodedSecretFixerTests
                 index: 1,
                 scope: FixAllScope.Project)
             .ValidateAsync();
+    }
+
+    // ---- The sample's planted cases (samples/Aegis.Sample), with the web SDK's implicit usings ----
+
+    [Fact]
+    public async Task Sample_StripePaymentClient_ConstBecomesStaticReadonly_NoUsingNeeded()
+    {
+        await Test($$"""
+                using System.Net.Http.Headers;
+
+                namespace Aegis.Sample.Payments;
+
+                public sealed class StripePaymentClient(HttpClient http)
+                {
+                    private const string SecretKey = [|"sk_live_{{ApiKey}}"|]; // planted: AEG002
+
+                    public async Task<bool> RefundAsync(CancellationToken cancellationToken)
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.stripe.com/v1/refunds");
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SecretKey);
+                        using var response = await http.SendAsync(request, cancellationToken);
+                        return response.IsSuccessStatusCode;
+                    }
+                }
+                """)
+            .WithWebImplicitUsings()
+            .ExpectFix(Clean("""
+                using System.Net.Http.Headers;
+
+                namespace Aegis.Sample.Payments;
+
+                public sealed class StripePaymentClient(HttpClient http)
+                {
+                    private static readonly string SecretKey = Environment.GetEnvironmentVariable("STRIPE_PAYMENT_SECRET_KEY") ?? string.Empty; // planted: AEG002
+
+                    public async Task<bool> RefundAsync(CancellationToken cancellationToken)
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.stripe.com/v1/refunds");
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SecretKey);
+                        using var response = await http.SendAsync(request, cancellationToken);
+                        return response.IsSuccessStatusCode;
+                    }
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Sample_ReportDownloadTokens_SigningKeyFromTheEnvironment()
+    {
+        await Test($$"""
+                using System.Security.Cryptography;
+                using System.Text;
+
+                namespace Aegis.Sample.Reports;
+
+                public sealed class ReportDownloadTokens(TimeProvider clock)
+                {
+                    private const string SigningKey = [|"{{ApiKey}}"|]; // planted: AEG002
+
+                    public long Now() => clock.GetUtcNow().ToUnixTimeSeconds();
+
+                    private static byte[] Sign(string content)
+                        => HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.UTF8.GetBytes(content));
+                }
+                """)
+            .WithWebImplicitUsings()
+            .ExpectFix(Clean("""
+                using System.Security.Cryptography;
+                using System.Text;
+
+                namespace Aegis.Sample.Reports;
+
+                public sealed class ReportDownloadTokens(TimeProvider clock)
+                {
+                    private static readonly string SigningKey = Environment.GetEnvironmentVariable("REPORT_DOWNLOAD_TOKENS_SIGNING_KEY") ?? string.Empty; // planted: AEG002
+
+                    public long Now() => clock.GetUtcNow().ToUnixTimeSeconds();
+
+                    private static byte[] Sign(string content)
+                        => HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.UTF8.GetBytes(content));
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Sample_GitHubIssueReporter_BearerArgument()
+    {
+        await Test($$"""
+                using System.Net.Http.Headers;
+
+                namespace Aegis.Sample.Support;
+
+                public sealed class GitHubIssueReporter
+                {
+                    private readonly HttpClient _http;
+
+                    public GitHubIssueReporter(HttpClient http)
+                    {
+                        _http = http;
+                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", [|"{{Token}}"|]); // planted: AEG002
+                    }
+                }
+                """)
+            .WithWebImplicitUsings()
+            .ExpectFix(Clean("""
+                using System.Net.Http.Headers;
+
+                namespace Aegis.Sample.Support;
+
+                public sealed class GitHubIssueReporter
+                {
+                    private readonly HttpClient _http;
+
+                    public GitHubIssueReporter(HttpClient http)
+                    {
+                        _http = http;
+                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("GITHUB_TOKEN") ?? string.Empty); // planted: AEG002
+                    }
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    /// <summary>
+    /// With the variable unset the fixed sample gets empty secrets: none of its code paths may throw on that (the
+    /// sample's functional tests sign and validate report links, build the reporter and show the export target).
+    /// </summary>
+    [Fact]
+    public void Sample_EmptyFallbacks_DoNotThrow()
+    {
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(string.Empty), Encoding.UTF8.GetBytes("header.claims"));
+        var header = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", string.Empty);
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = "Server=reporting-db.internal;Database=ShopReports;User Id=report_writer;Password=" + string.Empty + ";" };
+
+        Assert.Equal(32, signature.Length);
+        Assert.Equal("Bearer", header.Scheme);
+        Assert.Equal("reporting-db.internal", builder["Server"]);
     }
 
     // ---- The analyzer's properties for the fix ----

@@ -27,7 +27,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     private const double FormatMinimumEntropy = 3.0;
 
     /// <summary>Parameter names of general-purpose methods: they say nothing about what the configuration key should be.</summary>
-    private static readonly HashSet<string> GeneralParameterNames = new(StringComparer.Ordinal) { "value", "text", "input", "s", "str", "arg", "content", "item", "obj" };
+    private static readonly HashSet<string> GeneralParameterNames = new(StringComparer.Ordinal) { "value", "text", "input", "s", "str", "arg", "content", "item", "obj", "parameter" };
 
     /// <summary>Parameters whose constant argument names the value passed next to it.</summary>
     private static readonly HashSet<string> KeyParameterNames = new(StringComparer.Ordinal) { "key", "name", "variable", "headerName", "propertyName" };
