@@ -267,6 +267,11 @@ public sealed class AEG002HardcodedSecretFixerTests
             "\"Server=db;\" +\n            \"Password='" + Password + "';\" + Suffix",
             "\"Server=db;\" +\n            \"Password='\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + \"';\" + Suffix"
         },
+        {
+            // Raw literals cannot be cut like that: the pieces become regular literals with the same value.
+            "\"\"\"Server=db;Password=" + Password + ";Encrypt=true\"\"\"",
+            "\"Server=db;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + \";Encrypt=true\""
+        },
     };
 
     [Theory]
@@ -723,6 +728,53 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """)
             .WithSource("using static Keys;\n" + use)
             .ExpectNoFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_SecretInAnInterpolatedConstant()
+    {
+        await Test($$"""
+                class ReportingDb
+                {
+                    private const string Host = "db";
+
+                    public string Connect() => [|$"Server={Host};Password={{Password}};"|];
+                }
+                """)
+            .ExpectNoFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_Environment_AnotherEnvironmentTypeInScope_FullyQualifies()
+    {
+        await Test($$"""
+                namespace Shop
+                {
+                    class Environment { }
+
+                    class Mailer
+                    {
+                        string Password() => Use([|"{{Password}}"|]);
+
+                        static string Use(string password) => password;
+                    }
+                }
+                """)
+            .ExpectFix(Clean("""
+                namespace Shop
+                {
+                    class Environment { }
+
+                    class Mailer
+                    {
+                        string Password() => Use(global::System.Environment.GetEnvironmentVariable("MAILER_PASSWORD") ?? string.Empty);
+
+                        static string Use(string password) => password;
+                    }
+                }
+                """))
             .ValidateAsync();
     }
 
