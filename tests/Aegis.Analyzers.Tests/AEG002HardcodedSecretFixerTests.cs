@@ -559,6 +559,42 @@ public sealed class AEG002HardcodedSecretFixerTests
     }
 
     [Fact]
+    public async Task FixAll_Configuration_PrimaryParameterIsNeverBothCapturedAndUsedInAnInitializer()
+    {
+        // The first fix reads the parameter in an initializer; capturing it for the second would be CS9124, so the
+        // second secret is left for the environment variant — the same one at a time and in FixAll.
+        var expected = $$"""
+                using Microsoft.Extensions.Configuration;
+
+                public class StripeClient(IConfiguration configuration)
+                {
+                    private readonly string _apiKey = configuration["Stripe:ApiKey"] ?? string.Empty;
+
+                    public string Webhook() => Use("{{Other}}");
+
+                    private static string Use(string webhookSecret) => webhookSecret;
+                }
+                """;
+        Assert.DoesNotContain(ApiKey, expected, StringComparison.Ordinal);
+
+        await Test($$"""
+                using Microsoft.Extensions.Configuration;
+
+                public class StripeClient(IConfiguration configuration)
+                {
+                    private readonly string _apiKey = [|"{{ApiKey}}"|];
+
+                    public string Webhook() => Use([|"{{Other}}"|]);
+
+                    private static string Use(string webhookSecret) => webhookSecret;
+                }
+                """)
+            .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
+            .ExpectFix(expected)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Fix_Configuration_NullableMember_UsesConditionalAccess()
     {
         await Test($$"""

@@ -38,10 +38,19 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         ToProperty,
     }
 
+    /// <summary>How a configuration fix uses a primary-constructor parameter: both at once in one type is CS9124.</summary>
+    private enum ParameterUse
+    {
+        None,
+        Initializer,
+        Capture,
+    }
+
     private sealed class SecretFix
     {
-        public SecretFix(ExpressionSyntax expression, ExpressionSyntax replacement, SyntaxNode? declaration, DeclarationChange change, bool needsSystem)
+        public SecretFix(ExpressionSyntax expression, ExpressionSyntax replacement, SyntaxNode? declaration, DeclarationChange change, bool needsSystem, ParameterUse parameterUse)
         {
+            ParameterUse = parameterUse;
             Expression = expression;
             Replacement = replacement;
             Declaration = declaration;
@@ -60,6 +69,8 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
 
         /// <summary><c>Environment</c> or <c>Convert</c> is written unqualified and <c>System</c> is not imported yet.</summary>
         public bool NeedsSystem { get; }
+
+        public ParameterUse ParameterUse { get; }
     }
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.HardcodedSecret);
@@ -111,8 +122,11 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         var fixes = new List<SecretFix>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
+            // As when fixed one at a time: once an earlier fix reads the parameter in an initializer, a later one may
+            // not capture it, and the other way round.
             if (await PlanAsync(document, root, model, diagnostic, key, cancellationToken).ConfigureAwait(false) is { } fix
-                && !fixes.Any(f => f.Expression.Span.IntersectsWith(fix.Expression.Span)))
+                && !fixes.Any(f => f.Expression.Span.IntersectsWith(fix.Expression.Span))
+                && !fixes.Any(f => f.ParameterUse != ParameterUse.None && fix.ParameterUse != ParameterUse.None && f.ParameterUse != fix.ParameterUse))
             {
                 fixes.Add(fix);
             }
@@ -183,6 +197,7 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
 
         string lookup;
         var needsSystem = false;
+        var parameterUse = ParameterUse.None;
         var change = isConstField ? DeclarationChange.ConstToStaticReadonly : isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None;
         if (key == EquivalenceKeys.EnvironmentLookup)
         {
@@ -205,6 +220,7 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
             }
 
             change = configurationChange.Change;
+            parameterUse = configurationChange.ParameterUse;
             lookup = member + (configurationChange.Nullable ? "?[" : "[") + Literal(configurationKey) + "]" + FallbackText;
         }
         else
@@ -239,7 +255,7 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         }
 
         replacement = replacement.WithTriviaFrom(node);
-        return new SecretFix(node, replacement, change == DeclarationChange.None ? null : declaration, change, needsSystem);
+        return new SecretFix(node, replacement, change == DeclarationChange.None ? null : declaration, change, needsSystem, parameterUse);
     }
 
     /// <summary>
@@ -247,7 +263,7 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
     /// or null when it cannot (static code, a field initializer reading an instance field that cannot become a property,
     /// a primary-constructor parameter that would be both captured and used in an initializer — CS9124).
     /// </summary>
-    private static async Task<(DeclarationChange Change, bool Nullable)?> ConfigurationChangeAsync(
+    private static async Task<(DeclarationChange Change, bool Nullable, ParameterUse ParameterUse)?> ConfigurationChangeAsync(
         Document document, SemanticModel model, ExpressionSyntax node, SyntaxNode? declaration, string member, bool isConstField, bool isConstLocal, CancellationToken cancellationToken)
     {
         var symbol = model.GetSpeculativeSymbolInfo(node.SpanStart, SyntaxFactory.IdentifierName(member), SpeculativeBindingOption.BindAsExpression).Symbol;
@@ -267,7 +283,7 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         var nullable = type.NullableAnnotation == NullableAnnotation.Annotated;
         if (isStatic)
         {
-            return (isConstField ? DeclarationChange.ConstToStaticReadonly : isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None, nullable);
+            return (isConstField ? DeclarationChange.ConstToStaticReadonly : isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None, nullable, ParameterUse.None);
         }
 
         var primary = symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol constructor } parameter && SecretUsage.IsPrimaryConstructor(constructor)
@@ -279,6 +295,22 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         }
 
         var context = SecretUsage.ContextOf(node, model, cancellationToken);
+        var change = await ConfigurationDeclarationChangeAsync(document, model, declaration, isConstField, isConstLocal, context, primary, enclosingType, cancellationToken).ConfigureAwait(false);
+        if (change is null)
+        {
+            return null;
+        }
+
+        var use = primary is null ? ParameterUse.None
+            : change == DeclarationChange.ConstToReadonly || (change == DeclarationChange.None && context == SecretUsage.Context.InstanceInitializer) ? ParameterUse.Initializer
+            : ParameterUse.Capture;
+        return (change.Value, nullable, use);
+    }
+
+    private static async Task<DeclarationChange?> ConfigurationDeclarationChangeAsync(
+        Document document, SemanticModel model, SyntaxNode? declaration, bool isConstField, bool isConstLocal, SecretUsage.Context context,
+        (bool InInitializers, bool Captured)? primary, INamedTypeSymbol enclosingType, CancellationToken cancellationToken)
+    {
         if (isConstField)
         {
             var field = (FieldDeclarationSyntax)declaration!;
@@ -289,10 +321,10 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
 
             if (primary is { Captured: false })
             {
-                return (DeclarationChange.ConstToReadonly, nullable);
+                return DeclarationChange.ConstToReadonly;
             }
 
-            return primary is not { InInitializers: true } && CanBecomeProperty(field) ? (DeclarationChange.ToProperty, nullable) : null;
+            return primary is not { InInitializers: true } && CanBecomeProperty(field) ? DeclarationChange.ToProperty : null;
         }
 
         switch (context)
@@ -300,19 +332,19 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
             case SecretUsage.Context.InstanceInitializer:
                 if (primary is { Captured: false })
                 {
-                    return (DeclarationChange.None, nullable);
+                    return DeclarationChange.None;
                 }
 
                 return declaration is FieldDeclarationSyntax instanceField
                     && primary is not { InInitializers: true }
                     && CanBecomeProperty(instanceField)
                     && await IsNeverWrittenAsync(document, model, instanceField, cancellationToken).ConfigureAwait(false)
-                    ? (DeclarationChange.ToProperty, nullable)
+                    ? DeclarationChange.ToProperty
                     : null;
             case SecretUsage.Context.InstanceBody:
-                return primary is { InInitializers: true } ? null : (isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None, nullable);
+                return primary is { InInitializers: true } ? null : isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None;
             case SecretUsage.Context.ConstructorBody:
-                return primary is not null ? null : (isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None, nullable);
+                return primary is not null ? null : isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None;
             default:
                 return null;
         }
