@@ -51,6 +51,12 @@ public static class DiagnosticPropertyNames
     /// <summary>AEG002: the member of the enclosing type that holds an <c>IConfiguration</c>, when there is one.</summary>
     public const string ConfigurationMember = "configuration_member";
 
+    /// <summary>AEG002: where the secret starts in the constant's value (invariant digits), so a fix replaces only it.</summary>
+    public const string SecretStart = "secret_start";
+
+    /// <summary>AEG002: the secret's length in characters (invariant digits); absent for byte arrays.</summary>
+    public const string SecretLength = "secret_length";
+
     /// <summary>AEG003: the attribute the convention uses, as source text (e.g. <c>[Authorize(Policy = "Staff")]</c>).</summary>
     public const string AuthorizeAttribute = "authorize_attribute";
 

@@ -27,7 +27,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     private const double FormatMinimumEntropy = 3.0;
 
     /// <summary>Parameter names of general-purpose methods: they say nothing about what the configuration key should be.</summary>
-    private static readonly HashSet<string> GeneralParameterNames = new(StringComparer.Ordinal) { "value", "text", "input", "s", "str", "arg", "content", "item", "obj" };
+    private static readonly HashSet<string> GeneralParameterNames = new(StringComparer.Ordinal) { "value", "text", "input", "s", "str", "arg", "content", "item", "obj", "parameter" };
 
     /// <summary>Parameters whose constant argument names the value passed next to it.</summary>
     private static readonly HashSet<string> KeyParameterNames = new(StringComparer.Ordinal) { "key", "name", "variable", "headerName", "propertyName" };
@@ -85,8 +85,9 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
     private sealed class Finding
     {
-        public Finding(string kind, string displayName, string secret, double confidence, string severity, bool fromConnectionString = false)
+        public Finding(string kind, string displayName, string secret, int secretStart, double confidence, string severity, bool fromConnectionString = false)
         {
+            SecretStart = secretStart;
             FromConnectionString = fromConnectionString;
             Kind = kind;
             DisplayName = displayName;
@@ -101,6 +102,9 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The secret part of the value (never reported; only its length and, when long enough, a prefix).</summary>
         public string Secret { get; }
+
+        /// <summary>Where <see cref="Secret"/> starts in the constant's value, so a fix can keep the rest of the text.</summary>
+        public int SecretStart { get; }
 
         public double Confidence { get; }
 
@@ -204,7 +208,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var finding = new Finding(site.Classification.Kind, site.Classification.DisplayName + " bytes", string.Empty, 0.80, IncidentSeverities.Medium);
+            var finding = new Finding(site.Classification.Kind, site.Classification.DisplayName + " bytes", string.Empty, 0, 0.80, IncidentSeverities.Medium);
             Report(context, creation.Syntax, site, finding, values.Count.ToString(CultureInfo.InvariantCulture) + " bytes");
         }
 
@@ -230,6 +234,8 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 .With(DiagnosticPropertyNames.ConfigurationKey, configurationKey)
                 .With(DiagnosticPropertyNames.EnvironmentVariable, SecretNames.EnvironmentVariable(type?.Name, memberName))
                 .With(DiagnosticPropertyNames.ConfigurationMember, configurationMember)
+                .With(DiagnosticPropertyNames.SecretStart, finding.Secret.Length > 0 ? finding.SecretStart.ToString(CultureInfo.InvariantCulture) : null)
+                .With(DiagnosticPropertyNames.SecretLength, finding.Secret.Length > 0 ? finding.Secret.Length.ToString(CultureInfo.InvariantCulture) : null)
                 .ToImmutable();
 
             context.ReportDiagnostic(Diagnostic.Create(
@@ -296,6 +302,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 }
 
                 var secret = pattern.Kind == "private-key" ? value : match.Value;
+                var secretStart = pattern.Kind == "private-key" ? 0 : match.Index;
                 if (SecretPatterns.IsDocumentedPublicValue(secret)
                     || (pattern.Kind != "private-key" && (Placeholders.ContainsAny(secret, Placeholders.FakeMarkers) || Entropy.Shannon(secret) < FormatMinimumEntropy))
                     || (pattern.Context == PatternContext.Aws && !HasMixedCharacters(secret)))
@@ -304,7 +311,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                return new Finding(pattern.Kind, pattern.DisplayName, secret, pattern.Confidence, pattern.Severity);
+                return new Finding(pattern.Kind, pattern.DisplayName, secret, secretStart, pattern.Confidence, pattern.Severity);
             }
 
             return null;
@@ -321,7 +328,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             {
                 for (var match = SecretPatterns.ConnectionStringSecret.Match(value); match.Success; match = match.NextMatch())
                 {
-                    var secret = match.Groups["secret"].Value.Trim().Trim('\'', '"');
+                    var group = match.Groups["secret"];
+                    var trimmed = group.Value.Trim();
+                    var secret = trimmed.Trim('\'', '"');
+                    var secretStart = group.Index + LeadingWhitespace(group.Value) + (trimmed.Length - trimmed.TrimStart('\'', '"').Length);
                     if (Placeholders.IsPlaceholder(secret, settings.AdditionalPlaceholders) || Placeholders.IsFake(secret) || SecretPatterns.IsDocumentedPublicValue(secret))
                     {
                         continue;
@@ -331,10 +341,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                     return keyword switch
                     {
                         "accountkey" when secret.Length == 88 && secret.EndsWith("==", StringComparison.Ordinal)
-                            => new Finding("azure-storage-key", "Azure storage account key", secret, 0.95, IncidentSeverities.High, fromConnectionString: true),
-                        "accountkey" => new Finding("connection-string-account-key", "connection string account key", secret, 0.90, IncidentSeverities.High, fromConnectionString: true),
-                        "sharedaccesskey" => new Finding("connection-string-shared-access-key", "connection string shared access key", secret, 0.90, IncidentSeverities.High, fromConnectionString: true),
-                        _ => new Finding("connection-string-password", "connection string password", secret, 0.90, IncidentSeverities.Medium, fromConnectionString: true),
+                            => new Finding("azure-storage-key", "Azure storage account key", secret, secretStart, 0.95, IncidentSeverities.High, fromConnectionString: true),
+                        "accountkey" => new Finding("connection-string-account-key", "connection string account key", secret, secretStart, 0.90, IncidentSeverities.High, fromConnectionString: true),
+                        "sharedaccesskey" => new Finding("connection-string-shared-access-key", "connection string shared access key", secret, secretStart, 0.90, IncidentSeverities.High, fromConnectionString: true),
+                        _ => new Finding("connection-string-password", "connection string password", secret, secretStart, 0.90, IncidentSeverities.Medium, fromConnectionString: true),
                     };
                 }
             }
@@ -350,15 +360,18 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         {
             string scheme;
             string secret;
+            int secretStart;
             if (SecretPatterns.Find(SecretPatterns.AuthorizationHeader, value) is { } match)
             {
                 scheme = match.Groups["scheme"].Value;
                 secret = match.Groups["secret"].Value;
+                secretStart = match.Groups["secret"].Index;
             }
             else if (site.Scheme is not null && value.Trim().IndexOf(' ') < 0)
             {
                 scheme = site.Scheme;
                 secret = value.Trim();
+                secretStart = LeadingWhitespace(value);
             }
             else
             {
@@ -371,8 +384,8 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             return string.Equals(scheme, "Basic", StringComparison.OrdinalIgnoreCase)
-                ? new Finding("basic-auth-credentials", "Basic authentication credentials", secret, 0.90, IncidentSeverities.Medium)
-                : new Finding("bearer-token", "bearer token", secret, 0.90, IncidentSeverities.Medium);
+                ? new Finding("basic-auth-credentials", "Basic authentication credentials", secret, secretStart, 0.90, IncidentSeverities.Medium)
+                : new Finding("bearer-token", "bearer token", secret, secretStart, 0.90, IncidentSeverities.Medium);
         }
 
         private static Finding? NamedSecret(string value, Site site, Settings settings)
@@ -397,18 +410,20 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             var highEntropy = entropy >= settings.EntropyThreshold;
             if (site.IsBytes)
             {
-                return new Finding(name.Kind, name.DisplayName, text, highEntropy ? 0.85 : 0.80, IncidentSeverities.Medium);
+                return new Finding(name.Kind, name.DisplayName, text, LeadingWhitespace(value), highEntropy ? 0.85 : 0.80, IncidentSeverities.Medium);
             }
 
             if (name.Strength == SecretNameStrength.Weak)
             {
                 return highEntropy && text.Length >= Math.Max(16, settings.MinimumLength)
-                    ? new Finding("high-entropy", "high-entropy string", text, 0.65, IncidentSeverities.Medium)
+                    ? new Finding("high-entropy", "high-entropy string", text, LeadingWhitespace(value), 0.65, IncidentSeverities.Medium)
                     : null;
             }
 
-            return new Finding(name.Kind, name.DisplayName, text, highEntropy ? 0.85 : 0.70, IncidentSeverities.Medium);
+            return new Finding(name.Kind, name.DisplayName, text, LeadingWhitespace(value), highEntropy ? 0.85 : 0.70, IncidentSeverities.Medium);
         }
+
+        private static int LeadingWhitespace(string text) => text.Length - text.TrimStart().Length;
 
         /// <summary>UI text (<c>"Enter your password"</c>, <c>"Password:"</c>), routes (<c>/reset</c>) and URLs.</summary>
         private static bool LooksLikeProseOrPath(string text)
