@@ -24,6 +24,13 @@ catch (BenchException ex)
     Console.Error.WriteLine($"error: {ex.Message}");
     return 1;
 }
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or System.Xml.XmlException)
+{
+    // Expected environmental failures (disk, permissions, a malformed log or props file) exit with 1;
+    // anything else is a bug and surfaces with its stack trace.
+    Console.Error.WriteLine($"error: {ex.GetType().Name}: {ex.Message}");
+    return 1;
+}
 
 namespace Aegis.Bench
 {

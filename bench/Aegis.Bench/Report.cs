@@ -142,18 +142,18 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
                 runs = m.Runs,
                 median = new
                 {
-                    buildSeconds = m.WallSeconds,
+                    buildSeconds = Math.Round(m.WallSeconds, 3),
                     compileSeconds = m.CompileSeconds,
                     allAnalyzersSeconds = m.AllAnalyzersSeconds,
                     aegisSeconds = m.AegisSeconds,
-                    aegisShareOfCompile = m.AegisShareOfCompile,
+                    aegisShareOfCompile = Math.Round(m.AegisShareOfCompile, 5),
                 },
                 perRule = m.PerRule.Select(r => new { ids = r.Ids, analyzer = r.Analyzer, seconds = r.Seconds }),
                 diagnostics = new SortedDictionary<string, int>(m.Diagnostics.ToDictionary(d => d.Key, d => d.Value), StringComparer.Ordinal),
                 diagnosticsStable = m.DiagnosticsStable,
                 raw = m.Raw.Select(r => new
                 {
-                    buildSeconds = r.WallSeconds,
+                    buildSeconds = Math.Round(r.WallSeconds, 3),
                     compileSeconds = r.CompileSeconds,
                     allAnalyzersSeconds = r.AllAnalyzersSeconds,
                     aegisSeconds = r.AegisSeconds,
