@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace Aegis.Bench;
+
+/// <summary>Command-line options. Every option has a default, so a bare run measures the usual case.</summary>
+internal sealed class BenchOptions
+{
+    public int Lines { get; private set; } = 60_000;
+
+    public int Seed { get; private set; } = 42;
+
+    public int Runs { get; private set; } = 3;
+
+    public double FindingRate { get; private set; } = 0.2;
+
+    public string? JsonPath { get; private set; }
+
+    public string Configuration { get; private set; } = "Release";
+
+    public IReadOnlyList<string> Targets { get; private set; } = ["sample", "generated"];
+
+    public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(20);
+
+    public string? OutDirectory { get; private set; }
+
+    public bool GenerateOnly { get; private set; }
+
+    public bool Help { get; private set; }
+
+    public const string Usage = """
+        Usage: dotnet run --project bench/Aegis.Bench -c Release -- [options]
+
+          --lines N          size of the generated project in lines of C# (default 60000)
+          --seed N           generator seed; same seed, same project (default 42)
+          --runs N           timed builds per target and configuration; the median is reported (default 3)
+          --finding-rate X   share of SQL sinks, secret slots and endpoints that are findings, 0..1 (default 0.2)
+          --targets LIST     comma-separated: sample,generated (default both; a missing sample is skipped)
+          --configuration C  configuration of the measured builds and of the analyzer (default Release)
+          --timeout SECONDS  limit for each dotnet process (default 1200)
+          --out DIR          working directory (default bench/out)
+          --json FILE        also write the figures as JSON
+          --generate-only    write the generated project and stop
+          -h, --help         this text
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            switch (name)
+            {
+                case "--lines":
+                    options.Lines = PositiveInt(name, Value());
+                    break;
+                case "--seed":
+                    options.Seed = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                    break;
+                case "--runs":
+                    options.Runs = PositiveInt(name, Value());
+                    break;
+                case "--finding-rate":
+                    options.FindingRate = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture);
+                    if (options.FindingRate is < 0 or > 1)
+                    {
+                        throw new ArgumentException("--finding-rate must be between 0 and 1");
+                    }
+
+                    break;
+                case "--targets":
+                    options.Targets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (options.Targets.Any(t => t is not ("sample" or "generated")))
+                    {
+                        throw new ArgumentException("--targets takes sample and/or generated");
+                    }
+
+                    break;
+                case "--configuration":
+                case "-c":
+                    options.Configuration = Value();
+                    break;
+                case "--timeout":
+                    options.Timeout = TimeSpan.FromSeconds(PositiveInt(name, Value()));
+                    break;
+                case "--out":
+                    options.OutDirectory = Value();
+                    break;
+                case "--json":
+                    options.JsonPath = Value();
+                    break;
+                case "--generate-only":
+                    options.GenerateOnly = true;
+                    break;
+                case "-h":
+                case "--help":
+                    options.Help = true;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {name}");
+            }
+        }
+
+        return options;
+    }
+
+    private static int PositiveInt(string name, string text)
+    {
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
+        {
+            throw new ArgumentException($"{name} needs a positive integer, got '{text}'");
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Aegis.Bench.Generator;
+
+namespace Aegis.Bench;
+
+/// <summary>Figures of one timed build.</summary>
+internal sealed record RunFigures(
+    double WallSeconds,
+    double CompileSeconds,
+    double AllAnalyzersSeconds,
+    double AegisSeconds,
+    IReadOnlyList<AnalyzerTime> AegisAnalyzers,
+    IReadOnlyDictionary<string, int> Diagnostics,
+    string? CompilerVersion,
+    string Log);
+
+/// <summary>Time of one Aegis analyzer type (median over runs).</summary>
+internal sealed record RuleTime(string Ids, string Analyzer, double Seconds);
+
+/// <summary>Medians over the runs of one target and configuration.</summary>
+internal sealed record Measurement(
+    string Target,
+    string Configuration,
+    int Runs,
+    double WallSeconds,
+    double CompileSeconds,
+    double AllAnalyzersSeconds,
+    double AegisSeconds,
+    IReadOnlyList<RuleTime> PerRule,
+    IReadOnlyDictionary<string, int> Diagnostics,
+    bool DiagnosticsStable,
+    string? CompilerVersion,
+    IReadOnlyList<RunFigures> Raw)
+{
+    public double AegisShareOfCompile => CompileSeconds > 0 ? AegisSeconds / CompileSeconds : 0;
+
+    public static Measurement From(string target, string configuration, List<RunFigures> runs)
+    {
+        var rules = runs.SelectMany(r => r.AegisAnalyzers)
+            .GroupBy(a => (a.Ids, Analyzer: ShortName(a.Analyzer)))
+            .Select(g => new RuleTime(g.Key.Ids, g.Key.Analyzer,
+                Median(runs.Select(r => r.AegisAnalyzers.Where(a => a.Ids == g.Key.Ids && ShortName(a.Analyzer) == g.Key.Analyzer).Sum(a => a.Seconds)))))
+            .OrderBy(r => r.Ids, StringComparer.Ordinal).ThenBy(r => r.Analyzer, StringComparer.Ordinal)
+            .ToList();
+        var first = runs[0].Diagnostics;
+        var stable = runs.All(r => r.Diagnostics.Count == first.Count && r.Diagnostics.All(d => first.TryGetValue(d.Key, out var n) && n == d.Value));
+        return new Measurement(target, configuration, runs.Count,
+            Median(runs.Select(r => r.WallSeconds)),
+            Median(runs.Select(r => r.CompileSeconds)),
+            Median(runs.Select(r => r.AllAnalyzersSeconds)),
+            Median(runs.Select(r => r.AegisSeconds)),
+            rules, first, stable, runs[0].CompilerVersion, runs);
+    }
+
+    private static string ShortName(string analyzer)
+    {
+        var dot = analyzer.LastIndexOf('.');
+        return dot >= 0 ? analyzer[(dot + 1)..] : analyzer;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        if (sorted.Count == 0)
+        {
+            return 0;
+        }
+
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}
+
+/// <summary>Renders the figures as the console table and as JSON.</summary>
+internal sealed class BenchReport(Machine machine, BenchOptions options, GeneratedProject generated, IReadOnlyList<Measurement> measurements, IReadOnlyList<string> notes)
+{
+    private static readonly (string Id, string Family)[] Rules = [("AEG001", "SQL"), ("AEG002", "SECRET"), ("AEG003", "AUTH")];
+
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        var compiler = measurements.Select(m => m.CompilerVersion).FirstOrDefault(v => v is not null) ?? "unknown";
+        Line(sb, $"Machine: {machine.Cores} cores, {machine.Os}, .NET SDK {machine.Sdk}, C# compiler {compiler}");
+        Line(sb, $"Generated: seed {options.Seed}, {generated.Lines:N0} lines (asked {options.Lines:N0}) in {generated.Files} files, {generated.Modules} modules, finding rate {options.FindingRate:0.00}; {options.Runs} run(s) each, median; configuration {options.Configuration}");
+        foreach (var note in notes)
+        {
+            Line(sb, $"Note: {note}");
+        }
+
+        sb.Append('\n');
+        Line(sb, $"{"target",-10}  {"config",-8}  {"build(s)",8}  {"compile(s)",10}  {"all-analyzers(s)",16}  {"aegis(s)",8}  {"aegis/compile",13}");
+        foreach (var m in measurements)
+        {
+            Line(sb, $"{m.Target,-10}  {m.Configuration,-8}  {m.WallSeconds,8:0.00}  {m.CompileSeconds,10:0.00}  {m.AllAnalyzersSeconds,16:0.000}  {m.AegisSeconds,8:0.000}  {m.AegisShareOfCompile,13:0.0%}");
+        }
+
+        foreach (var m in measurements.Where(m => m.Configuration == "aegis"))
+        {
+            sb.Append('\n');
+            var rules = m.PerRule.Count == 0
+                ? "no Aegis analyzer reported (none registered, or the analyzer did not load)"
+                : string.Join(", ", m.PerRule.Select(r => FormattableString.Invariant($"{r.Ids} {r.Analyzer} {r.Seconds:0.000} s")));
+            Line(sb, $"Per rule (aegis, {m.Target}): {rules}");
+            var counts = string.Join(", ", Rules.Select(r => $"{r.Id} {m.Diagnostics.GetValueOrDefault(r.Id)}"));
+            var other = m.Diagnostics.Where(d => Rules.All(r => r.Id != d.Key)).Select(d => $"{d.Key} {d.Value}");
+            counts = string.Join(", ", new[] { counts }.Concat(other));
+            Line(sb, $"Diagnostics (aegis, {m.Target}): {counts}{(m.DiagnosticsStable ? string.Empty : " (differed between runs!)")}");
+            if (m.Target == "generated")
+            {
+                var p = generated.Planted;
+                Line(sb, $"Planted  (generated): AEG001 {p.Sql}, AEG002 {p.Secrets}, AEG003 {p.UnauthorizedControllers + p.UnauthorizedMinimalEndpoints} ({p.UnauthorizedControllers} controllers with {p.UnauthorizedActions} actions, {p.UnauthorizedMinimalEndpoints} minimal endpoints); {(double)(p.Sql + p.Secrets + p.UnauthorizedControllers + p.UnauthorizedMinimalEndpoints) / generated.Lines:0.00%} of lines");
+                Line(sb, $"Safe look-alikes (generated): SQL {p.SafeSqlLookAlikes}, secret slots {p.SafeSecretLookAlikes}, authorized or public endpoints {p.SafeEndpoints}");
+            }
+        }
+
+        var baselineLeaks = measurements.Where(m => m.Configuration == "baseline" && m.Diagnostics.Count > 0).ToList();
+        foreach (var m in baselineLeaks)
+        {
+            Line(sb, $"Warning: the baseline of {m.Target} reported AEG diagnostics; the analyzer was not removed.");
+        }
+
+        return sb.ToString();
+    }
+
+    public string ToJson()
+    {
+        var document = new
+        {
+            schema = "aegis.bench/v1",
+            machine = new { cores = machine.Cores, os = machine.Os, sdk = machine.Sdk },
+            compiler = measurements.Select(m => m.CompilerVersion).FirstOrDefault(v => v is not null),
+            options = new { seed = options.Seed, lines = options.Lines, runs = options.Runs, findingRate = options.FindingRate, configuration = options.Configuration },
+            generated = new { lines = generated.Lines, files = generated.Files, modules = generated.Modules, planted = generated.Planted },
+            notes,
+            results = measurements.Select(m => new
+            {
+                target = m.Target,
+                configuration = m.Configuration,
+                runs = m.Runs,
+                median = new
+                {
+                    buildSeconds = Math.Round(m.WallSeconds, 3),
+                    compileSeconds = m.CompileSeconds,
+                    allAnalyzersSeconds = m.AllAnalyzersSeconds,
+                    aegisSeconds = m.AegisSeconds,
+                    aegisShareOfCompile = Math.Round(m.AegisShareOfCompile, 5),
+                },
+                perRule = m.PerRule.Select(r => new { ids = r.Ids, analyzer = r.Analyzer, seconds = r.Seconds }),
+                diagnostics = new SortedDictionary<string, int>(m.Diagnostics.ToDictionary(d => d.Key, d => d.Value), StringComparer.Ordinal),
+                diagnosticsStable = m.DiagnosticsStable,
+                raw = m.Raw.Select(r => new
+                {
+                    buildSeconds = Math.Round(r.WallSeconds, 3),
+                    compileSeconds = r.CompileSeconds,
+                    allAnalyzersSeconds = r.AllAnalyzersSeconds,
+                    aegisSeconds = r.AegisSeconds,
+                    log = r.Log,
+                }),
+            }),
+        };
+        return JsonSerializer.Serialize(document, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        }).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+    }
+
+    private static void Line(StringBuilder sb, FormattableString text) =>
+        sb.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+}
