@@ -194,7 +194,8 @@ public sealed class PackageConsumerTests(EndToEndEnvironment environment, ITestO
         var relaxed = Succeeds(consumer.Build("Secret", null, FakeEngineProperty));
         Assert.Contains(relaxed.Diagnostics, d => d.Kind == "warning" && d.Code == "AEG002" && d.Line.Contains("Settings.cs", StringComparison.Ordinal));
 
-        var strict = Fails(consumer.Build("Secret", null, FakeEngineProperty, "-p:TreatWarningsAsErrors=true"));
+        // --no-incremental: TreatWarningsAsErrors is not an input of CoreCompile, so an up-to-date compile would report nothing.
+        var strict = Fails(consumer.Build("Secret", null, FakeEngineProperty, "-p:TreatWarningsAsErrors=true", "--no-incremental"));
         Assert.Contains(strict.Diagnostics, d => d.Kind == "error" && d.Code == "AEG002" && d.Line.Contains("Settings.cs", StringComparison.Ordinal));
     }
 
