@@ -1,0 +1,208 @@
+using System.Text.RegularExpressions;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Aegis.Build.Tasks;
+
+/// <summary>
+/// Runs the Aegis engine out of process (<c>dotnet "…/tools/engine/Aegis.Cli.dll" build @"…/aegis.rsp"</c>) and turns
+/// its <c>aegis: …</c> output lines into coded MSBuild errors, warnings and messages. Nothing of Roslyn or of the
+/// engine is loaded into MSBuild's own process.
+/// </summary>
+public sealed class AegisRiskCardTask : ToolTask
+{
+    // "aegis: error AEGB004: text", "aegis: warning AEGB007: text", "aegis: card <path> status=… risk=… …".
+    private static readonly Regex CodedLine = new(
+        @"^\s*aegis:\s+(?<kind>error|warning)\s+(?<code>AEGB\d{3})\s*:\s?(?<text>.*)$",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    private static readonly Regex CardLine = new(
+        @"^\s*aegis:\s+card\s+(?<text>.*)$",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    private string? _dotNetPath;
+
+    /// <summary>Full path of the engine's entry assembly, <c>$(AegisEngineAssemblyFile)</c> (<c>tools/engine/Aegis.Cli.dll</c>).</summary>
+    [Required]
+    public string EngineAssembly { get; set; } = "";
+
+    /// <summary>The response file written by <see cref="AegisWriteResponseFile"/>.</summary>
+    [Required]
+    public string ResponseFile { get; set; } = "";
+
+    /// <summary>
+    /// The .NET installation folder MSBuild knows (<c>$(NetCoreRoot)</c>, else <c>$(DOTNET_ROOT)</c>): where
+    /// <c>dotnet</c> is looked for when <c>DOTNET_HOST_PATH</c> is not set (desktop MSBuild does not set it).
+    /// </summary>
+    public string? DotNetRoot { get; set; }
+
+    /// <summary>The <c>aegis: card …</c> line the engine printed (<c>&lt;path&gt; status=… risk=… level=… recommendation=…</c>), if any.</summary>
+    [Output]
+    public string? RiskCardSummary { get; private set; }
+
+    /// <summary>The engine's exit code (0 passed, 1 gate failed, 2 usage or input error, 3 internal error).</summary>
+    [Output]
+    public int EngineExitCode { get; private set; }
+
+    // Seams for unit tests: the process environment and the file system the search looks at.
+    internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
+
+    internal Func<string, bool> FileExists { get; set; } = File.Exists;
+
+    internal bool IsWindows { get; set; } = Path.DirectorySeparatorChar == '\\';
+
+    internal string CommandLineForTests => GenerateCommandLineCommands();
+
+    internal void LogOutputLineForTests(string line, MessageImportance importance) => LogEventsFromTextOutput(line, importance);
+
+    /// <inheritdoc/>
+    protected override string ToolName => IsWindows ? "dotnet.exe" : "dotnet";
+
+    // Lines the engine prints that match no pattern are chatter: visible with -v:d, out of the way otherwise.
+    /// <inheritdoc/>
+    protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
+
+    /// <inheritdoc/>
+    public override bool Execute()
+    {
+        if (!FileExists(EngineAssembly))
+        {
+            Log.LogError(null, AegisErrorCodes.EngineMissing, null, null, 0, 0, 0, 0,
+                "The Aegis engine '{0}' is missing. Restore the Aegis.Analyzers package again, or point AegisEngineAssemblyFile at Aegis.Cli.dll.",
+                EngineAssembly);
+            return false;
+        }
+
+        // ToolPath set by the user (ToolTask's own override) wins over the search.
+        if (string.IsNullOrEmpty(ToolPath))
+        {
+            _dotNetPath = FindDotNet();
+            if (_dotNetPath is null)
+            {
+                Log.LogError(null, AegisErrorCodes.DotNetNotFound, null, null, 0, 0, 0, 0,
+                    "Cannot find '{0}' to run the Aegis engine: DOTNET_HOST_PATH is not set, '{1}' holds none, and none is on PATH. Set DOTNET_HOST_PATH, or AegisRiskCard=false to skip the Risk Card.",
+                    ToolName, DotNetRoot ?? "");
+                return false;
+            }
+        }
+
+        var result = base.Execute();
+        EngineExitCode = ExitCode;
+        return result && !Log.HasLoggedErrors;
+    }
+
+    /// <summary>
+    /// The .NET SDK's documented order: <c>DOTNET_HOST_PATH</c> (set by the dotnet CLI for the tools it starts), then
+    /// the installation MSBuild runs from (<see cref="DotNetRoot"/>), then <c>PATH</c>.
+    /// </summary>
+    internal string? FindDotNet()
+    {
+        var hostPath = GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrWhiteSpace(hostPath) && FileExists(hostPath!))
+        {
+            return hostPath;
+        }
+
+        if (!string.IsNullOrWhiteSpace(DotNetRoot))
+        {
+            var candidate = Path.Combine(DotNetRoot!.Trim(), ToolName);
+            if (FileExists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        var path = GetEnvironmentVariable("PATH") ?? "";
+        foreach (var directory in path.Split(IsWindows ? ';' : ':'))
+        {
+            if (directory.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            string candidate;
+            try
+            {
+                candidate = Path.Combine(directory.Trim().Trim('"'), ToolName);
+            }
+            catch (ArgumentException)
+            {
+                // A PATH entry with characters no path may hold is skipped, as the shell would.
+                continue;
+            }
+
+            if (FileExists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override string GenerateFullPathToTool() => _dotNetPath ?? FindDotNet() ?? ToolName;
+
+    /// <inheritdoc/>
+    protected override string GenerateCommandLineCommands()
+    {
+        var builder = new CommandLineBuilder();
+        builder.AppendFileNameIfNotNull(EngineAssembly);
+        builder.AppendSwitch("build");
+        // '@' and the quoted path make one argument: the engine reads its arguments from the file.
+        builder.AppendTextUnquoted(" @\"" + ResponseFile + "\"");
+        return builder.ToString();
+    }
+
+    /// <inheritdoc/>
+    protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
+    {
+        var coded = CodedLine.Match(singleLine);
+        if (coded.Success)
+        {
+            var code = coded.Groups["code"].Value.ToUpperInvariant();
+            var text = coded.Groups["text"].Value.Trim();
+            if (string.Equals(coded.Groups["kind"].Value, "error", StringComparison.OrdinalIgnoreCase))
+            {
+                Log.LogError(null, code, null, null, 0, 0, 0, 0, "{0}", text);
+            }
+            else
+            {
+                Log.LogWarning(null, code, null, null, 0, 0, 0, 0, "{0}", text);
+            }
+
+            return;
+        }
+
+        var card = CardLine.Match(singleLine);
+        if (card.Success)
+        {
+            RiskCardSummary = card.Groups["text"].Value.Trim();
+            Log.LogMessage(MessageImportance.High, "Aegis Risk Card: {0}", RiskCardSummary);
+            return;
+        }
+
+        Log.LogMessage(messageImportance, "{0}", singleLine);
+    }
+
+    /// <summary>
+    /// Called for a non-zero exit code. The engine names its own failures (AEGB004 for a failed gate, …); only when it
+    /// exited without a coded error does the task add one, so no failure is reported twice and none goes unexplained.
+    /// </summary>
+    protected override bool HandleTaskExecutionErrors()
+    {
+        if (Log.HasLoggedErrors)
+        {
+            return false;
+        }
+
+        var (code, reason) = ExitCode switch
+        {
+            1 => (AegisErrorCodes.GateFailed, "the Risk Card gate failed (AegisFailOn); see the Risk Card in the output folder"),
+            2 => (AegisErrorCodes.BadCompileInputs, "the engine rejected its input (exit code 2)"),
+            _ => (AegisErrorCodes.EngineCrashed, "the engine stopped with exit code " + ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        Log.LogError(null, code, null, null, 0, 0, 0, 0, "Aegis: {0}. Command: {1}", reason, GenerateCommandLineCommands());
+        return false;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace Aegis.Package.Tests;
+
+/// <summary>Opens the packed .nupkg and compares it with what the package must hold (STYLE §9, as Meziantou's CI does).</summary>
+public sealed class PackageLayoutTests
+{
+    // The package's own files; tools/engine/** is checked by the engine tests below, since its file set is the CLI's.
+    private static readonly string[] ExpectedFiles =
+    [
+        "Aegis.Analyzers.nuspec",
+        "README.md",
+        "analyzers/dotnet/cs/Aegis.Analyzers.CodeFixes.dll",
+        "analyzers/dotnet/cs/Aegis.Analyzers.dll",
+        "build/Aegis.Analyzers.props",
+        "build/Aegis.Analyzers.targets",
+        "buildMultiTargeting/Aegis.Analyzers.props",
+        "buildMultiTargeting/Aegis.Analyzers.targets",
+        "buildTransitive/Aegis.Analyzers.props",
+        "buildTransitive/Aegis.Analyzers.targets",
+        "tools/task/Aegis.Build.Tasks.dll",
+    ];
+
+    private static bool IsZipMetadata(string entry)
+        => entry.StartsWith("_rels/", StringComparison.Ordinal)
+        || entry.StartsWith("package/services/", StringComparison.Ordinal)
+        || entry == "[Content_Types].xml";
+
+    [Fact]
+    public void Package_HoldsExactlyTheExpectedFiles()
+    {
+        var actual = PackageUnderTest.Entries
+            .Where(e => !IsZipMetadata(e) && !e.StartsWith("tools/engine/", StringComparison.Ordinal))
+            .ToArray();
+
+        Assert.Equal(ExpectedFiles, actual);
+    }
+
+    [Fact]
+    public void Package_ShipsNoLibAndNoMSBuildAssemblies()
+    {
+        Assert.DoesNotContain(PackageUnderTest.Entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("ref/", StringComparison.Ordinal));
+        Assert.DoesNotContain(PackageUnderTest.Entries, e => Path.GetFileName(e).StartsWith("Microsoft.Build", StringComparison.OrdinalIgnoreCase));
+        // Roslyn belongs to the compiler that loads the analyzers; only the out-of-process engine carries its own.
+        Assert.DoesNotContain(
+            PackageUnderTest.Entries.Where(e => !e.StartsWith("tools/engine/", StringComparison.Ordinal)),
+            e => Path.GetFileName(e).StartsWith("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Nuspec_IsADevelopmentDependencyWithoutDependencies()
+    {
+        var nuspec = XDocument.Parse(PackageUnderTest.ReadText("Aegis.Analyzers.nuspec"));
+        string? Value(string name) => nuspec.Descendants().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+
+        Assert.Equal("Aegis.Analyzers", Value("id"));
+        Assert.Equal("true", Value("developmentDependency"));
+        Assert.Equal("README.md", Value("readme"));
+        Assert.DoesNotContain(nuspec.Descendants(), e => e.Name.LocalName is "dependencies" or "frameworkAssemblies" or "references");
+        Assert.Equal(File.ReadAllText(RepositoryFile("nuget/README.md")).Replace("\r\n", "\n"), PackageUnderTest.ReadText("README.md").Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public void Importers_OnlyImportTheBuildFolder()
+    {
+        foreach (var folder in new[] { "buildTransitive", "buildMultiTargeting" })
+        {
+            foreach (var extension in new[] { "props", "targets" })
+            {
+                var project = XDocument.Parse(PackageUnderTest.ReadText($"{folder}/Aegis.Analyzers.{extension}"));
+                var children = project.Root!.Elements().ToArray();
+                var import = Assert.Single(children);
+                Assert.Equal("Import", import.Name.LocalName);
+                Assert.Equal($"$(MSBuildThisFileDirectory)../build/Aegis.Analyzers.{extension}", import.Attribute("Project")?.Value);
+            }
+        }
+    }
+
+    [Fact]
+    public void BuildFolder_IsTheRepositorysBuildFolder()
+    {
+        foreach (var extension in new[] { "props", "targets" })
+        {
+            Assert.Equal(
+                File.ReadAllText(RepositoryFile($"build/Aegis.Analyzers.{extension}")).Replace("\r\n", "\n"),
+                PackageUnderTest.ReadText($"build/Aegis.Analyzers.{extension}").Replace("\r\n", "\n"));
+        }
+    }
+
+    [RequiresEngineFact]
+    public void Engine_IsFrameworkDependentNet8RollingForwardToAnyMajor()
+    {
+        var engine = PackageUnderTest.Entries.Where(e => e.StartsWith("tools/engine/", StringComparison.Ordinal)).ToArray();
+
+        Assert.Contains("tools/engine/Aegis.Cli.dll", engine);
+        Assert.Contains("tools/engine/Aegis.Cli.deps.json", engine);
+        Assert.Contains("tools/engine/Aegis.Cli.runtimeconfig.json", engine);
+        // Framework-dependent: no runtime, no apphost (the task starts it with dotnet).
+        Assert.DoesNotContain(engine, e => e.EndsWith("/System.Private.CoreLib.dll", StringComparison.Ordinal));
+        Assert.DoesNotContain(engine, e => e is "tools/engine/Aegis.Cli" or "tools/engine/Aegis.Cli.exe");
+
+        using var config = JsonDocument.Parse(PackageUnderTest.ReadText("tools/engine/Aegis.Cli.runtimeconfig.json"));
+        var options = config.RootElement.GetProperty("runtimeOptions");
+        Assert.Equal("net8.0", options.GetProperty("tfm").GetString());
+        Assert.Equal("Major", options.GetProperty("rollForward").GetString());
+    }
+
+    internal static string RepositoryFile(string relativePath)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Aegis.Analyzers.sln")))
+            {
+                return Path.Combine(directory.FullName, relativePath);
+            }
+        }
+
+        throw new InvalidOperationException("Aegis.Analyzers.sln not found above " + AppContext.BaseDirectory);
+    }
+}
