@@ -667,6 +667,39 @@ public sealed class AEG002HardcodedSecretTests
 
     [Fact]
     [Trait("Category", "Safe")]
+    public async Task Safe_LookupKeys_AreNamesNotSecrets()
+    {
+        // Found by the benchmark's generated solution: keys with digits and mixed case look random to an entropy test.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using Microsoft.Extensions.Configuration;
+            class C(IConfiguration configuration, Dictionary<string, string> cache)
+            {
+                public Uri Endpoint() => new(configuration["Warehouses:Endpoints:Email"] ?? "https://localhost/warehouses");
+                public string? PagerDuty => configuration["PagerDuty573:ApiKey"];
+                public int Limit() => configuration.GetValue("Tickets:Limits:Email", 100);
+                public bool Cached() => cache.ContainsKey("QuarterlyRevenueReport2024Xq");
+                public void Store(string value) => cache["UserProfilesByRegion7Kz"] = value;
+            }
+            """).ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_ByteArrayForAKeyParameter_StillCounts()
+    {
+        await Test("""
+            using System.Security.Cryptography;
+            class C
+            {
+                public HMACSHA256 Signer() => new HMACSHA256([|new byte[] { 0x4f, 0x9a, 0x13, 0xc2, 0x77, 0x08, 0xe5, 0x3b, 0xd1, 0x6e, 0x92, 0x2a, 0xb4, 0x5c, 0x0f, 0x81 }|]);
+            }
+            """).ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
     public async Task Safe_EnvironmentLookup()
     {
         await Test("""

@@ -608,6 +608,13 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 return new Site(key, "value for '" + key + "'" + of, scheme, isBytes, nameIsKey: true);
             }
 
+            // The text given for a lookup key (IConfiguration["Stripe:ApiKey"], dictionary and cache keys, header
+            // names) names a value; it is not one. Byte arrays still count: HMACSHA256(byte[] key) takes the secret.
+            if (!isBytes && parameter.Type.SpecialType is SpecialType.System_String or SpecialType.System_Object && KeyParameterNames.Contains(parameter.Name))
+            {
+                return new Site(null, "argument '" + parameter.Name + "'" + of, scheme, isBytes);
+            }
+
             return new Site(parameter.Name, "argument '" + parameter.Name + "'" + of, scheme, isBytes);
         }
 
