@@ -1,1 +1,3 @@
-return 0;
+using Aegis.Cli;
+
+return await AegisCommandLine.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

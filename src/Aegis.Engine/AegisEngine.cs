@@ -175,6 +175,7 @@ public sealed class AegisEngine
     {
         card.Status = card.Checks.Any(c => !c.Passed) ? RiskStatus.Blocked : RiskStatus.Allow;
         card.Recommendation = recommendation;
+        card.Masker = masker;
         if (analyzeDiff)
         {
             card.DiffAnalysis = DiffAnalyzer.Analyze(card.Diff, masker);

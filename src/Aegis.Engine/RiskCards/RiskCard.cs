@@ -50,6 +50,9 @@ public sealed class RiskCard
 
     /// <summary>The scoring lines that added points, highest first (not serialized; used for gate messages).</summary>
     public List<ScoreReason> Reasons { get; set; } = new();
+
+    /// <summary>Masks this card's secrets (the AEG002 literals it saw) in everything written from it (not serialized).</summary>
+    public SecretMasker Masker { get; set; } = SecretMasker.None;
 }
 
 public sealed class DiffAnalysis
