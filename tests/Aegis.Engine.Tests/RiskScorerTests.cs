@@ -112,7 +112,7 @@ public sealed class RiskScorerTests
     {
         var card = Card(RiskStatus.Blocked, new Check(CheckNames.Policy, false, "p"), new Check("ok", true, "fine"));
         RiskScorer.Score(card);
-        Assert.Equal(15, card.Reasons[0].Points);
+        Assert.Equal(20, card.Reasons[0].Points);
         Assert.Equal(85, card.RiskScore);
         Assert.Equal(Math.Round(0.5 * 0.15, 2), card.HealthScore);
     }
