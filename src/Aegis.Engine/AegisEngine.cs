@@ -68,8 +68,11 @@ public sealed class AegisEngine
         card.Stdout = Tail(sandbox.OutputLines);
         card.Diff = string.Concat(patches.Select(p => p.Diff));
 
-        var recommendation = sandbox.BrokeBuildOrTests || sandbox.PatchIneffective
+        // Rollback is about patches: a failing build or verify command with no patch in play is a person's to look at.
+        var recommendation = (sandbox.BrokeBuildOrTests || sandbox.PatchIneffective) && patches.Count > 0
             ? Recommendations.Rollback
+            : sandbox.BrokeBuildOrTests || sandbox.PatchIneffective
+                ? Recommendations.NeedsHumanReview
             : unpatched > 0 || lowConfidence.Count > 0 || pathProblems.Count > 0 || (patches.Count > 0 && sandbox.Mode == SandboxModes.None)
                 ? Recommendations.NeedsHumanReview
                 : Recommendations.ApprovedForRollout;

@@ -73,6 +73,32 @@ public sealed class JsonText
         return this;
     }
 
+    /// <summary>A short array of scalars on one line (<c>["policy", true, "OK"]</c>), as DESIGN.md shows checks.</summary>
+    public JsonText InlineArray(params object?[] values)
+    {
+        Separator();
+        builder.Append('[');
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(", ");
+            }
+
+            switch (values[i])
+            {
+                case null: builder.Append("null"); break;
+                case bool b: builder.Append(b ? "true" : "false"); break;
+                case long l: builder.Append(l.ToString(CultureInfo.InvariantCulture)); break;
+                case int n: builder.Append(n.ToString(CultureInfo.InvariantCulture)); break;
+                default: AppendString(Convert.ToString(values[i], CultureInfo.InvariantCulture) ?? ""); break;
+            }
+        }
+
+        builder.Append(']');
+        return this;
+    }
+
     public JsonText Property(string name, string? value) => Name(name).String(value);
 
     public JsonText Property(string name, long value) => Name(name).Number(value);

@@ -19,7 +19,7 @@ public static class RiskCardJson
         json.Name("checks").BeginArray();
         foreach (var check in card.Checks)
         {
-            json.BeginArray().String(M(check.Name)).Bool(check.Passed).String(M(check.Message)).EndArray();
+            json.InlineArray(M(check.Name), check.Passed, M(check.Message));
         }
 
         json.EndArray();
