@@ -72,6 +72,24 @@ public sealed class IncidentAndSandboxTests
     }
 
     [Fact]
+    public async Task TwoIncidentsInOneFile_OnePatch_BothFixed()
+    {
+        using var directory = new TempDirectory();
+        var twoOpen = TestProjects.OpenController + "\n[ApiController]\n[Route(\"api/[controller]\")]\npublic class RefundsController : ControllerBase\n{\n    [HttpGet]\n    public IActionResult List() => Ok();\n}\n";
+        var engine = new AegisEngine(TestProjects.Options(directory.Path));
+        var analysis = await engine.AnalyzeAsync(LoadedProject.Load(TestProjects.WriteControllerProject(directory, twoOpen)), CancellationToken.None);
+
+        Assert.Equal(2, analysis.Incidents.Count);
+        var patch = Assert.Single(analysis.Patches);
+        Assert.Equal(2, patch.Fixes.Count);
+        Assert.Equal(2, patch.PatchedText.Split("[Authorize]").Length - 1);
+        Assert.Equal(1, patch.PatchedText.Split("using Microsoft.AspNetCore.Authorization;").Length - 1);
+
+        var card = await engine.EvaluateAsync(new[] { analysis }, new(), CancellationToken.None);
+        Assert.Equal(Recommendations.ApprovedForRollout, card.Recommendation);
+    }
+
+    [Fact]
     public async Task FileSandbox_BrokenPatch_Rollback()
     {
         using var directory = new TempDirectory();
@@ -108,7 +126,7 @@ public sealed class IncidentAndSandboxTests
         using var directory = new TempDirectory();
         var inputs = TestProjects.WriteProject(directory, "src/Lib/Lib.csproj", new Dictionary<string, string>
         {
-            ["src/Lib/Settings.cs"] = "namespace Lib;\npublic static class Settings\n{\n    public static string ApiToken = \"ghp_" + new string('a', 36) + "\";\n}\n",
+            ["src/Lib/Settings.cs"] = "namespace Lib;\npublic static class Settings\n{\n    public static string ApiToken = \"ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb\";\n}\n",
         });
         var engine = new AegisEngine(TestProjects.Options(directory.Path));
         var analysis = await engine.AnalyzeAsync(LoadedProject.Load(inputs), CancellationToken.None);

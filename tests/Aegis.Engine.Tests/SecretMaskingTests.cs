@@ -45,6 +45,8 @@ public sealed class SecretMaskingTests
             Assert.DoesNotContain("correct-horse-battery", text, StringComparison.Ordinal);
         }
 
-        Assert.Contains("[secret", File.ReadAllText(Path.Combine(output, "risk-card.json")), StringComparison.Ordinal);
+        var card = File.ReadAllText(Path.Combine(output, "risk-card.json"));
+        Assert.Contains("\"rule\": \"AEG002\"", card, StringComparison.Ordinal);
+        Assert.Contains("[secret", card, StringComparison.Ordinal);
     }
 }

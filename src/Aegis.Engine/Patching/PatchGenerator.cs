@@ -6,6 +6,7 @@ using Aegis.Engine.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Aegis.Engine.Patching;
@@ -56,7 +57,10 @@ public sealed class PatchGenerator
             // a diagnostic that matches the text it edits (spans move when earlier fixes insert code).
             foreach (var incident in group)
             {
-                var diagnostic = await FindCurrentDiagnosticAsync(current, documentId, incident, cancellationToken).ConfigureAwait(false);
+                // Until a fix has changed this file, the analyzer's own diagnostic still matches the text.
+                var diagnostic = artifact.Fixes.Count == 0
+                    ? incident.Diagnostic
+                    : await FindCurrentDiagnosticAsync(current, documentId, incident, cancellationToken).ConfigureAwait(false);
                 var chosen = diagnostic is null ? null : await ChooseActionAsync(current.GetDocument(documentId)!, diagnostic, incident, cancellationToken).ConfigureAwait(false);
                 if (chosen is null)
                 {
@@ -144,12 +148,21 @@ public sealed class PatchGenerator
             return null;
         }
 
-        var options = new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(
+        var options = new AnalyzerOptions(
             document.Project.AnalyzerOptions.AdditionalFiles,
             document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider);
         var analyzers = catalog.Analyzers.Where(a => a.SupportedDiagnostics.Any(d => d.Id == incident.Rule)).ToImmutableArray();
-        var diagnostics = await IncidentCollector.AnalyzeAsync(compilation, options, new AnalyzerCatalog(analyzers, catalog.Fixers), cancellationToken).ConfigureAwait(false);
         var tree = await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
+        if (tree is null || analyzers.IsEmpty)
+        {
+            return null;
+        }
+
+        // Only this document is re-analyzed: the other documents did not change.
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(options, null, concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
+        var model = compilation.GetSemanticModel(tree);
+        var diagnostics = (await withAnalyzers.GetAnalyzerSyntaxDiagnosticsAsync(tree, cancellationToken).ConfigureAwait(false))
+            .AddRange(await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(model, null, cancellationToken).ConfigureAwait(false));
         return diagnostics
             .Where(d => d.Id == incident.Rule && d.Location.SourceTree == tree)
             .FirstOrDefault(d => IncidentCollector.ToIncident(d, repositoryRoot, cancellationToken).Fingerprint == incident.Fingerprint);
