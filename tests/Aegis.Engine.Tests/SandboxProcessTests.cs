@@ -122,3 +122,29 @@ public sealed class SandboxProcessTests
         }
     }
 }
+
+public sealed class ScanVerbTests
+{
+    /// <summary>The scan verb end to end: dotnet msbuild -getItem for the compile inputs, a card, the profile.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Scan_ReadsCompileInputsThroughMsBuild_WritesCardAndProfile()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("src/Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
+        directory.Write("src/Lib/Greeter.cs", "namespace Lib;\npublic static class Greeter\n{\n    public static string Greet(string name) => \"Hello \" + name;\n}\n");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await Aegis.Cli.AegisCommandLine.RunAsync(new[] { "scan", directory.Path, "--json" }, stdout, stderr, _ => null, TestProjects.Catalog);
+
+        Assert.True(exit == 0, stderr.ToString());
+        using var result = System.Text.Json.JsonDocument.Parse(stdout.ToString());
+        var card = result.RootElement.GetProperty("risk_card");
+        Assert.Equal("scan", card.GetProperty("action").GetProperty("kind").GetString());
+        Assert.Equal("src/Lib/Lib.csproj", card.GetProperty("action").GetProperty("projects")[0].GetString());
+        Assert.Equal("allow", card.GetProperty("status").GetString());
+        Assert.Contains("\"schema\": \"aegis.profile/v1\"", File.ReadAllText(Path.Combine(directory.Path, ".aegis", "profile.json")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(directory.Path, ".aegis", "scan", "risk-card.html")));
+    }
+}
