@@ -150,7 +150,7 @@ public sealed class AegisEngine
                 else if (options.Sandbox == SandboxModes.Repository || options.VerifyCommands.Count > 0)
                 {
                     var result = await new RepositorySandbox { RunTests = options.RunTests, BuildTimeout = options.BuildTimeout }
-                        .RunAsync(options.RepositoryRoot, new[] { new FileChange(relative, updated) }, options.BuildTarget ?? DefaultBuildTarget(), options.VerifyCommands, cancellationToken).ConfigureAwait(false);
+                        .RunAsync(options.RepositoryRoot, new[] { new FileChange(relative, updated) }, options.BuildTarget, options.VerifyCommands, cancellationToken).ConfigureAwait(false);
                     card.Checks.AddRange(result.Checks);
                     card.Sandbox = new SandboxSummary { Mode = SandboxModes.Repository, Commands = result.Commands };
                     card.Stdout = Tail(result.OutputLines);
@@ -253,7 +253,7 @@ public sealed class AegisEngine
                 }
 
                 var sandbox = new RepositorySandbox { RunTests = options.RunTests, BuildTimeout = options.BuildTimeout };
-                var repository = await sandbox.RunAsync(options.RepositoryRoot, patches.Select(p => new FileChange(p.File, p.PatchedText)).ToList(), options.BuildTarget ?? DefaultBuildTarget(), options.VerifyCommands, cancellationToken).ConfigureAwait(false);
+                var repository = await sandbox.RunAsync(options.RepositoryRoot, patches.Select(p => new FileChange(p.File, p.PatchedText)).ToList(), options.BuildTarget, options.VerifyCommands, cancellationToken).ConfigureAwait(false);
                 foreach (var patch in patches)
                 {
                     patch.ValidationStatus = repository.BrokeBuildOrTests ? ValidationStatuses.Failed : ValidationStatuses.Verified;
@@ -302,13 +302,6 @@ public sealed class AegisEngine
                 return merged;
             }
         }
-    }
-
-    /// <summary>The solution at the repository root when there is exactly one, else null (dotnet build's own choice).</summary>
-    private string? DefaultBuildTarget()
-    {
-        var solutions = Directory.GetFiles(options.RepositoryRoot, "*.sln").Concat(Directory.GetFiles(options.RepositoryRoot, "*.slnx")).ToList();
-        return solutions.Count == 1 ? Path.GetFileName(solutions[0]) : null;
     }
 
     /// <summary>Scans one C# file on its own (runtime assemblies as references) for the propose verb.</summary>

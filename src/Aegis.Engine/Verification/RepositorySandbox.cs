@@ -42,17 +42,21 @@ public sealed class RepositorySandbox
             }
 
             // Build: the sandbox build switches the Risk Card off, so it never starts another sandbox.
-            var buildArguments = new List<string> { "build" };
-            if (buildTarget is not null)
+            var built = true;
+            var failedBuilds = new List<string>();
+            foreach (var target in BuildTargets(sandbox, buildTarget))
             {
-                buildArguments.Add(buildTarget);
+                var buildArguments = new List<string> { "build", target, "-p:AegisRiskCard=false", "-nodeReuse:false", "-nologo", "-clp:NoSummary" };
+                var build = await ProcessRunner.RunAsync("dotnet", buildArguments, sandbox, BuildTimeout, cancellationToken).ConfigureAwait(false);
+                Record(result, build);
+                if (build.ExitCode != 0)
+                {
+                    built = false;
+                    failedBuilds.Add(target + (build.TimedOut ? " (timed out)" : " (exit " + build.ExitCode.ToString(CultureInfo.InvariantCulture) + ")"));
+                }
             }
 
-            buildArguments.AddRange(new[] { "-p:AegisRiskCard=false", "-nodeReuse:false", "-nologo", "-clp:NoSummary" });
-            var build = await ProcessRunner.RunAsync("dotnet", buildArguments, sandbox, BuildTimeout, cancellationToken).ConfigureAwait(false);
-            Record(result, build);
-            var built = build.ExitCode == 0;
-            result.Checks.Add(new Check(CheckNames.SandboxBuild, built, built ? "dotnet build succeeded" : build.TimedOut ? "dotnet build timed out" : "dotnet build failed (exit " + build.ExitCode.ToString(CultureInfo.InvariantCulture) + ")"));
+            result.Checks.Add(new Check(CheckNames.SandboxBuild, built, built ? "dotnet build succeeded" : "dotnet build failed: " + string.Join(", ", failedBuilds)));
             result.BrokeBuildOrTests |= !built;
 
             if (RunTests && built)
@@ -85,6 +89,30 @@ public sealed class RepositorySandbox
         return result;
     }
 
+    /// <summary>What to build: the given target; else the one solution at the root; else every non-test project
+    /// (test projects are built by <c>dotnet test</c>).</summary>
+    internal static IReadOnlyList<string> BuildTargets(string root, string? buildTarget)
+    {
+        if (buildTarget is not null)
+        {
+            return new[] { buildTarget };
+        }
+
+        var solutions = Directory.GetFiles(root, "*.sln").Concat(Directory.GetFiles(root, "*.slnx")).ToList();
+        if (solutions.Count == 1)
+        {
+            return new[] { Path.GetFileName(solutions[0]) };
+        }
+
+        var projects = Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories)
+            .Select(p => RepositoryPaths.Relative(root, p))
+            .Where(p => !RepositoryPaths.IsBuildOutput(p))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToList();
+        var nonTest = projects.Where(p => !IsTestProject(Path.Combine(root, p))).ToList();
+        return nonTest.Count > 0 ? nonTest : projects;
+    }
+
     private async Task RunTestsAsync(string sandbox, SandboxResult result, CancellationToken cancellationToken)
     {
         var testProjects = Directory.EnumerateFiles(sandbox, "*.csproj", SearchOption.AllDirectories)
@@ -103,11 +131,12 @@ public sealed class RepositorySandbox
         var index = 0;
         foreach (var project in testProjects)
         {
-            var resultsDirectory = Path.Combine(sandbox, ".aegis-test-results", (index++).ToString(CultureInfo.InvariantCulture));
+            var resultsRelative = ".aegis-test-results/" + (index++).ToString(CultureInfo.InvariantCulture);
+            var resultsDirectory = Path.Combine(sandbox, resultsRelative);
             var relative = RepositoryPaths.Relative(sandbox, project);
             var record = await ProcessRunner.RunAsync(
                 "dotnet",
-                new[] { "test", relative, "--logger", "trx;LogFileName=aegis.trx", "--results-directory", resultsDirectory, "-p:AegisRiskCard=false", "-nodeReuse:false" },
+                new[] { "test", relative, "--logger", "trx;LogFileName=aegis.trx", "--results-directory", resultsRelative, "-p:AegisRiskCard=false", "-nodeReuse:false" },
                 sandbox,
                 TestTimeout,
                 cancellationToken).ConfigureAwait(false);
