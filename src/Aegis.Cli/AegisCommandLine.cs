@@ -56,23 +56,36 @@ public static class AegisCommandLine
         }
         catch (AegisException exception)
         {
-            stderr.WriteLine(exception.ToErrorLine());
-            return exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile ? ExitCodes.UsageError : ExitCodes.InternalError;
+            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile ? ExitCodes.UsageError : ExitCodes.InternalError;
+            return Fail(expanded, stdout, stderr, exit, exception.Code, exception.Message);
         }
         catch (OperationCanceledException)
         {
-            stderr.WriteLine("aegis: error AEGB007: cancelled");
-            return ExitCodes.InternalError;
+            return Fail(expanded, stdout, stderr, ExitCodes.InternalError, ErrorCodes.SandboxFailure, "cancelled");
         }
         catch (Exception exception)
         {
-            stderr.WriteLine("aegis: error AEGB008: engine crashed: " + exception.GetType().Name + ": " + exception.Message);
-            return ExitCodes.InternalError;
+            return Fail(expanded, stdout, stderr, ExitCodes.InternalError, ErrorCodes.EngineCrashed, "engine crashed: " + exception.GetType().Name + ": " + exception.Message);
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>Prints the coded error line (and, under <c>--json</c>, a JSON object on stdout); returns <paramref name="exit"/>.</summary>
+    private static int Fail(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, int exit, string code, string message)
+    {
+        stderr.WriteLine("aegis: error " + code + ": " + message);
+        if (args.Contains("--json"))
+        {
+            stdout.Write(new JsonText().BeginObject()
+                .Property("exit_code", exit)
+                .Name("error").BeginObject().Property("code", code).Property("message", message).EndObject()
+                .EndObject().ToString());
+        }
+
+        return exit;
     }
 
     /// <summary><c>@file</c> arguments become the file's lines, one argument per line (ENGINE-CONTRACT.md), so a

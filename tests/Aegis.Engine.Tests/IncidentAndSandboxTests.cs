@@ -36,6 +36,18 @@ public sealed class IncidentAndSandboxTests
     }
 
     [Fact]
+    public async Task EditorConfigSeverityNone_SilencesTheRule()
+    {
+        using var directory = new TempDirectory();
+        var inputs = TestProjects.WriteControllerProject(directory);
+        inputs.AnalyzerConfigs.Add(directory.Write(".editorconfig", "root = true\n\n[*.cs]\ndotnet_diagnostic.AEG003.severity = none\n"));
+
+        var incidents = await IncidentCollector.CollectAsync(LoadedProject.Load(inputs), TestProjects.Catalog, directory.Path, CancellationToken.None);
+
+        Assert.Empty(incidents);
+    }
+
+    [Fact]
     public async Task Fingerprint_IsStable_WhenLinesMove()
     {
         using var first = new TempDirectory();

@@ -117,6 +117,17 @@ public sealed class ProposeAndGateTests
         Assert.Equal(2, exit);
     }
 
+    [Fact]
+    public async Task Json_OnErrors_PrintsTheCodedError()
+    {
+        using var directory = new TempDirectory();
+        var stdout = new StringWriter();
+        var exit = await AegisCommandLine.RunAsync(new[] { "build", "--inputs", Path.Combine(directory.Path, "missing.txt"), "--json" }, stdout, new StringWriter(), _ => null, TestProjects.Catalog);
+        Assert.Equal(2, exit);
+        using var document = JsonDocument.Parse(stdout.ToString());
+        Assert.Equal("AEGB003", document.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
     [Theory]
     [InlineData("frobnicate")]
     [InlineData("build")]

@@ -148,3 +148,23 @@ public sealed class ScanVerbTests
         Assert.True(File.Exists(Path.Combine(directory.Path, ".aegis", "scan", "risk-card.html")));
     }
 }
+
+public sealed class SandboxCancellationTests
+{
+    [Fact]
+    public async Task Cancelled_RepositorySandbox_RemovesItsCopy_AndKillsTheCommand()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("README.md", "no projects here\n");
+        var before = Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*").ToHashSet();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new RepositorySandbox().RunAsync(
+            directory.Path, new[] { new FileChange("README.md", "changed\n") }, null, new[] { new VerifyCommand("sleep 600", TimeSpan.FromMinutes(10)) }, cancellation.Token));
+
+        Assert.InRange(stopwatch.Elapsed.TotalSeconds, 1, 30);
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*"), d => !before.Contains(d));
+        Assert.Equal("no projects here\n", File.ReadAllText(Path.Combine(directory.Path, "README.md")));
+    }
+}

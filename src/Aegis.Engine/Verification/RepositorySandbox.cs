@@ -56,7 +56,8 @@ public sealed class RepositorySandbox
                 }
             }
 
-            result.Checks.Add(new Check(CheckNames.SandboxBuild, built, built ? "dotnet build succeeded" : "dotnet build failed: " + string.Join(", ", failedBuilds)));
+            var targets = BuildTargets(sandbox, buildTarget);
+            result.Checks.Add(new Check(CheckNames.SandboxBuild, built, targets.Count == 0 ? "no project to build" : built ? "dotnet build succeeded" : "dotnet build failed: " + string.Join(", ", failedBuilds)));
             result.BrokeBuildOrTests |= !built;
 
             if (RunTests && built)
