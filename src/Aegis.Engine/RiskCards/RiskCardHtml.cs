@@ -40,7 +40,7 @@ public static class RiskCardHtml
         html.Append("<title>Aegis Risk Card: ").Append(E(status)).Append(" (").Append(score.ToString(CultureInfo.InvariantCulture)).Append(")</title>\n");
         html.Append("<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n<main>\n");
         html.Append("<div class=\"banner ").Append(status == RiskStatus.Allow ? "allow" : "blocked").Append("\">\n").Append(Gauge(score, level));
-        html.Append("<div><h1>").Append(status == RiskStatus.Allow ? "Allowed" : "Blocked").Append(" — ").Append(E(card.GetProperty("recommendation").GetString())).Append("</h1>\n");
+        html.Append("<div><h1>").Append(status == RiskStatus.Allow ? "Allowed" : "Blocked").Append(" — ").Append(E(card.GetProperty("recommendation").GetString()?.Replace('_', ' '))).Append("</h1>\n");
         html.Append("<p>").Append(E(card.GetProperty("explanation").GetString())).Append("</p></div>\n</div>\n");
         html.Append("<div class=\"meta\"><span class=\"pill\">risk ").Append(score.ToString(CultureInfo.InvariantCulture)).Append(" · ").Append(E(level)).Append("</span>")
             .Append("<span class=\"pill\">health ").Append(card.GetProperty("health_score").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)).Append("</span>")
