@@ -1,0 +1,3 @@
+using Aegis.Cli;
+
+return await AegisCommandLine.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

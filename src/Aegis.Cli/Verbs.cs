@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text.Json;
+using Aegis.Analyzers.Profile;
+using Aegis.Engine;
+using Aegis.Engine.Compilation;
+using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Policy;
+using Aegis.Engine.RiskCards;
+using Aegis.Engine.Verification;
+
+namespace Aegis.Cli;
+
+/// <summary>What each verb does: parse its input, run the engine, write the card, print, return the exit code.</summary>
+internal static class Verbs
+{
+    public static async Task<int> BuildAsync(CliContext context, bool json, string inputsPath, string? output, string? repositoryRoot, string? sandbox, string failOn, CancellationToken cancellationToken)
+    {
+        if (Validate(context, sandbox, failOn) is { } usage)
+        {
+            return usage;
+        }
+
+        var inputs = CompileInputs.Load(inputsPath);
+        var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(inputs.ProjectPath));
+        var outputDirectory = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(inputsPath) ?? ".", "..", "aegis"));
+        var mode = sandbox ?? SandboxModes.Default(context.Environment);
+        var engine = new AegisEngine(Options(context, root, mode, RepositoryPaths.Relative(root, inputs.ProjectPath)));
+        var project = LoadedProject.Load(inputs, cancellationToken);
+        var analysis = await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
+        var action = new List<KeyValuePair<string, object?>>
+        {
+            new("kind", "build"),
+            new("project", RepositoryPaths.Relative(root, inputs.ProjectPath)),
+            new("assembly", inputs.AssemblyName),
+            new("sources", inputs.Sources.Count),
+            new("sandbox", mode),
+            new("fail_on", failOn),
+        };
+        var card = await engine.EvaluateAsync(new[] { analysis }, action, cancellationToken).ConfigureAwait(false);
+        return Report(context, json, card, outputDirectory, root, failOn);
+    }
+
+    public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, string failOn, bool writeProfile, string verb, CancellationToken cancellationToken)
+    {
+        if (Validate(context, sandbox, failOn) is { } usage)
+        {
+            return usage;
+        }
+
+        var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(target));
+        var policy = AegisPolicy.Load(root); // AEGB005 before any work when the policy is corrupt.
+        var mode = sandbox ?? SandboxModes.Default(context.Environment);
+        var projects = MsBuildInputs.DiscoverProjects(target);
+        if (projects.Count == 0)
+        {
+            context.Stderr.WriteLine("aegis: error AEGB003: no C# projects under " + target);
+            return ExitCodes.UsageError;
+        }
+
+        var engine = new AegisEngine(Options(context, root, mode, buildTarget: null));
+        var analyses = new List<ProjectAnalysis>();
+        foreach (var projectPath in projects)
+        {
+            Progress(context, json, "aegis: " + verb + " " + RepositoryPaths.Relative(root, projectPath));
+            var inputs = await MsBuildInputs.ReadAsync(projectPath, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+            var project = LoadedProject.Load(inputs, cancellationToken);
+            analyses.Add(await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false));
+        }
+
+        string? profilePath = null;
+        if (writeProfile)
+        {
+            // The largest project speaks for the repository: profiles are computed per compilation, and the one with the
+            // most code carries the clearest convention. Teams can edit the file; analyzers then use it everywhere.
+            var largest = analyses.OrderByDescending(a => a.Project.Compilation.SyntaxTrees.Count()).ThenBy(a => a.Project.Inputs.ProjectPath, StringComparer.Ordinal).First();
+            var profile = RepositoryProfileBuilder.Build(largest.Project.Compilation, cancellationToken);
+            profilePath = Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName);
+            AtomicFile.WriteAllText(profilePath, profile.ToJson());
+        }
+
+        var action = new List<KeyValuePair<string, object?>>
+        {
+            new("kind", verb),
+            new("target", RepositoryPaths.Relative(root, Path.GetFullPath(target)) is var t && t.Length > 0 ? t : "."),
+            new("projects", analyses.Select(a => RepositoryPaths.Relative(root, a.Project.Inputs.ProjectPath)).ToList()),
+            new("sandbox", mode),
+            new("fail_on", failOn),
+        };
+        if (profilePath is not null)
+        {
+            action.Add(new("profile", RepositoryPaths.Relative(root, profilePath)));
+        }
+
+        var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
+        var outputDirectory = Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb));
+        return Report(context, json, card, outputDirectory, root, failOn);
+    }
+
+    public static async Task<int> ProposeAsync(CliContext context, bool json, string actionPath, string? output, string? repositoryRoot, string? sandbox, CancellationToken cancellationToken)
+    {
+        if (Validate(context, sandbox, "never") is { } usage)
+        {
+            return usage;
+        }
+
+        ProposedAction proposed;
+        try
+        {
+            proposed = ProposedAction.Parse(File.ReadAllText(actionPath));
+        }
+        catch (Exception exception) when (exception is IOException or JsonException or FormatException or UnauthorizedAccessException)
+        {
+            context.Stderr.WriteLine("aegis: error AEGB003: bad action file " + actionPath + ": " + exception.Message);
+            return ExitCodes.UsageError;
+        }
+
+        var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(Directory.GetCurrentDirectory()));
+        var mode = sandbox ?? SandboxModes.Default(context.Environment);
+        var engine = new AegisEngine(Options(context, root, mode, buildTarget: null));
+        var card = await engine.ProposeAsync(proposed, cancellationToken).ConfigureAwait(false);
+        var outputDirectory = Path.GetFullPath(output ?? Path.Combine(root, ".aegis", "propose"));
+        return Report(context, json, card, outputDirectory, root, "blocked");
+    }
+
+    private static EngineOptions Options(CliContext context, string root, string mode, string? buildTarget)
+        => new()
+        {
+            RepositoryRoot = root,
+            Sandbox = mode,
+            Catalog = context.Catalog,
+            VerifyCommands = AegisCommandLine.VerifyCommands(context.Args),
+            BuildTarget = buildTarget,
+            Policy = AegisPolicy.Load(root),
+        };
+
+    private static int? Validate(CliContext context, string? sandbox, string failOn)
+    {
+        if (sandbox is not null && !SandboxModes.IsValid(sandbox))
+        {
+            context.Stderr.WriteLine("aegis: error: --sandbox must be none, file or repository (got '" + sandbox + "')");
+            return ExitCodes.UsageError;
+        }
+
+        if (!RiskGate.IsValid(failOn))
+        {
+            context.Stderr.WriteLine("aegis: error: --fail-on must be never, blocked, LOW, MEDIUM, HIGH or CRITICAL (got '" + failOn + "')");
+            return ExitCodes.UsageError;
+        }
+
+        return null;
+    }
+
+    private static void Progress(CliContext context, bool json, string line)
+    {
+        // Quiet in CI and under --json; a line per project on a terminal.
+        if (!json && context.Environment("CI") is null)
+        {
+            context.Stderr.WriteLine(line);
+        }
+    }
+
+    /// <summary>Writes the card, prints the summary (and the gate error), returns 0 or 1.</summary>
+    private static int Report(CliContext context, bool json, RiskCard card, string outputDirectory, string root, string failOn)
+    {
+        var masker = card.Masker;
+        var files = RiskCardOutput.Write(card, masker, outputDirectory, root, context.Environment);
+        var gate = RiskGate.Evaluate(card, failOn);
+        var exitCode = gate is null ? ExitCodes.Success : ExitCodes.GateFailed;
+        if (json)
+        {
+            var summary = new JsonText().BeginObject()
+                .Property("exit_code", exitCode)
+                .Property("card", files.Json)
+                .Property("markdown", files.Markdown)
+                .Property("html", files.Html)
+                .Property("history", files.History)
+                .Property("gate", gate is null ? null : masker.Mask(RiskGate.ErrorLine(card, gate, files.Json, masker)))
+                .EndObject().ToString().TrimEnd('\n');
+            // The card itself is embedded as written (already masked).
+            context.Stdout.Write(summary[..^1].TrimEnd() + ",\n  \"risk_card\": " + files.JsonText.TrimEnd('\n') + "\n}\n");
+        }
+        else
+        {
+            context.Stdout.WriteLine(RiskGate.SummaryLine(card, files.Json));
+            foreach (var reason in card.Reasons.Take(5))
+            {
+                context.Stdout.WriteLine("  +" + reason.Points.ToString(CultureInfo.InvariantCulture) + " " + masker.Mask(reason.Text));
+            }
+        }
+
+        if (gate is not null)
+        {
+            context.Stderr.WriteLine(RiskGate.ErrorLine(card, gate, files.Json, masker));
+        }
+
+        return exitCode;
+    }
+}

@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text;
+using Aegis.Engine.Analysis;
+using Aegis.Engine.Compilation;
+using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Patching;
+using Aegis.Engine.Policy;
+using Aegis.Engine.RiskCards;
+using Aegis.Engine.Verification;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Aegis.Engine;
+
+/// <summary>One project's incidents and the patches proposed for them.</summary>
+public sealed class ProjectAnalysis
+{
+    public required LoadedProject Project { get; init; }
+
+    public required IReadOnlyList<Incident> Incidents { get; init; }
+
+    public required IReadOnlyList<PatchArtifact> Patches { get; init; }
+
+    public required IReadOnlySet<string> Unfixable { get; init; }
+}
+
+/// <summary>
+/// The pipeline every front uses: compilation → incidents → patch artifacts → policy → sandbox → Risk Card.
+/// Fronts parse input and print; this class decides.
+/// </summary>
+public sealed class AegisEngine
+{
+    public const int StdoutLines = 80;
+
+    private readonly EngineOptions options;
+
+    public AegisEngine(EngineOptions options) => this.options = options;
+
+    public AegisPolicy Policy => options.Policy ?? AegisPolicy.Load(options.RepositoryRoot);
+
+    public async Task<ProjectAnalysis> AnalyzeAsync(LoadedProject project, CancellationToken cancellationToken)
+    {
+        var incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+        var (patches, unfixable) = await new PatchGenerator(options.Catalog, options.RepositoryRoot).GenerateAsync(project, incidents, cancellationToken).ConfigureAwait(false);
+        return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable };
+    }
+
+    /// <summary>The card for one or more analyzed projects (the build, scan and verify verbs).</summary>
+    public async Task<RiskCard> EvaluateAsync(IReadOnlyList<ProjectAnalysis> projects, List<KeyValuePair<string, object?>> action, CancellationToken cancellationToken)
+    {
+        var policy = Policy;
+        var incidents = projects.SelectMany(p => p.Incidents).GroupBy(i => i.Fingerprint).Select(g => g.First()).ToList();
+        var patches = projects.SelectMany(p => p.Patches).GroupBy(p => p.File).Select(g => g.First()).OrderBy(p => p.File, StringComparer.Ordinal).ToList();
+        var unfixable = projects.SelectMany(p => p.Unfixable).ToHashSet(StringComparer.Ordinal);
+        var card = new RiskCard { Action = action, Incidents = incidents, Patches = patches };
+
+        card.Checks.Add(new Check(CheckNames.Incidents, incidents.Count == 0, incidents.Count == 0 ? "no incidents" : DescribeIncidents(incidents)));
+        var unpatched = incidents.Count(i => unfixable.Contains(i.Fingerprint) || !patches.Any(p => p.Fixes.Contains(i.Fingerprint)));
+        card.Checks.Add(new Check(CheckNames.Patches, unpatched == 0, incidents.Count == 0 ? "nothing to patch" : unpatched == 0 ? "every incident has a deterministic patch" : Count(unpatched) + " of " + Count(incidents.Count) + " incident(s) have no safe patch (needs human review)"));
+        var lowConfidence = incidents.Where(i => i.Confidence < policy.MinConfidence).ToList();
+        card.Checks.Add(new Check(CheckNames.Confidence, lowConfidence.Count == 0, lowConfidence.Count == 0 ? "every incident at or above confidence " + Glob.Format(policy.MinConfidence) : Count(lowConfidence.Count) + " incident(s) below confidence " + Glob.Format(policy.MinConfidence)));
+        var pathProblems = patches.Select(p => policy.CheckPath(options.RepositoryRoot, p.File)).Where(p => p is not null).ToList();
+        card.Checks.Add(new Check(CheckNames.Policy, pathProblems.Count == 0, pathProblems.Count == 0 ? "OK" : string.Join("; ", pathProblems)));
+
+        var sandbox = await RunSandboxAsync(projects, incidents, patches, cancellationToken).ConfigureAwait(false);
+        card.Checks.AddRange(sandbox.Checks);
+        card.Sandbox = new SandboxSummary { Mode = sandbox.Mode, Commands = sandbox.Commands };
+        card.Stdout = Tail(sandbox.OutputLines);
+        card.Diff = string.Concat(patches.Select(p => p.Diff));
+
+        // Rollback is about patches: a failing build or verify command with no patch in play is a person's to look at.
+        var recommendation = (sandbox.BrokeBuildOrTests || sandbox.PatchIneffective) && patches.Count > 0
+            ? Recommendations.Rollback
+            : sandbox.BrokeBuildOrTests || sandbox.PatchIneffective
+                ? Recommendations.NeedsHumanReview
+            : unpatched > 0 || lowConfidence.Count > 0 || pathProblems.Count > 0 || (patches.Count > 0 && sandbox.Mode == SandboxModes.None)
+                ? Recommendations.NeedsHumanReview
+                : Recommendations.ApprovedForRollout;
+        return Finish(card, recommendation, MaskerFor(incidents));
+    }
+
+    /// <summary>The seatbelt: policy → content check → sandbox → card for a proposed change. Any failed step blocks.</summary>
+    public async Task<RiskCard> ProposeAsync(ProposedAction proposed, CancellationToken cancellationToken)
+    {
+        var policy = Policy;
+        var relative = proposed.File.Replace('\\', '/');
+        var card = new RiskCard
+        {
+            Action = new()
+            {
+                new("kind", "propose"),
+                new("file", relative),
+                new("intent", proposed.Intent),
+                new("mode", proposed.Content is not null ? "content" : "patch"),
+                new("actor", proposed.Actor),
+                new("sandbox", options.Sandbox),
+            },
+        };
+
+        var pathProblem = policy.CheckPath(options.RepositoryRoot, relative);
+        var blockedIntent = policy.CheckIntent(proposed.Intent);
+        var policyProblems = new List<string>();
+        if (pathProblem is not null)
+        {
+            policyProblems.Add(pathProblem);
+        }
+
+        if (blockedIntent is not null)
+        {
+            policyProblems.Add("intent contains blocked word '" + blockedIntent + "'");
+        }
+
+        card.Checks.Add(new Check(CheckNames.Policy, policyProblems.Count == 0, policyProblems.Count == 0 ? "OK" : string.Join("; ", policyProblems)));
+        var masker = SecretMasker.None;
+        var sandboxBroke = false;
+        if (pathProblem is null)
+        {
+            var fullPath = Path.Combine(options.RepositoryRoot, relative);
+            var original = File.Exists(fullPath) ? File.ReadAllText(fullPath) : "";
+            var updated = proposed.Content ?? UnifiedDiff.Apply(original, proposed.Patch!);
+            if (updated is null)
+            {
+                card.Checks.Add(new Check(CheckNames.Syntax, false, "the patch does not apply to the current " + relative));
+            }
+            else
+            {
+                card.Diff = UnifiedDiff.Create(relative, original, updated);
+                var syntaxProblem = ContentChecks.Check(relative, updated);
+                card.Checks.Add(new Check(CheckNames.Syntax, syntaxProblem is null, syntaxProblem ?? "content parses"));
+
+                // New incidents the change brings (scanned on the file alone, before and after).
+                var (before, after) = relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
+                    ? (await ScanSingleFileAsync(fullPath, original, cancellationToken).ConfigureAwait(false), await ScanSingleFileAsync(fullPath, updated, cancellationToken).ConfigureAwait(false))
+                    : (new List<Incident>(), new List<Incident>());
+                var beforeFingerprints = before.Select(i => i.Fingerprint).ToHashSet(StringComparer.Ordinal);
+                var added = after.Where(i => !beforeFingerprints.Contains(i.Fingerprint)).ToList();
+                card.Incidents = added;
+                masker = MaskerFor(after.Concat(before));
+                card.Checks.Add(new Check(CheckNames.Incidents, added.Count == 0, added.Count == 0 ? "the change adds no incidents" : "the change adds " + DescribeIncidents(added)));
+                card.DiffAnalysis = DiffAnalyzer.Analyze(card.Diff, masker);
+                var dangerous = card.DiffAnalysis.RiskyPatterns;
+                card.Checks.Add(new Check("diff_analysis", dangerous.Count == 0, dangerous.Count == 0 ? "no risky patterns" : "risky: " + string.Join(", ", dangerous)));
+
+                var failedSoFar = card.Checks.Any(c => !c.Passed);
+                if (failedSoFar || options.Sandbox == SandboxModes.None)
+                {
+                    card.Checks.Add(new Check(CheckNames.Sandbox, !failedSoFar, failedSoFar ? "skipped: an earlier step failed" : "skipped (sandbox=none)"));
+                    card.Sandbox = new SandboxSummary { Mode = options.Sandbox };
+                }
+                else if (options.Sandbox == SandboxModes.Repository || options.VerifyCommands.Count > 0)
+                {
+                    var result = await new RepositorySandbox { RunTests = options.RunTests, BuildTimeout = options.BuildTimeout }
+                        .RunAsync(options.RepositoryRoot, new[] { new FileChange(relative, updated) }, options.BuildTarget, options.VerifyCommands, cancellationToken).ConfigureAwait(false);
+                    card.Checks.AddRange(result.Checks);
+                    card.Sandbox = new SandboxSummary { Mode = SandboxModes.Repository, Commands = result.Commands };
+                    card.Stdout = Tail(result.OutputLines);
+                    sandboxBroke = result.BrokeBuildOrTests;
+                }
+                else
+                {
+                    card.Sandbox = new SandboxSummary { Mode = SandboxModes.File };
+                    card.Checks.Add(new Check(CheckNames.Sandbox, true, "file sandbox: content parsed and re-scanned"));
+                }
+            }
+        }
+        else
+        {
+            card.Checks.Add(new Check(CheckNames.Sandbox, false, "skipped: the policy refused the change"));
+        }
+
+        var blocked = card.Checks.Any(c => !c.Passed);
+        var recommendation = sandboxBroke ? Recommendations.Rollback : blocked ? Recommendations.NeedsHumanReview : Recommendations.ApprovedForRollout;
+        return Finish(card, recommendation, masker, analyzeDiff: false);
+    }
+
+    /// <summary>Status from the checks, diff analysis, score, explanation, id and time.</summary>
+    public RiskCard Finish(RiskCard card, string recommendation, SecretMasker masker, bool analyzeDiff = true)
+    {
+        card.Status = card.Checks.Any(c => !c.Passed) ? RiskStatus.Blocked : RiskStatus.Allow;
+        card.Recommendation = recommendation;
+        card.Masker = masker;
+        if (analyzeDiff)
+        {
+            card.DiffAnalysis = DiffAnalyzer.Analyze(card.Diff, masker);
+        }
+
+        RiskScorer.Score(card);
+        card.Explanation = Explain(card, masker);
+        card.Ts = Math.Round(options.Clock().ToUnixTimeMilliseconds() / 1000.0, 3);
+        card.RequestId = "req_" + Guid.NewGuid().ToString("N");
+        return card;
+    }
+
+    public static SecretMasker MaskerFor(IEnumerable<Incident> incidents) => new(incidents.SelectMany(i => i.SecretValues));
+
+    /// <summary>Plain English, at most 280 characters, never a secret, never throws.</summary>
+    public static string Explain(RiskCard card, SecretMasker masker)
+    {
+        try
+        {
+            var text = new StringBuilder();
+            text.Append(card.Status == RiskStatus.Allow ? "Allowed" : "Blocked").Append(" (risk ").Append(card.RiskScore.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(card.RiskLevel).Append(")");
+            var failed = card.Checks.Where(c => !c.Passed).Select(c => c.Name).ToList();
+            if (failed.Count > 0)
+            {
+                text.Append(": failed ").Append(string.Join(", ", failed));
+            }
+
+            text.Append(". ");
+            if (card.Incidents.Count > 0)
+            {
+                text.Append(Count(card.Incidents.Count)).Append(" incident(s); ");
+            }
+
+            if (card.Patches.Count > 0)
+            {
+                text.Append(Count(card.Patches.Count(p => p.ValidationStatus == ValidationStatuses.Verified))).Append(" of ").Append(Count(card.Patches.Count)).Append(" patch(es) verified; ");
+            }
+
+            text.Append("recommendation: ").Append(card.Recommendation.Replace('_', ' ')).Append('.');
+            if (card.Reasons.FirstOrDefault() is { } top)
+            {
+                text.Append(" Top reason: ").Append(top.Text).Append('.');
+            }
+
+            var result = masker.Mask(text.ToString().Replace('\n', ' '));
+            return result.Length <= 280 ? result : result[..279] + "…";
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return card.Status == RiskStatus.Allow ? "Allowed." : "Blocked.";
+        }
+    }
+
+    private async Task<SandboxResult> RunSandboxAsync(IReadOnlyList<ProjectAnalysis> projects, IReadOnlyList<Incident> incidents, IReadOnlyList<PatchArtifact> patches, CancellationToken cancellationToken)
+    {
+        switch (options.Sandbox)
+        {
+            case SandboxModes.None:
+            {
+                var result = new SandboxResult { Mode = SandboxModes.None };
+                result.Checks.Add(new Check(CheckNames.Sandbox, true, patches.Count == 0 ? "no patches to verify" : "skipped (sandbox=none): patches not verified"));
+                return result;
+            }
+
+            case SandboxModes.Repository:
+            {
+                if (patches.Count == 0 && options.VerifyCommands.Count == 0)
+                {
+                    var result = new SandboxResult { Mode = SandboxModes.Repository };
+                    result.Checks.Add(new Check(CheckNames.Sandbox, true, "no patches to verify"));
+                    return result;
+                }
+
+                var sandbox = new RepositorySandbox { RunTests = options.RunTests, BuildTimeout = options.BuildTimeout };
+                var repository = await sandbox.RunAsync(options.RepositoryRoot, patches.Select(p => new FileChange(p.File, p.PatchedText)).ToList(), options.BuildTarget, options.VerifyCommands, cancellationToken).ConfigureAwait(false);
+                foreach (var patch in patches)
+                {
+                    patch.ValidationStatus = repository.BrokeBuildOrTests ? ValidationStatuses.Failed : ValidationStatuses.Verified;
+                }
+
+                return repository;
+            }
+
+            default:
+            {
+                var merged = new SandboxResult { Mode = SandboxModes.File };
+                foreach (var project in projects)
+                {
+                    var filePatches = patches.Where(p => project.Patches.Contains(p)).ToList();
+                    if (filePatches.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var result = await FileSandbox.RunAsync(project.Project, project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+                    var prefix = projects.Count > 1 ? project.Project.Inputs.AssemblyName + ": " : "";
+                    foreach (var check in result.Checks)
+                    {
+                        var index = merged.Checks.FindIndex(c => c.Name == check.Name);
+                        if (index < 0)
+                        {
+                            merged.Checks.Add(check with { Message = prefix + check.Message });
+                        }
+                        else
+                        {
+                            merged.Checks[index] = new Check(check.Name, merged.Checks[index].Passed && check.Passed, merged.Checks[index].Message + "; " + prefix + check.Message);
+                        }
+                    }
+
+                    merged.Commands.AddRange(result.Commands);
+                    merged.OutputLines.AddRange(result.OutputLines);
+                    merged.BrokeBuildOrTests |= result.BrokeBuildOrTests;
+                    merged.PatchIneffective |= result.PatchIneffective;
+                }
+
+                if (merged.Checks.Count == 0)
+                {
+                    merged.Checks.Add(new Check(CheckNames.Sandbox, true, "no patches to verify"));
+                }
+
+                return merged;
+            }
+        }
+    }
+
+    /// <summary>Scans one C# file on its own (runtime assemblies as references) for the propose verb.</summary>
+    private async Task<List<Incident>> ScanSingleFileAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        if (text.Length == 0)
+        {
+            return new List<Incident>();
+        }
+
+        var references = ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
+        var inputs = new CompileInputs { ProjectPath = Path.Combine(options.RepositoryRoot, "proposed.csproj"), AssemblyName = "Proposed" };
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
+        var tree = CSharpSyntaxTree.ParseText(Microsoft.CodeAnalysis.Text.SourceText.From(text, Encoding.UTF8), parseOptions, path, cancellationToken);
+        var project = LoadedProject.Create(inputs, parseOptions, new[] { tree }, references, Array.Empty<(string, Microsoft.CodeAnalysis.Text.SourceText)>(), System.Collections.Immutable.ImmutableArray<AdditionalText>.Empty);
+        return (await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false)).ToList();
+    }
+
+    private static string DescribeIncidents(IReadOnlyList<Incident> incidents)
+        => Count(incidents.Count) + " incident(s): " + string.Join(", ", incidents.GroupBy(i => i.Severity).OrderBy(g => -RiskScorer.SeverityWeight(g.Key)).Select(g => Count(g.Count()) + " " + g.Key));
+
+    private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Tail(List<string> lines) => string.Join("\n", lines.Skip(Math.Max(0, lines.Count - StdoutLines)));
+}

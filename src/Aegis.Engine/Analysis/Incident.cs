@@ -1,0 +1,41 @@
+using Microsoft.CodeAnalysis;
+
+namespace Aegis.Engine.Analysis;
+
+/// <summary>One finding, as the Risk Card lists it. Secret values never leave the engine: see <see cref="SecretValues"/>.</summary>
+public sealed class Incident
+{
+    public string Rule { get; init; } = "";
+
+    public string Family { get; init; } = "";
+
+    public string Severity { get; init; } = "";
+
+    public double Confidence { get; init; }
+
+    /// <summary>Repository-relative, with <c>/</c>.</summary>
+    public string File { get; init; } = "";
+
+    public int Line { get; init; }
+
+    public string? Endpoint { get; init; }
+
+    public string Message { get; init; } = "";
+
+    /// <summary>The flagged code, secrets masked.</summary>
+    public string Evidence { get; init; } = "";
+
+    public string RemediationStrategy { get; init; } = "";
+
+    public string VerificationStrategy { get; init; } = "";
+
+    /// <summary>sha256 of rule, file and whitespace-normalized (masked) evidence: survives edits that move lines.</summary>
+    public string Fingerprint { get; init; } = "";
+
+    /// <summary>The literal secret texts of an AEG002 finding, kept in memory only to mask them everywhere.</summary>
+    internal IReadOnlyList<string> SecretValues { get; init; } = Array.Empty<string>();
+
+    internal Diagnostic? Diagnostic { get; init; }
+
+    internal string AbsolutePath { get; init; } = "";
+}

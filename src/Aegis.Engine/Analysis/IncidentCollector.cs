@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Aegis.Analyzers;
+using Aegis.Engine.Compilation;
+using Aegis.Engine.Infrastructure;
+using Aegis.Engine.RiskCards;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Aegis.Engine.Analysis;
+
+/// <summary>Runs the catalog's analyzers over a compilation and turns Aegis diagnostics into incidents.</summary>
+public static class IncidentCollector
+{
+    public const string RulePrefix = "AEG";
+
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Microsoft.CodeAnalysis.Compilation compilation, AnalyzerOptions options, AnalyzerCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (catalog.Analyzers.IsEmpty)
+        {
+            return ImmutableArray<Diagnostic>.Empty;
+        }
+
+        var withAnalyzers = compilation.WithAnalyzers(
+            catalog.Analyzers,
+            new CompilationWithAnalyzersOptions(options, onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
+        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+        return diagnostics
+            .Where(d => d.Id.StartsWith(RulePrefix, StringComparison.Ordinal) && !d.IsSuppressed && d.Severity != DiagnosticSeverity.Hidden)
+            .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ThenBy(d => d.Id, StringComparer.Ordinal)
+            .ToImmutableArray();
+    }
+
+    public static async Task<IReadOnlyList<Incident>> CollectAsync(LoadedProject project, AnalyzerCatalog catalog, string repositoryRoot, CancellationToken cancellationToken)
+    {
+        var diagnostics = await AnalyzeAsync(project.Compilation, project.AnalyzerOptions, catalog, cancellationToken).ConfigureAwait(false);
+        return diagnostics.Select(d => ToIncident(d, repositoryRoot, cancellationToken)).ToList();
+    }
+
+    public static Incident ToIncident(Diagnostic diagnostic, string repositoryRoot, CancellationToken cancellationToken)
+    {
+        var tree = diagnostic.Location.SourceTree;
+        var path = tree?.FilePath ?? "";
+        var properties = diagnostic.Properties;
+        var secrets = diagnostic.Id == RuleIdentifiers.HardcodedSecret ? SecretLiterals(diagnostic, cancellationToken) : Array.Empty<string>();
+        var masker = new SecretMasker(secrets);
+        var evidence = masker.Mask(Evidence(diagnostic, cancellationToken));
+        var relative = path.Length == 0 ? "" : RepositoryPaths.Relative(repositoryRoot, path);
+        var severity = properties.TryGetValue(DiagnosticPropertyNames.Severity, out var s) && s is { Length: > 0 }
+            ? s
+            : diagnostic.Severity switch { DiagnosticSeverity.Error => IncidentSeverities.High, DiagnosticSeverity.Warning => IncidentSeverities.Medium, _ => IncidentSeverities.Low };
+        var confidence = properties.TryGetValue(DiagnosticPropertyNames.Confidence, out var c)
+            && double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : 1.0;
+        var remediation = properties.TryGetValue(DiagnosticPropertyNames.RemediationStrategy, out var r) && r is { Length: > 0 } ? r : RemediationStrategies.NeedsHumanReview;
+        var verification = properties.TryGetValue(DiagnosticPropertyNames.VerificationStrategy, out var v) && v is { Length: > 0 } ? v : VerificationStrategies.ManualReview;
+        properties.TryGetValue(DiagnosticPropertyNames.Route, out var route);
+        return new Incident
+        {
+            Rule = diagnostic.Id,
+            Family = FamilyOf(diagnostic.Id),
+            Severity = severity,
+            Confidence = confidence,
+            File = relative,
+            Line = diagnostic.Location.GetMappedLineSpan().StartLinePosition.Line + 1,
+            Endpoint = string.IsNullOrEmpty(route) ? null : route,
+            Message = masker.Mask(diagnostic.GetMessage(CultureInfo.InvariantCulture)),
+            Evidence = evidence,
+            RemediationStrategy = remediation,
+            VerificationStrategy = verification,
+            Fingerprint = Fingerprint(diagnostic.Id, relative, evidence),
+            SecretValues = secrets,
+            Diagnostic = diagnostic,
+            AbsolutePath = path,
+        };
+    }
+
+    public static string Fingerprint(string rule, string file, string evidence)
+        => Hashing.Sha256(rule + "\n" + file + "\n" + Regex.Replace(evidence, @"\s+", " ").Trim());
+
+    public static string FamilyOf(string rule)
+    {
+        try
+        {
+            return DiagnosticRules.FamilyOf(rule).DisplayName();
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return "OTHER";
+        }
+    }
+
+    /// <summary>The flagged code on one line, at most 200 characters.</summary>
+    private static string Evidence(Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        var tree = diagnostic.Location.SourceTree;
+        if (tree is null)
+        {
+            return "";
+        }
+
+        var text = tree.GetText(cancellationToken).ToString(diagnostic.Location.SourceSpan);
+        text = Regex.Replace(text, @"\s+", " ").Trim();
+        return text.Length <= 200 ? text : text[..197] + "...";
+    }
+
+    /// <summary>The string literals inside (or around) a secret finding: those are what must never be printed.</summary>
+    private static string[] SecretLiterals(Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        var tree = diagnostic.Location.SourceTree;
+        if (tree is null)
+        {
+            return Array.Empty<string>();
+        }
+
+        var root = tree.GetRoot(cancellationToken);
+        var span = diagnostic.Location.SourceSpan;
+        var node = root.FindNode(span, getInnermostNodeForTie: true);
+        var scope = node.AncestorsAndSelf().FirstOrDefault(n => n is StatementSyntax or MemberDeclarationSyntax or ArgumentSyntax or VariableDeclaratorSyntax) ?? node;
+        var values = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var token in scope.DescendantTokens().Concat(node.DescendantTokens()))
+        {
+            if (token.IsKind(SyntaxKind.StringLiteralToken) || token.IsKind(SyntaxKind.InterpolatedStringTextToken) || token.IsKind(SyntaxKind.SingleLineRawStringLiteralToken) || token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken) || token.IsKind(SyntaxKind.Utf8StringLiteralToken))
+            {
+                if (token.ValueText.Length >= 4)
+                {
+                    values.Add(token.ValueText);
+                }
+            }
+        }
+
+        return values.OrderByDescending(v => v.Length).ThenBy(v => v, StringComparer.Ordinal).ToArray();
+    }
+}

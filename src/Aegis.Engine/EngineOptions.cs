@@ -1,0 +1,73 @@
+using Aegis.Engine.Analysis;
+using Aegis.Engine.Policy;
+using Aegis.Engine.Verification;
+
+namespace Aegis.Engine;
+
+/// <summary>What every front passes to the engine.</summary>
+public sealed class EngineOptions
+{
+    public required string RepositoryRoot { get; init; }
+
+    /// <summary><c>none</c>, <c>file</c> or <c>repository</c>.</summary>
+    public string Sandbox { get; init; } = SandboxModes.File;
+
+    public IReadOnlyList<VerifyCommand> VerifyCommands { get; init; } = Array.Empty<VerifyCommand>();
+
+    public AnalyzerCatalog Catalog { get; init; } = AnalyzerCatalog.Default;
+
+    public AegisPolicy? Policy { get; init; }
+
+    /// <summary>Run the test projects in the repository sandbox.</summary>
+    public bool RunTests { get; init; } = true;
+
+    public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The project (repository-relative) or solution the repository sandbox builds; null: the root's default.</summary>
+    public string? BuildTarget { get; init; }
+
+    public Func<DateTimeOffset> Clock { get; init; } = () => DateTimeOffset.UtcNow;
+}
+
+/// <summary>A change an AI helper proposes (<c>aegis propose --action action.json</c>).</summary>
+public sealed class ProposedAction
+{
+    public string File { get; init; } = "";
+
+    /// <summary>The new contents of the file, or null when <see cref="Patch"/> is given.</summary>
+    public string? Content { get; init; }
+
+    /// <summary>A unified diff against the current file, or null.</summary>
+    public string? Patch { get; init; }
+
+    public string Intent { get; init; } = "";
+
+    public string? Actor { get; init; }
+
+    /// <summary>Parses an action file: <c>{"file", "content" | "patch", "intent", "actor"?}</c>.</summary>
+    public static ProposedAction Parse(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var root = document.RootElement;
+        if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            throw new FormatException("the action must be a JSON object");
+        }
+
+        string? Get(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+        var action = new ProposedAction
+        {
+            File = Get("file") ?? Get("path") ?? throw new FormatException("the action has no 'file'"),
+            Content = Get("content"),
+            Patch = Get("patch"),
+            Intent = Get("intent") ?? "",
+            Actor = Get("actor"),
+        };
+        if (action.Content is null && action.Patch is null)
+        {
+            throw new FormatException("the action has neither 'content' nor 'patch'");
+        }
+
+        return action;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Aegis.Engine.RiskCards;
+
+/// <summary>Renders the card's JSON as Markdown that reads well in a terminal and in a GitHub job summary.</summary>
+public static class RiskCardMarkdown
+{
+    public static string Render(string cardJson)
+    {
+        using var document = JsonDocument.Parse(cardJson);
+        var card = document.RootElement;
+        var md = new StringBuilder();
+        var status = card.GetProperty("status").GetString();
+        var icon = status == RiskStatus.Allow ? "✅" : "⛔";
+        md.Append("## ").Append(icon).Append(" Aegis Risk Card: ").Append(status).Append('\n').Append('\n');
+        md.Append("| risk score | risk level | recommendation | health | sandbox |\n|---|---|---|---|---|\n");
+        md.Append("| ").Append(card.GetProperty("risk_score").GetInt32().ToString(CultureInfo.InvariantCulture)).Append(" / 100 | ")
+            .Append(card.GetProperty("risk_level").GetString()).Append(" | `").Append(card.GetProperty("recommendation").GetString()).Append("` | ")
+            .Append(card.GetProperty("health_score").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)).Append(" | ")
+            .Append(card.GetProperty("sandbox").GetProperty("mode").GetString()).Append(" |\n\n");
+        md.Append("> ").Append(Cell(card.GetProperty("explanation").GetString())).Append("\n\n");
+
+        md.Append("### Checks\n\n| check | result | message |\n|---|---|---|\n");
+        foreach (var check in card.GetProperty("checks").EnumerateArray())
+        {
+            md.Append("| ").Append(Cell(check[0].GetString())).Append(" | ").Append(check[1].GetBoolean() ? "✅ pass" : "❌ fail").Append(" | ").Append(Cell(check[2].GetString())).Append(" |\n");
+        }
+
+        md.Append('\n');
+        var incidents = card.GetProperty("incidents").EnumerateArray().ToList();
+        md.Append("### Incidents (").Append(incidents.Count.ToString(CultureInfo.InvariantCulture)).Append(")\n\n");
+        if (incidents.Count == 0)
+        {
+            md.Append("None.\n\n");
+        }
+
+        foreach (var family in incidents.GroupBy(i => i.GetProperty("family").GetString()).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            md.Append("**").Append(family.Key).Append("**\n\n| rule | severity | confidence | location | endpoint | evidence | fix |\n|---|---|---|---|---|---|---|\n");
+            foreach (var incident in family)
+            {
+                md.Append("| ").Append(incident.GetProperty("rule").GetString())
+                    .Append(" | ").Append(incident.GetProperty("severity").GetString())
+                    .Append(" | ").Append(incident.GetProperty("confidence").GetDouble().ToString("0.00", CultureInfo.InvariantCulture))
+                    .Append(" | `").Append(Cell(incident.GetProperty("file").GetString())).Append(':').Append(incident.GetProperty("line").GetInt32().ToString(CultureInfo.InvariantCulture)).Append('`')
+                    .Append(" | ").Append(Cell(incident.GetProperty("endpoint").GetString() ?? ""))
+                    .Append(" | `").Append(Cell(incident.GetProperty("evidence").GetString()).Replace("`", "'", StringComparison.Ordinal)).Append('`')
+                    .Append(" | ").Append(incident.GetProperty("remediation_strategy").GetString()).Append(" |\n");
+            }
+
+            md.Append('\n');
+        }
+
+        var patches = card.GetProperty("patches").EnumerateArray().ToList();
+        md.Append("### Patches (").Append(patches.Count.ToString(CultureInfo.InvariantCulture)).Append(")\n\n");
+        foreach (var patch in patches)
+        {
+            md.Append("#### `").Append(patch.GetProperty("file").GetString()).Append("` — ").Append(patch.GetProperty("validation_status").GetString()).Append("\n\n");
+            md.Append(patch.GetProperty("plan").GetString()).Append("\n\n");
+            md.Append("```diff\n").Append(patch.GetProperty("diff").GetString()).Append("```\n\n");
+        }
+
+        var analysis = card.GetProperty("diff_analysis");
+        md.Append("### Diff analysis\n\n").Append(analysis.GetProperty("summary").GetString()).Append("\n\n");
+        if (patches.Count == 0 && card.GetProperty("diff").GetString() is { Length: > 0 } diff)
+        {
+            md.Append("```diff\n").Append(diff).Append(diff.EndsWith('\n') ? "" : "\n").Append("```\n\n");
+        }
+
+        var commands = card.GetProperty("sandbox").GetProperty("commands").EnumerateArray().ToList();
+        if (commands.Count > 0)
+        {
+            md.Append("### Sandbox\n\n| command | exit | duration |\n|---|---|---|\n");
+            foreach (var command in commands)
+            {
+                md.Append("| `").Append(Cell(command.GetProperty("command").GetString())).Append("` | ")
+                    .Append(command.GetProperty("exit_code").GetInt32().ToString(CultureInfo.InvariantCulture)).Append(" | ")
+                    .Append(command.GetProperty("duration_ms").GetInt64().ToString(CultureInfo.InvariantCulture)).Append(" ms |\n");
+            }
+
+            md.Append('\n');
+        }
+
+        if (card.GetProperty("stdout").GetString() is { Length: > 0 } stdout)
+        {
+            md.Append("<details><summary>Verification output (last 80 lines)</summary>\n\n```text\n").Append(stdout).Append(stdout.EndsWith('\n') ? "" : "\n").Append("```\n\n</details>\n\n");
+        }
+
+        md.Append("<sub>").Append(card.GetProperty("schema").GetString()).Append(" · request ").Append(card.GetProperty("request_id").GetString())
+            .Append(" · ts ").Append(card.GetProperty("ts").GetRawText()).Append("</sub>\n");
+        return md.ToString();
+    }
+
+    private static string Cell(string? text) => (text ?? "").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}

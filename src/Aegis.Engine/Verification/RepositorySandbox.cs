@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Xml.Linq;
+using Aegis.Engine.Infrastructure;
+
+namespace Aegis.Engine.Verification;
+
+public sealed record VerifyCommand(string CommandLine, TimeSpan Timeout);
+
+public sealed record FileChange(string RelativePath, string NewContent);
+
+/// <summary>
+/// The repository sandbox: a temporary copy of the repository (git-tracked and untracked-but-not-ignored files
+/// when there is a .git, else a walk; never bin/, obj/, .git/), the changes applied there, then
+/// <c>dotnet build</c>, the test projects and every verify command. The live working tree is never written, and
+/// the copy is always removed, also on cancellation.
+/// </summary>
+public sealed class RepositorySandbox
+{
+    public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan TestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public bool RunTests { get; init; } = true;
+
+    public async Task<SandboxResult> RunAsync(string repositoryRoot, IReadOnlyList<FileChange> changes, string? buildTarget, IReadOnlyList<VerifyCommand> verifyCommands, CancellationToken cancellationToken)
+    {
+        var result = new SandboxResult { Mode = SandboxModes.Repository };
+        var sandbox = Path.Combine(Path.GetTempPath(), "aegis-sandbox-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
+            foreach (var change in changes)
+            {
+                var target = Path.GetFullPath(Path.Combine(sandbox, change.RelativePath));
+                if (!target.StartsWith(Path.GetFullPath(sandbox) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    throw new AegisException(ErrorCodes.SandboxFailure, "change escapes the sandbox: " + change.RelativePath);
+                }
+
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.WriteAllText(target, change.NewContent, AtomicFile.Utf8NoBom);
+            }
+
+            // Build: the sandbox build switches the Risk Card off, so it never starts another sandbox.
+            var built = true;
+            var failedBuilds = new List<string>();
+            foreach (var target in BuildTargets(sandbox, buildTarget))
+            {
+                var buildArguments = new List<string> { "build", target, "-p:AegisRiskCard=false", "-nodeReuse:false", "-nologo", "-clp:NoSummary" };
+                var build = await ProcessRunner.RunAsync("dotnet", buildArguments, sandbox, BuildTimeout, cancellationToken).ConfigureAwait(false);
+                Record(result, build);
+                if (build.ExitCode != 0)
+                {
+                    built = false;
+                    failedBuilds.Add(target + (build.TimedOut ? " (timed out)" : " (exit " + build.ExitCode.ToString(CultureInfo.InvariantCulture) + ")"));
+                }
+            }
+
+            var targets = BuildTargets(sandbox, buildTarget);
+            result.Checks.Add(new Check(CheckNames.SandboxBuild, built, targets.Count == 0 ? "no project to build" : built ? "dotnet build succeeded" : "dotnet build failed: " + string.Join(", ", failedBuilds)));
+            result.BrokeBuildOrTests |= !built;
+
+            if (RunTests && built)
+            {
+                await RunTestsAsync(sandbox, result, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (verifyCommands.Count > 0)
+            {
+                var failed = new List<string>();
+                foreach (var command in verifyCommands)
+                {
+                    var record = await ProcessRunner.RunShellAsync(command.CommandLine, sandbox, command.Timeout, cancellationToken).ConfigureAwait(false);
+                    Record(result, record);
+                    if (record.ExitCode != 0)
+                    {
+                        failed.Add(record.TimedOut ? "'" + command.CommandLine + "' timed out" : "'" + command.CommandLine + "' exited " + record.ExitCode.ToString(CultureInfo.InvariantCulture));
+                    }
+                }
+
+                result.Checks.Add(new Check(CheckNames.SandboxCommands, failed.Count == 0, failed.Count == 0 ? verifyCommands.Count.ToString(CultureInfo.InvariantCulture) + " verify command(s) passed" : string.Join("; ", failed)));
+                result.BrokeBuildOrTests |= failed.Count > 0;
+            }
+        }
+        finally
+        {
+            TryDelete(sandbox);
+        }
+
+        return result;
+    }
+
+    /// <summary>What to build: the given target; else the one solution at the root; else every non-test project
+    /// (test projects are built by <c>dotnet test</c>).</summary>
+    internal static IReadOnlyList<string> BuildTargets(string root, string? buildTarget)
+    {
+        if (buildTarget is not null)
+        {
+            return new[] { buildTarget };
+        }
+
+        var solutions = Directory.GetFiles(root, "*.sln").Concat(Directory.GetFiles(root, "*.slnx")).ToList();
+        if (solutions.Count == 1)
+        {
+            return new[] { Path.GetFileName(solutions[0]) };
+        }
+
+        var projects = Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories)
+            .Select(p => RepositoryPaths.Relative(root, p))
+            .Where(p => !RepositoryPaths.IsBuildOutput(p))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToList();
+        var nonTest = projects.Where(p => !IsTestProject(Path.Combine(root, p))).ToList();
+        return nonTest.Count > 0 ? nonTest : projects;
+    }
+
+    private async Task RunTestsAsync(string sandbox, SandboxResult result, CancellationToken cancellationToken)
+    {
+        var testProjects = Directory.EnumerateFiles(sandbox, "*.csproj", SearchOption.AllDirectories)
+            .Where(p => !RepositoryPaths.IsBuildOutput(RepositoryPaths.Relative(sandbox, p)))
+            .Where(IsTestProject)
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToList();
+        if (testProjects.Count == 0)
+        {
+            result.Checks.Add(new Check(CheckNames.SandboxTests, true, "no test projects found"));
+            return;
+        }
+
+        int total = 0, failed = 0;
+        var problems = new List<string>();
+        var index = 0;
+        foreach (var project in testProjects)
+        {
+            var resultsRelative = ".aegis-test-results/" + (index++).ToString(CultureInfo.InvariantCulture);
+            var resultsDirectory = Path.Combine(sandbox, resultsRelative);
+            var relative = RepositoryPaths.Relative(sandbox, project);
+            var record = await ProcessRunner.RunAsync(
+                "dotnet",
+                new[] { "test", relative, "--logger", "trx;LogFileName=aegis.trx", "--results-directory", resultsRelative, "-p:AegisRiskCard=false", "-nodeReuse:false" },
+                sandbox,
+                TestTimeout,
+                cancellationToken).ConfigureAwait(false);
+            Record(result, record);
+            var counts = ReadTrx(resultsDirectory);
+            if (counts is null)
+            {
+                problems.Add(relative + ": no test results (exit " + record.ExitCode.ToString(CultureInfo.InvariantCulture) + (record.TimedOut ? ", timed out" : "") + ")");
+                failed += record.ExitCode == 0 ? 0 : 1;
+                continue;
+            }
+
+            total += counts.Value.Total;
+            failed += counts.Value.Failed;
+            if (record.ExitCode != 0 && counts.Value.Failed == 0)
+            {
+                problems.Add(relative + ": exit " + record.ExitCode.ToString(CultureInfo.InvariantCulture));
+                failed++;
+            }
+        }
+
+        var passed = failed == 0 && problems.Count == 0;
+        var message = passed
+            ? total.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture) + " passed"
+            : failed.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture) + " failed" + (problems.Count > 0 ? "; " + string.Join("; ", problems) : "");
+        result.Checks.Add(new Check(CheckNames.SandboxTests, passed, message));
+        result.BrokeBuildOrTests |= !passed;
+    }
+
+    /// <summary>Total and failed counts from the TRX files under <paramref name="directory"/>.</summary>
+    internal static (int Total, int Failed)? ReadTrx(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var files = Directory.GetFiles(directory, "*.trx", SearchOption.AllDirectories);
+        if (files.Length == 0)
+        {
+            return null;
+        }
+
+        int total = 0, failed = 0;
+        foreach (var file in files)
+        {
+            var counters = XDocument.Load(file).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+            if (counters is null)
+            {
+                continue;
+            }
+
+            total += Int(counters, "total");
+            failed += Int(counters, "failed") + Int(counters, "error") + Int(counters, "timeout") + Int(counters, "aborted");
+        }
+
+        return (total, failed);
+
+        static int Int(XElement element, string name)
+            => int.TryParse(element.Attribute(name)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : 0;
+    }
+
+    private static bool IsTestProject(string path)
+    {
+        var text = File.ReadAllText(path);
+        return text.Contains("Microsoft.NET.Test.Sdk", StringComparison.Ordinal) || text.Contains("<IsTestProject>true</IsTestProject>", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void Record(SandboxResult result, CommandRecord record)
+    {
+        result.Commands.Add(record);
+        result.OutputLines.Add("$ " + record.Command);
+        result.OutputLines.AddRange(record.Output.Replace("\r\n", "\n").TrimEnd('\n').Split('\n'));
+    }
+
+    /// <summary>The files to copy: git's view when there is a .git (tracked plus untracked-not-ignored), else a walk.</summary>
+    internal static async Task<IReadOnlyList<string>> ListFilesAsync(string root, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(Path.Combine(root, ".git")) || File.Exists(Path.Combine(root, ".git")))
+        {
+            var record = await ProcessRunner.RunAsync("git", new[] { "-c", "core.quotepath=off", "ls-files", "--cached", "--others", "--exclude-standard" }, root, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+            if (record.ExitCode == 0)
+            {
+                return record.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Where(p => !RepositoryPaths.IsBuildOutput(p) && File.Exists(Path.Combine(root, p)))
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList();
+            }
+        }
+
+        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(p => RepositoryPaths.Relative(root, p))
+            .Where(p => !RepositoryPaths.IsBuildOutput(p) && !p.StartsWith(".aegis/history/", StringComparison.Ordinal))
+            .ToList();
+    }
+
+    private static async Task CopyRepositoryAsync(string root, string sandbox, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(sandbox);
+        foreach (var relative in await ListFilesAsync(root, cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var target = Path.Combine(sandbox, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(root, relative), target);
+        }
+    }
+
+    internal static void TryDelete(string directory)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+
+                return;
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(200);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace Aegis.Engine.Verification;
+
+/// <summary>What a sandbox run proved: its checks (<c>[name, passed, message]</c>), commands and output.</summary>
+public sealed class SandboxResult
+{
+    public string Mode { get; init; } = SandboxModes.None;
+
+    public List<Check> Checks { get; } = new();
+
+    public List<CommandRecord> Commands { get; } = new();
+
+    /// <summary>A patch broke compilation, the build or the tests (recommendation: rollback).</summary>
+    public bool BrokeBuildOrTests { get; set; }
+
+    /// <summary>A patch did not remove its incident or added a new one (recommendation: rollback).</summary>
+    public bool PatchIneffective { get; set; }
+
+    public List<string> OutputLines { get; } = new();
+}
+
+public sealed record Check(string Name, bool Passed, string Message);
+
+public static class SandboxModes
+{
+    public const string None = "none";
+    public const string File = "file";
+    public const string Repository = "repository";
+
+    public static bool IsValid(string mode) => mode is None or File or Repository;
+
+    /// <summary>Repository in CI (env <c>CI</c> or <c>ContinuousIntegrationBuild</c> true), file otherwise.</summary>
+    public static string Default(Func<string, string?> environment)
+        => IsTrue(environment("CI")) || IsTrue(environment("ContinuousIntegrationBuild")) || IsTrue(environment("TF_BUILD")) || IsTrue(environment("GITHUB_ACTIONS")) ? Repository : File;
+
+    private static bool IsTrue(string? value) => value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
+}
+
+/// <summary>Names of the checks the card lists, so scoring and rendering agree.</summary>
+public static class CheckNames
+{
+    public const string Policy = "policy";
+    public const string Syntax = "syntax";
+    public const string Incidents = "incidents";
+    public const string Patches = "patches";
+    public const string Confidence = "confidence";
+    public const string SandboxCompile = "sandbox_compile";
+    public const string SandboxRescan = "sandbox_rescan";
+    public const string SandboxAssertions = "sandbox_assertions";
+    public const string SandboxBuild = "sandbox_build";
+    public const string SandboxTests = "sandbox_tests";
+    public const string SandboxCommands = "sandbox_commands";
+    public const string Sandbox = "sandbox";
+}

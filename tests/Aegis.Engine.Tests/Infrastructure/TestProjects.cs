@@ -1,0 +1,91 @@
+using Aegis.Engine.Analysis;
+using Aegis.Engine.Compilation;
+
+namespace Aegis.Engine.Tests.Infrastructure;
+
+/// <summary>Small projects written to a temp folder with a compile-inputs.txt, compiled against this test host's assemblies.</summary>
+public static class TestProjects
+{
+    /// <summary>The analyzers under test: the real ones, plus stand-ins for rules not merged yet on this branch.</summary>
+    public static AnalyzerCatalog Catalog { get; } = AnalyzerCatalog.Default.With(new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new StandInMissingAuthorizationAnalyzer(), new StandInHardcodedSecretAnalyzer() });
+
+    public static IReadOnlyList<string> References { get; } = ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
+        .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Where(p => System.IO.Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal)
+            || System.IO.Path.GetFileName(p).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+            || System.IO.Path.GetFileName(p).StartsWith("Microsoft.Extensions", StringComparison.Ordinal)
+            || System.IO.Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "Microsoft.Net.Http.Headers.dll")
+        .OrderBy(p => p, StringComparer.Ordinal)
+        .ToList();
+
+    public const string AuthorizedController = """
+        using Microsoft.AspNetCore.Authorization;
+        using Microsoft.AspNetCore.Mvc;
+
+        namespace Shop;
+
+        [Authorize]
+        [ApiController]
+        [Route("api/[controller]")]
+        public class {0}Controller : ControllerBase
+        {
+            [HttpGet]
+            public IActionResult Get() => Ok();
+        }
+        """;
+
+    public const string OpenController = """
+        using Microsoft.AspNetCore.Mvc;
+
+        namespace Shop;
+
+        [ApiController]
+        [Route("api/[controller]")]
+        public class OrdersController : ControllerBase
+        {
+            [HttpGet("{id}")]
+            public IActionResult Get(int id) => Ok(id);
+        }
+        """;
+
+    /// <summary>Three authorized controllers and one without authorization (src/Shop/Controllers/OrdersController.cs).</summary>
+    public static CompileInputs WriteControllerProject(TempDirectory directory, string? openController = null)
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["src/Shop/Controllers/AccountsController.cs"] = AuthorizedController.Replace("{0}", "Accounts"),
+            ["src/Shop/Controllers/InvoicesController.cs"] = AuthorizedController.Replace("{0}", "Invoices"),
+            ["src/Shop/Controllers/CustomersController.cs"] = AuthorizedController.Replace("{0}", "Customers"),
+            ["src/Shop/Controllers/OrdersController.cs"] = openController ?? OpenController,
+        };
+        return WriteProject(directory, "src/Shop/Shop.csproj", files);
+    }
+
+    public static CompileInputs WriteProject(TempDirectory directory, string projectRelative, IReadOnlyDictionary<string, string> files, string? editorConfig = null)
+    {
+        var project = directory.Write(projectRelative, "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n");
+        var inputs = new CompileInputs { ProjectPath = project, AssemblyName = System.IO.Path.GetFileNameWithoutExtension(project), Nullable = "enable" };
+        foreach (var (relative, text) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            inputs.Sources.Add(directory.Write(relative, text));
+        }
+
+        inputs.References.AddRange(References);
+        if (editorConfig is not null)
+        {
+            inputs.AnalyzerConfigs.Add(directory.Write(".editorconfig", editorConfig));
+        }
+
+        inputs.Defines.Add("DEBUG");
+        var inputsPath = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(project)!, "obj", "aegis", "compile-inputs.txt");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(inputsPath)!);
+        File.WriteAllText(inputsPath, inputs.Write());
+        return inputs;
+    }
+
+    public static string InputsPath(CompileInputs inputs)
+        => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(inputs.ProjectPath)!, "obj", "aegis", "compile-inputs.txt");
+
+    public static EngineOptions Options(string root, string sandbox = "file")
+        => new() { RepositoryRoot = root, Sandbox = sandbox, Catalog = Catalog, Clock = () => DateTimeOffset.FromUnixTimeSeconds(1_700_000_000) };
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Aegis.Engine.Compilation;
+using Aegis.Engine.RiskCards;
+using Aegis.Engine.Tests.Infrastructure;
+using Aegis.Engine.Verification;
+
+namespace Aegis.Engine.Tests;
+
+public sealed class SandboxProcessTests
+{
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task HangingCommand_KilledAtItsTimeout_WithItsWholeTree()
+    {
+        using var directory = new TempDirectory();
+        var pidFile = Path.Combine(directory.Path, "child.pid");
+        var stopwatch = Stopwatch.StartNew();
+
+        var record = await ProcessRunner.RunShellAsync("bash -c 'sleep 600 & echo $! > " + pidFile + "; wait'", directory.Path, TimeSpan.FromSeconds(2), CancellationToken.None);
+
+        stopwatch.Stop();
+        Assert.True(record.TimedOut);
+        Assert.Equal(ProcessRunner.TimedOutExitCode, record.ExitCode);
+        Assert.InRange(stopwatch.Elapsed.TotalSeconds, 1.5, 20);
+        Assert.Contains("timed out after 2 s", record.OutputTail, StringComparison.Ordinal);
+        var childPid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await Task.Delay(200);
+        Assert.False(IsAlive(childPid), "the grandchild 'sleep 600' survived");
+    }
+
+    [Fact]
+    public async Task Command_ExitCodeAndOutputTail()
+    {
+        using var directory = new TempDirectory();
+        var record = await ProcessRunner.RunShellAsync("for i in $(seq 1 50); do echo line$i; done; exit 3", directory.Path, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(3, record.ExitCode);
+        Assert.Equal(ProcessRunner.OutputTailLines, record.OutputTail.Split('\n').Length);
+        Assert.EndsWith("line50", record.OutputTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Trx_CountsAreRead()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("r/a.trx", """<?xml version="1.0"?><TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010"><ResultSummary outcome="Failed"><Counters total="41" executed="41" passed="39" failed="2" error="0" timeout="0" aborted="0" /></ResultSummary></TestRun>""");
+        Assert.Equal((41, 2), RepositorySandbox.ReadTrx(Path.Combine(directory.Path, "r")));
+        await Task.CompletedTask;
+    }
+
+    /// <summary>A tiny project in a temp git repository: the patched copy builds, verify commands run, a failing one
+    /// means rollback, the copy is removed and the working tree is untouched.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task RepositorySandbox_BuildsThePatchedCopy_AndRunsVerifyCommands()
+    {
+        using var directory = new TempDirectory();
+        var inputs = TestProjects.WriteControllerProject(directory);
+        // A buildable project file for the copy (the controller project compiles against ASP.NET Core).
+        File.WriteAllText(inputs.ProjectPath, "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Library</OutputType><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
+        directory.Write(".gitignore", "bin/\nobj/\n.aegis/\n");
+        foreach (var args in new[] { "init -q", "add -A", "-c user.email=t@t -c user.name=t commit -qm init" })
+        {
+            var git = await ProcessRunner.RunAsync("git", args.Split(' '), directory.Path, TimeSpan.FromMinutes(1), CancellationToken.None);
+            Assert.True(git.ExitCode == 0, git.Output);
+        }
+
+        var before = Directory.GetFileSystemEntries(Path.GetTempPath(), "aegis-sandbox-*").Length;
+        var options = TestProjects.Options(directory.Path, SandboxModes.Repository);
+        var engine = new AegisEngine(new EngineOptions
+        {
+            RepositoryRoot = directory.Path,
+            Sandbox = SandboxModes.Repository,
+            Catalog = options.Catalog,
+            BuildTarget = "src/Shop/Shop.csproj",
+            VerifyCommands = new[]
+            {
+                new VerifyCommand("grep -q '\\[Authorize\\]' src/Shop/Controllers/OrdersController.cs", TimeSpan.FromSeconds(30)),
+                new VerifyCommand("test ! -d .git || git status --porcelain > /dev/null", TimeSpan.FromSeconds(30)),
+            },
+        });
+        var analysis = await engine.AnalyzeAsync(LoadedProject.Load(inputs), CancellationToken.None);
+        var card = await engine.EvaluateAsync(new[] { analysis }, new() { new("kind", "verify") }, CancellationToken.None);
+
+        Assert.True(card.Checks.Single(c => c.Name == CheckNames.SandboxBuild).Passed, card.Stdout);
+        Assert.True(card.Checks.Single(c => c.Name == CheckNames.SandboxCommands).Passed, card.Stdout);
+        Assert.Equal(Recommendations.ApprovedForRollout, card.Recommendation);
+        Assert.Equal("repository", card.Sandbox.Mode);
+        Assert.Contains(card.Sandbox.Commands, c => c.Command.StartsWith("dotnet build", StringComparison.Ordinal) && c.Command.Contains("-p:AegisRiskCard=false", StringComparison.Ordinal));
+        Assert.Equal(TestProjects.OpenController, File.ReadAllText(Path.Combine(directory.Path, "src/Shop/Controllers/OrdersController.cs")));
+        Assert.False(Directory.Exists(Path.Combine(directory.Path, "src/Shop/bin")));
+        Assert.Equal(before, Directory.GetFileSystemEntries(Path.GetTempPath(), "aegis-sandbox-*").Length);
+
+        // A verify command that fails means the patch must not roll out.
+        var failing = new AegisEngine(new EngineOptions
+        {
+            RepositoryRoot = directory.Path,
+            Sandbox = SandboxModes.Repository,
+            Catalog = options.Catalog,
+            BuildTarget = "src/Shop/Shop.csproj",
+            VerifyCommands = new[] { new VerifyCommand("exit 7", TimeSpan.FromSeconds(30)) },
+        });
+        var analysis2 = await failing.AnalyzeAsync(LoadedProject.Load(inputs), CancellationToken.None);
+        var card2 = await failing.EvaluateAsync(new[] { analysis2 }, new(), CancellationToken.None);
+        Assert.Equal(Recommendations.Rollback, card2.Recommendation);
+        Assert.Contains("'exit 7' exited 7", card2.Checks.Single(c => c.Name == CheckNames.SandboxCommands).Message, StringComparison.Ordinal);
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited && !File.ReadAllText("/proc/" + pid + "/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
+
+public sealed class ScanVerbTests
+{
+    /// <summary>The scan verb end to end: dotnet msbuild -getItem for the compile inputs, a card, the profile.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Scan_ReadsCompileInputsThroughMsBuild_WritesCardAndProfile()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("src/Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
+        directory.Write("src/Lib/Greeter.cs", "namespace Lib;\npublic static class Greeter\n{\n    public static string Greet(string name) => \"Hello \" + name;\n}\n");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await Aegis.Cli.AegisCommandLine.RunAsync(new[] { "scan", directory.Path, "--json" }, stdout, stderr, _ => null, TestProjects.Catalog);
+
+        Assert.True(exit == 0, stderr.ToString());
+        using var result = System.Text.Json.JsonDocument.Parse(stdout.ToString());
+        var card = result.RootElement.GetProperty("risk_card");
+        Assert.Equal("scan", card.GetProperty("action").GetProperty("kind").GetString());
+        Assert.Equal("src/Lib/Lib.csproj", card.GetProperty("action").GetProperty("projects")[0].GetString());
+        Assert.Equal("allow", card.GetProperty("status").GetString());
+        Assert.Contains("\"schema\": \"aegis.profile/v1\"", File.ReadAllText(Path.Combine(directory.Path, ".aegis", "profile.json")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(directory.Path, ".aegis", "scan", "risk-card.html")));
+    }
+}
+
+public sealed class SandboxCancellationTests
+{
+    [Fact]
+    public async Task Cancelled_RepositorySandbox_RemovesItsCopy_AndKillsTheCommand()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("README.md", "no projects here\n");
+        var before = Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*").ToHashSet();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new RepositorySandbox().RunAsync(
+            directory.Path, new[] { new FileChange("README.md", "changed\n") }, null, new[] { new VerifyCommand("sleep 600", TimeSpan.FromMinutes(10)) }, cancellation.Token));
+
+        Assert.InRange(stopwatch.Elapsed.TotalSeconds, 1, 30);
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*"), d => !before.Contains(d));
+        Assert.Equal("no projects here\n", File.ReadAllText(Path.Combine(directory.Path, "README.md")));
+    }
+}
