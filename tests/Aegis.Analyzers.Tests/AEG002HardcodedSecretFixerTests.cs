@@ -562,7 +562,8 @@ public sealed class AEG002HardcodedSecretFixerTests
     public async Task FixAll_Configuration_PrimaryParameterIsNeverBothCapturedAndUsedInAnInitializer()
     {
         // The first fix reads the parameter in an initializer; capturing it for the second would be CS9124, so the
-        // second secret is left for the environment variant — the same one at a time and in FixAll.
+        // configuration fix leaves the second secret alone, and FixAll (which applies each finding's recommended
+        // variants in order, as dotnet format does) reads it from the environment instead.
         var expected = $$"""
                 using Microsoft.Extensions.Configuration;
 
@@ -591,6 +592,19 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """)
             .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
             .ExpectFix(expected)
+            .ExpectBatchFix("""
+                using System;
+                using Microsoft.Extensions.Configuration;
+
+                public class StripeClient(IConfiguration configuration)
+                {
+                    private readonly string _apiKey = configuration["Stripe:ApiKey"] ?? string.Empty;
+
+                    public string Webhook() => Use(Environment.GetEnvironmentVariable("WEBHOOK_SECRET") ?? string.Empty);
+
+                    private static string Use(string webhookSecret) => webhookSecret;
+                }
+                """)
             .ValidateAsync();
     }
 
@@ -648,6 +662,19 @@ public sealed class AEG002HardcodedSecretFixerTests
                 public class StripeClient(IConfiguration configuration)
                 {
                     private readonly string _apiKey = Environment.GetEnvironmentVariable("STRIPE_API_KEY") ?? string.Empty;
+
+                    public IConfiguration Configuration => configuration;
+
+                    public string Key() => _apiKey;
+                }
+                """))
+            // FixAll applies the recommended variant (configuration here), whichever key it is asked with.
+            .ExpectBatchFix(Clean("""
+                using Microsoft.Extensions.Configuration;
+
+                public class StripeClient(IConfiguration configuration)
+                {
+                    private string _apiKey => Configuration["Stripe:ApiKey"] ?? string.Empty;
 
                     public IConfiguration Configuration => configuration;
 

@@ -274,4 +274,97 @@ public sealed class AEG003MissingAuthorizationFixerTests
                 """)
             .ValidateAsync();
     }
+
+    [Theory]
+    [InlineData(EquivalenceKeys.AddAuthorize)]
+    [InlineData(EquivalenceKeys.RequireAuthorization)]
+    [InlineData(null)]
+    public async Task FixAll_AppliesEachFindingsOwnVariant_WhateverKeyItIsAskedWith(string? key)
+    {
+        // dotnet format asks FixAll with the first finding's first key (or none): a controller and a minimal API
+        // in one document must both be fixed, each the way its kind is protected.
+        await Test(
+            """
+                using Microsoft.AspNetCore.Mvc;
+
+                public static class Api
+                {
+                    public static void Map(WebApplication app)
+                    {
+                        app.MapGet("/orders", () => "orders").RequireAuthorization("Staff");
+                        app.MapPost("/orders", () => "created").RequireAuthorization("Staff");
+                        app.MapPut("/orders/{id}", (int id) => id).RequireAuthorization("Staff");
+                        app.[|MapDelete|]("/orders/{id}", (int id) => id);
+                    }
+                }
+
+                [Route("api/reports")]
+                public class [|ReportsController|] : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                """)
+            .WithBatchEquivalenceKey(key)
+            .ExpectBatchFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                public static class Api
+                {
+                    public static void Map(WebApplication app)
+                    {
+                        app.MapGet("/orders", () => "orders").RequireAuthorization("Staff");
+                        app.MapPost("/orders", () => "created").RequireAuthorization("Staff");
+                        app.MapPut("/orders/{id}", (int id) => id).RequireAuthorization("Staff");
+                        app.MapDelete("/orders/{id}", (int id) => id).RequireAuthorization("Staff");
+                    }
+                }
+
+                [Route("api/reports")]
+                [Authorize(Policy = "Staff")]
+                public class ReportsController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FixAll_WithAllowAnonymous_MarksEveryFindingPublic()
+    {
+        await Test(
+            """
+                using Microsoft.AspNetCore.Mvc;
+
+                public static class Api
+                {
+                    public static void Map(WebApplication app)
+                    {
+                        app.MapGet("/orders", () => "orders").RequireAuthorization("Staff");
+                        app.MapPost("/orders", () => "created").RequireAuthorization("Staff");
+                        app.MapPut("/orders/{id}", (int id) => id).RequireAuthorization("Staff");
+                        app.[|MapGet|]("/health", () => "ok");
+                    }
+                }
+
+                [Route("api/status")]
+                public class [|StatusController|] : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                """)
+            .WithEquivalenceKey(EquivalenceKeys.AllowAnonymous)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                public static class Api
+                {
+                    public static void Map(WebApplication app)
+                    {
+                        app.MapGet("/orders", () => "orders").RequireAuthorization("Staff");
+                        app.MapPost("/orders", () => "created").RequireAuthorization("Staff");
+                        app.MapPut("/orders/{id}", (int id) => id).RequireAuthorization("Staff");
+                        app.MapGet("/health", () => "ok").AllowAnonymous();
+                    }
+                }
+
+                [Route("api/status")]
+                [AllowAnonymous]
+                public class StatusController : ControllerBase { [HttpGet] public IActionResult Get() => Ok(); }
+                """)
+            .ValidateAsync();
+    }
 }

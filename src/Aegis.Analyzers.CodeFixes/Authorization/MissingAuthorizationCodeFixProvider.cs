@@ -22,7 +22,13 @@ public sealed class MissingAuthorizationCodeFixProvider : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.MissingAuthorization);
 
-    public override FixAllProvider GetFixAllProvider() => new DocumentFixAllProvider(FixDocumentAsync);
+    public override FixAllProvider GetFixAllProvider() => new DocumentFixAllProvider(FixDocumentAsync, Recommended, EquivalenceKeys.AllowAnonymous);
+
+    /// <summary>What FixAll applies: the convention's authorization, in the form the endpoint's kind takes.</summary>
+    private static IReadOnlyList<string> Recommended(Diagnostic diagnostic)
+        => diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.EndpointKind, out var kind) && kind == "minimal_api"
+            ? new[] { EquivalenceKeys.RequireAuthorization }
+            : new[] { EquivalenceKeys.AddAuthorize };
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -65,11 +71,11 @@ public sealed class MissingAuthorizationCodeFixProvider : CodeFixProvider
 
     private static void Register(CodeFixContext context, Diagnostic diagnostic, string title, string key)
         => context.RegisterCodeFix(
-            CodeAction.Create(title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), key, ct), key),
+            CodeAction.Create(title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), DocumentFixAllProvider.Only(key), ct), key),
             diagnostic);
 
-    /// <summary>Applies every diagnostic of one document with the fix <paramref name="key"/> names.</summary>
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
+    /// <summary>Applies every diagnostic of one document with the first of its <paramref name="variants"/> that applies.</summary>
+    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Func<Diagnostic, IReadOnlyList<string>> variants, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax?)await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -89,30 +95,14 @@ public sealed class MissingAuthorizationCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            switch (target)
+            foreach (var key in variants(diagnostic))
             {
-                case InvocationExpressionSyntax endpoint:
-                    var call = key == EquivalenceKeys.RequireAuthorization
-                        ? ("RequireAuthorization", ParseArguments(diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.RequireAuthorizationArguments, out var args) ? args : null))
-                        : key == EquivalenceKeys.AllowAnonymous ? ("AllowAnonymous", SyntaxFactory.ArgumentList()) : (null, null);
-                    if (call.Item1 is not null && call.Item2 is not null)
-                    {
-                        var chainEnd = ChainEnd(endpoint);
-                        edits[chainEnd] = node => AppendCall((ExpressionSyntax)node, call.Item1, call.Item2, newLine);
-                    }
-
+                if (Edit(target, diagnostic, key, newLine) is { } edit)
+                {
+                    edits[edit.Node] = edit.Rewrite;
+                    needsUsing |= target is MemberDeclarationSyntax;
                     break;
-                case MemberDeclarationSyntax declaration:
-                    var attributeText = key == EquivalenceKeys.AddAuthorize
-                        ? (diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.AuthorizeAttribute, out var text) ? text : null)
-                        : key == EquivalenceKeys.AllowAnonymous ? "[AllowAnonymous]" : null;
-                    if (attributeText is not null && AttributeInsertion.Parse(attributeText) is { } list)
-                    {
-                        edits[declaration] = node => AttributeInsertion.Add((MemberDeclarationSyntax)node, list, newLine);
-                        needsUsing = true;
-                    }
-
-                    break;
+                }
             }
         }
 
@@ -128,6 +118,36 @@ public sealed class MissingAuthorizationCodeFixProvider : CodeFixProvider
         }
 
         return document.WithSyntaxRoot(newRoot);
+    }
+
+    /// <summary>The edit the variant <paramref name="key"/> makes to <paramref name="target"/>; null when it does not apply.</summary>
+    private static (SyntaxNode Node, Func<SyntaxNode, SyntaxNode> Rewrite)? Edit(SyntaxNode target, Diagnostic diagnostic, string key, string newLine)
+    {
+        switch (target)
+        {
+            case InvocationExpressionSyntax endpoint:
+                var arguments = key == EquivalenceKeys.RequireAuthorization
+                    ? ParseArguments(diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.RequireAuthorizationArguments, out var text) ? text : null)
+                    : key == EquivalenceKeys.AllowAnonymous ? SyntaxFactory.ArgumentList() : null;
+                if (arguments is null)
+                {
+                    return null;
+                }
+
+                var name = key == EquivalenceKeys.RequireAuthorization ? "RequireAuthorization" : "AllowAnonymous";
+                return (ChainEnd(endpoint), node => AppendCall((ExpressionSyntax)node, name, arguments, newLine));
+
+            case MemberDeclarationSyntax:
+                var attributeText = key == EquivalenceKeys.AddAuthorize
+                    ? (diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.AuthorizeAttribute, out var attribute) ? attribute : null)
+                    : key == EquivalenceKeys.AllowAnonymous ? "[AllowAnonymous]" : null;
+                return attributeText is not null && AttributeInsertion.Parse(attributeText) is { } list
+                    ? (target, node => AttributeInsertion.Add((MemberDeclarationSyntax)node, list, newLine))
+                    : null;
+
+            default:
+                return null;
+        }
     }
 
     /// <summary>The declaration or <c>Map*</c> invocation the diagnostic is about.</summary>

@@ -75,7 +75,13 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.HardcodedSecret);
 
-    public override FixAllProvider GetFixAllProvider() => new DocumentFixAllProvider(FixDocumentAsync);
+    public override FixAllProvider GetFixAllProvider() => new DocumentFixAllProvider(FixDocumentAsync, Variants);
+
+    /// <summary>The analyzer's recommended lookup first, the other one when the first cannot apply.</summary>
+    private static IReadOnlyList<string> Variants(Diagnostic diagnostic)
+        => Property(diagnostic, DiagnosticPropertyNames.LookupStyle) == "configuration"
+            ? new[] { EquivalenceKeys.ConfigurationLookup, EquivalenceKeys.EnvironmentLookup }
+            : new[] { EquivalenceKeys.EnvironmentLookup, EquivalenceKeys.ConfigurationLookup };
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -88,11 +94,7 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            // The analyzer's recommendation comes first.
-            var keys = Property(diagnostic, DiagnosticPropertyNames.LookupStyle) == "configuration"
-                ? new[] { EquivalenceKeys.ConfigurationLookup, EquivalenceKeys.EnvironmentLookup }
-                : new[] { EquivalenceKeys.EnvironmentLookup, EquivalenceKeys.ConfigurationLookup };
-            foreach (var key in keys)
+            foreach (var key in Variants(diagnostic))
             {
                 if (await PlanAsync(context.Document, root, model, diagnostic, key, context.CancellationToken).ConfigureAwait(false) is null)
                 {
@@ -103,14 +105,14 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
                     ? "Read the secret from configuration: " + Property(diagnostic, DiagnosticPropertyNames.ConfigurationMember) + "[\"" + Property(diagnostic, DiagnosticPropertyNames.ConfigurationKey) + "\"]"
                     : "Read the secret from the environment variable " + Property(diagnostic, DiagnosticPropertyNames.EnvironmentVariable);
                 context.RegisterCodeFix(
-                    CodeAction.Create(title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), key, ct), key),
+                    CodeAction.Create(title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), DocumentFixAllProvider.Only(key), ct), key),
                     diagnostic);
             }
         }
     }
 
-    /// <summary>Applies every diagnostic of one document with the fix <paramref name="key"/> names.</summary>
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
+    /// <summary>Applies every diagnostic of one document with the first of its <paramref name="variants"/> that applies.</summary>
+    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Func<Diagnostic, IReadOnlyList<string>> variants, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax?)await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -124,11 +126,15 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         {
             // As when fixed one at a time: once an earlier fix reads the parameter in an initializer, a later one may
             // not capture it, and the other way round.
-            if (await PlanAsync(document, root, model, diagnostic, key, cancellationToken).ConfigureAwait(false) is { } fix
-                && !fixes.Any(f => f.Expression.Span.IntersectsWith(fix.Expression.Span))
-                && !fixes.Any(f => f.ParameterUse != ParameterUse.None && fix.ParameterUse != ParameterUse.None && f.ParameterUse != fix.ParameterUse))
+            foreach (var key in variants(diagnostic))
             {
-                fixes.Add(fix);
+                if (await PlanAsync(document, root, model, diagnostic, key, cancellationToken).ConfigureAwait(false) is { } fix
+                    && !fixes.Any(f => f.Expression.Span.IntersectsWith(fix.Expression.Span))
+                    && !fixes.Any(f => f.ParameterUse != ParameterUse.None && fix.ParameterUse != ParameterUse.None && f.ParameterUse != fix.ParameterUse))
+                {
+                    fixes.Add(fix);
+                    break;
+                }
             }
         }
 

@@ -22,6 +22,19 @@ public sealed partial class AnalyzerTest
     private readonly List<(string Path, string Text)> batchFixedSources = new();
     private FixAllScope batchScope = FixAllScope.Document;
     private bool expectNoFix;
+    private bool batchKeyGiven;
+    private string? batchKey;
+
+    /// <summary>
+    /// The equivalence key FixAll is asked with, where it differs from the single fix's; null as <c>dotnet format</c>
+    /// passes it when the first finding has no fix.
+    /// </summary>
+    public AnalyzerTest WithBatchEquivalenceKey(string? key)
+    {
+        batchKeyGiven = true;
+        batchKey = key;
+        return this;
+    }
     private string? lineEnding;
 
     /// <summary>Runs with every source and expected text converted to this line ending (<c>"\r\n"</c> or <c>"\n"</c>).</summary>
@@ -168,8 +181,8 @@ public sealed partial class AnalyzerTest
         var first = (await FixableDiagnosticsAsync(project)).FirstOrDefault();
         Assert.NotNull(first);
         var document = project.GetDocument(first!.Location.SourceTree!)!;
-        var key = equivalenceKey ?? Choose(await ActionsForAsync(document, first))?.EquivalenceKey;
-        Assert.NotNull(key);
+        var key = batchKeyGiven ? batchKey : equivalenceKey ?? Choose(await ActionsForAsync(document, first))?.EquivalenceKey;
+        Assert.True(batchKeyGiven || key is not null, "No fix is offered for the first diagnostic.");
         var context = new FixAllContext(document, codeFix, scope, key, codeFix.FixableDiagnosticIds, new Provider(this), CancellationToken.None);
         var action = await fixAll!.GetFixAsync(context);
         Assert.NotNull(action);
