@@ -6,7 +6,8 @@ namespace Aegis.Analyzers.CodeFixes.Sql;
 
 /// <summary>
 /// Parameter names derived from the hole's expression: the identifier, else the last member name, else the key of an
-/// indexer (<c>Query["q"]</c>), else <c>p0</c>, <c>p1</c>…; camelCase, ASCII letters, digits and underscores, never a
+/// indexer (<c>Query["q"]</c>), else <c>p0</c>, <c>p1</c>… (with <c>Pattern</c> appended
+/// when the value carries the text that surrounded the hole in the quotes, e.g. LIKE wildcards); camelCase, ASCII letters, digits and underscores, never a
 /// C# keyword; made unique (case-insensitively, as providers and Dapper compare names) with a numeric suffix.
 /// </summary>
 internal sealed class SqlParameterNames
@@ -33,9 +34,15 @@ internal sealed class SqlParameterNames
         }
     }
 
-    public string Next(ExpressionSyntax hole)
+    /// <summary>A fresh name for <paramref name="hole"/>; <paramref name="pattern"/> when its value carries text around it (<c>LIKE '%x%'</c> → <c>xPattern</c>).</summary>
+    public string Next(ExpressionSyntax hole, bool pattern = false)
     {
         var name = Derive(hole);
+        if (name is not null && pattern)
+        {
+            name += "Pattern";
+        }
+
         if (name is null)
         {
             do

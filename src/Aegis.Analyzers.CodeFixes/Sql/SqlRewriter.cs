@@ -169,7 +169,7 @@ internal static class SqlRewriter
                 return null;
             }
 
-            var name = mode == SqlRewriteMode.Placeholders ? names.Next(hole) : string.Empty;
+            var name = mode == SqlRewriteMode.Placeholders ? names.Next(hole, quotes.Prefix.Length + quotes.Suffix.Length > 0) : string.Empty;
             var placeholder = placeholderStyle switch
             {
                 "?" => "?",
