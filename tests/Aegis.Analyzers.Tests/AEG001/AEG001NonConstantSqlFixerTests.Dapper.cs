@@ -6,12 +6,7 @@ namespace Aegis.Analyzers.Tests.AEG001;
 /// <summary>AEG001 code fix for Dapper: a parameter object, merged or new, or DynamicParameters.</summary>
 public sealed partial class AEG001NonConstantSqlFixerTests
 {
-    /// <summary>
-    /// Dapper is built against an older System.Runtime; the SDK silences the resulting CS1701 by default (NoWarn), the
-    /// verifier does not, and DynamicParameters.Add triggers it.
-    /// </summary>
-    private static AnalyzerTest Dapper(string source)
-        => Test(source, EquivalenceKeys.ParameterizeDapper).WithGlobalConfig("dotnet_diagnostic.CS1701.severity = none");
+    private static AnalyzerTest Dapper(string source) => Test(source, EquivalenceKeys.ParameterizeDapper);
 
     [Fact]
     public async Task Fix_Dapper_NewAnonymousObject_LikeWildcardsInTheValue_SameIdentifierTwice()
