@@ -22,7 +22,10 @@ public sealed class NonConstantSqlCodeFixProvider : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.NonConstantSql);
 
-    public override FixAllProvider GetFixAllProvider() => new DocumentFixAllProvider(FixDocumentAsync);
+    private static readonly ImmutableHashSet<string> Family = ImmutableHashSet.Create(
+        StringComparer.Ordinal, EquivalenceKeys.ParameterizeAdo, EquivalenceKeys.ParameterizeDapper, EquivalenceKeys.EfInterpolated);
+
+    public override FixAllProvider GetFixAllProvider() => new NonConstantSqlFixAllProvider(FixDocumentAsync);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -67,8 +70,12 @@ public sealed class NonConstantSqlCodeFixProvider : CodeFixProvider
         };
     }
 
-    /// <summary>Applies every diagnostic of one document whose fix is <paramref name="key"/>, in source order.</summary>
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies every AEG001 diagnostic of one document, in source order, each with its own variant. The three keys are
+    /// one family: a diagnostic is offered exactly one of them (its library decides), so FixAll under any of them, or
+    /// under none (<c>dotnet format analyzers</c>, see <see cref="NonConstantSqlFixAllProvider"/>), fixes every finding.
+    /// </summary>
+    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +91,7 @@ public sealed class NonConstantSqlCodeFixProvider : CodeFixProvider
         var reserved = new HashSet<string>(StringComparer.Ordinal);
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
-            if (KeyOf(diagnostic) != key || Plan(root, model, text, diagnostic, newLine, reserved, cancellationToken) is not { } plan)
+            if (KeyOf(diagnostic) is null || (key is not null && !Family.Contains(key)) || Plan(root, model, text, diagnostic, newLine, reserved, cancellationToken) is not { } plan)
             {
                 continue;
             }

@@ -261,3 +261,108 @@ public sealed partial class AEG001NonConstantSqlFixerTests
             .ValidateAsync();
     }
 }
+
+/// <summary>FixAll across the three libraries: the keys are one family, each finding gets its own variant.</summary>
+[Trait("Rule", "AEG001")]
+[Trait("Category", "Fix")]
+public sealed class AEG001NonConstantSqlFixerFamilyTests
+{
+    [Fact]
+    public async Task FixAll_AnyKey_FixesEveryLibraryWithItsOwnVariant()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithCodeFix<NonConstantSqlCodeFixProvider>()
+            .WithGlobalConfig("dotnet_diagnostic.CS1701.severity = none")
+            .WithEquivalenceKey(EquivalenceKeys.ParameterizeAdo)
+            .WithSource("""
+                using System.Data;
+                using System.Linq;
+                using Dapper;
+                using Microsoft.Data.Sqlite;
+                using Microsoft.EntityFrameworkCore;
+
+                public class Repository
+                {
+                    public void Run(SqliteConnection connection, AppDb db, string name)
+                    {
+                        using var command = connection.CreateCommand();
+                        command.CommandText = [|"DELETE FROM Users WHERE Name = '" + name + "'"|];
+                        command.ExecuteNonQuery();
+                        connection.Execute([|$"DELETE FROM Logs WHERE Name = '{name}'"|]);
+                        db.Users.FromSqlRaw([|$"SELECT * FROM Users WHERE Name = '{name}'"|]).ToList();
+                    }
+                }
+
+                public class AppDb : DbContext
+                {
+                    public DbSet<User> Users => Set<User>();
+                }
+
+                public class User
+                {
+                    public int Id { get; set; }
+                }
+                """)
+            .ExpectFix("""
+                using System.Data;
+                using System.Linq;
+                using Dapper;
+                using Microsoft.Data.Sqlite;
+                using Microsoft.EntityFrameworkCore;
+
+                public class Repository
+                {
+                    public void Run(SqliteConnection connection, AppDb db, string name)
+                    {
+                        using var command = connection.CreateCommand();
+                        command.CommandText = "DELETE FROM Users WHERE Name = @name";
+                        command.Parameters.AddWithValue("@name", name);
+                        command.ExecuteNonQuery();
+                        connection.Execute($"DELETE FROM Logs WHERE Name = '{name}'");
+                        db.Users.FromSqlRaw($"SELECT * FROM Users WHERE Name = '{name}'").ToList();
+                    }
+                }
+
+                public class AppDb : DbContext
+                {
+                    public DbSet<User> Users => Set<User>();
+                }
+
+                public class User
+                {
+                    public int Id { get; set; }
+                }
+                """)
+            .ExpectBatchFix("""
+                using System.Data;
+                using System.Linq;
+                using Dapper;
+                using Microsoft.Data.Sqlite;
+                using Microsoft.EntityFrameworkCore;
+
+                public class Repository
+                {
+                    public void Run(SqliteConnection connection, AppDb db, string name)
+                    {
+                        using var command = connection.CreateCommand();
+                        command.CommandText = "DELETE FROM Users WHERE Name = @name";
+                        command.Parameters.AddWithValue("@name", name);
+                        command.ExecuteNonQuery();
+                        connection.Execute("DELETE FROM Logs WHERE Name = @name", new { name });
+                        db.Users.FromSqlInterpolated($"SELECT * FROM Users WHERE Name = {name}").ToList();
+                    }
+                }
+
+                public class AppDb : DbContext
+                {
+                    public DbSet<User> Users => Set<User>();
+                }
+
+                public class User
+                {
+                    public int Id { get; set; }
+                }
+                """, scope: FixAllScope.Solution)
+            .ValidateAsync();
+    }
+}
