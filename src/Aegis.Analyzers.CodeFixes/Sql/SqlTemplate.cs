@@ -138,12 +138,15 @@ internal sealed class SqlTemplate
 
     private static bool AddInterpolated(InterpolatedStringExpressionSyntax interpolated, List<SqlSegment> segments)
     {
+        // The text token's value keeps `{{` and `}}` as written; with a single `$` they stand for one brace.
+        var single = interpolated.StringStartToken.Text.Count(c => c == '$') == 1;
         foreach (var content in interpolated.Contents)
         {
             switch (content)
             {
                 case InterpolatedStringTextSyntax text:
-                    segments.Add(SqlSegment.ForText(text.TextToken.ValueText, text.TextToken.SpanStart, text.TextToken.Span.End));
+                    var value = single ? text.TextToken.ValueText.Replace("{{", "{").Replace("}}", "}") : text.TextToken.ValueText;
+                    segments.Add(SqlSegment.ForText(value, text.TextToken.SpanStart, text.TextToken.Span.End));
                     break;
                 case InterpolationSyntax hole:
                     var clause = (hole.AlignmentClause?.ToString() ?? string.Empty) + (hole.FormatClause?.ToString() ?? string.Empty);
