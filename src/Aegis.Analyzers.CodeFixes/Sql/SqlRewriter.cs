@@ -209,8 +209,8 @@ internal static class SqlRewriter
             return null;
         }
 
-        // The quote before the hole must open a SQL string: an even number of quotes precedes it.
-        var quotesBefore = segments.Take(index - 1).Sum(s => s.Text?.Count(c => c == '\'') ?? 0) + before.Substring(0, open).Count(c => c == '\'');
+        // The quote before the hole must open a SQL string: an even number of quotes precedes it (constants included).
+        var quotesBefore = segments.Take(index - 1).Sum(s => (s.Text ?? s.ConstantText)?.Count(c => c == '\'') ?? 0) + before.Substring(0, open).Count(c => c == '\'');
         var prefix = before.Substring(open + 1);
         var suffix = after.Substring(0, close);
         if (quotesBefore % 2 != 0 || !IsPlainText(prefix) || !IsPlainText(suffix))

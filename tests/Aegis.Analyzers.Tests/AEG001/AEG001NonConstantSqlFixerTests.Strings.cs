@@ -182,3 +182,146 @@ public sealed partial class AEG001NonConstantSqlFixerTests
             .ValidateAsync();
     }
 }
+
+/// <summary>AEG001 code fix: the remaining sink shapes (IDbCommand, CommandDefinition, EF SQL in a `+` local).</summary>
+[Trait("Rule", "AEG001")]
+[Trait("Category", "Fix")]
+public sealed class AEG001NonConstantSqlFixerSinkTests
+{
+    private static AnalyzerTest Test(string source, string key)
+        => AnalyzerTest.For<Aegis.Analyzers.Sql.NonConstantSqlAnalyzer>()
+            .WithCodeFix<Aegis.Analyzers.CodeFixes.Sql.NonConstantSqlCodeFixProvider>()
+            .WithEquivalenceKey(key)
+            .WithGlobalConfig("dotnet_diagnostic.CS1701.severity = none")
+            .WithSource(source);
+
+    [Fact]
+    public async Task Fix_IDbCommand_CreateParameter()
+    {
+        await Test("""
+                using System.Data;
+
+                public class Users
+                {
+                    public object? Find(IDbConnection connection, string name)
+                    {
+                        using IDbCommand command = connection.CreateCommand();
+                        command.CommandText = [|$"SELECT Id FROM Users WHERE Name = '{name}'"|];
+                        return command.ExecuteScalar();
+                    }
+                }
+                """, EquivalenceKeys.ParameterizeAdo)
+            .ExpectFix("""
+                using System.Data;
+
+                public class Users
+                {
+                    public object? Find(IDbConnection connection, string name)
+                    {
+                        using IDbCommand command = connection.CreateCommand();
+                        command.CommandText = "SELECT Id FROM Users WHERE Name = @name";
+                        var nameParameter = command.CreateParameter();
+                        nameParameter.ParameterName = "@name";
+                        nameParameter.Value = name;
+                        command.Parameters.Add(nameParameter);
+                        return command.ExecuteScalar();
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_DapperCommandDefinition()
+    {
+        await Test("""
+                using System.Data;
+                using Dapper;
+
+                public class Users
+                {
+                    public CommandDefinition Define(string name)
+                        => new CommandDefinition([|"DELETE FROM Users WHERE Name = '" + name + "'"|]);
+                }
+                """, EquivalenceKeys.ParameterizeDapper)
+            .ExpectFix("""
+                using System.Data;
+                using Dapper;
+
+                public class Users
+                {
+                    public CommandDefinition Define(string name)
+                        => new CommandDefinition("DELETE FROM Users WHERE Name = @name", new { name });
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_EfConcatenationInALocal_UsingSystemAdded()
+    {
+        await Test("""
+                using Microsoft.EntityFrameworkCore;
+
+                public class Repository
+                {
+                    public int Delete(AppDb db, string name)
+                    {
+                        string sql = "DELETE FROM Users " +
+                                     "WHERE Name = '" + name + "'";
+                        return db.Database.ExecuteSqlRaw([|sql|]);
+                    }
+                }
+
+                public class AppDb : DbContext
+                {
+                }
+                """, EquivalenceKeys.EfInterpolated)
+            .ExpectFix("""
+                using System;
+                using Microsoft.EntityFrameworkCore;
+
+                public class Repository
+                {
+                    public int Delete(AppDb db, string name)
+                    {
+                        FormattableString sql = $"DELETE FROM Users WHERE Name = {name}";
+                        return db.Database.ExecuteSqlInterpolated(sql);
+                    }
+                }
+
+                public class AppDb : DbContext
+                {
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_Ef_ListFromStringJoinWouldBecomeOneParameter()
+    {
+        await Test("""
+                using System.Collections.Generic;
+                using System.Linq;
+                using Microsoft.EntityFrameworkCore;
+
+                public class Repository
+                {
+                    public List<User> Find(AppDb db, List<int> ids, string name)
+                        => db.Users.FromSqlRaw([|$"SELECT * FROM Users WHERE Id IN ({string.Join(",", ids)}) AND Name = '{name}'"|]).ToList();
+                }
+
+                public class AppDb : DbContext
+                {
+                    public DbSet<User> Users => Set<User>();
+                }
+
+                public class User
+                {
+                    public int Id { get; set; }
+                }
+                """, EquivalenceKeys.EfInterpolated)
+            .ExpectNoFix()
+            .ValidateAsync();
+    }
+}
