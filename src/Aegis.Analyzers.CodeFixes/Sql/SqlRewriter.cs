@@ -186,12 +186,16 @@ internal static class SqlRewriter
         var newText = template.Form == SqlTemplateForm.Call || (mode == SqlRewriteMode.Interpolation && template.Form == SqlTemplateForm.Concatenation)
             ? Generate(segments, cuts, mode, template.HasFormatProvider)
             : EditInPlace(template, cuts, mode, text);
-        if (newText is null || !Verify(newText, expected, template.Expression.SyntaxTree.Options, mode))
+        var options = template.Expression.SyntaxTree.Options;
+        var verified = template.Form == SqlTemplateForm.Builder
+            ? mode == SqlRewriteMode.Placeholders && newText is not null && SqlTemplate.BuilderShape(newText, options) == expected
+            : newText is not null && Verify(newText, expected, options, mode);
+        if (!verified)
         {
             return null;
         }
 
-        return new SqlRewrite(new TextChange(template.Expression.Span, newText), newText, parameters);
+        return new SqlRewrite(new TextChange(template.Span, newText!), newText!, parameters);
     }
 
     /// <summary>The quoted SQL string around hole <paramref name="index"/>: <c>N'P{x}S'</c> gives tail <c>N'P</c>, head <c>S'</c>.</summary>
@@ -414,7 +418,7 @@ internal static class SqlRewriter
             if (cuts[i] is { } cut)
             {
                 var span = TextSpan.FromBounds(segments[i - 1].ContentEnd - cut.Tail.Length, segments[i + 1].ContentStart + cut.Head.Length);
-                if (template.Expression.DescendantTokens(span).Any(t => t.Span.IntersectsWith(span) && (HasComment(t.LeadingTrivia) || HasComment(t.TrailingTrivia))))
+                if (template.Expression.SyntaxTree.GetRoot().DescendantTokens(span).Any(t => t.Span.IntersectsWith(span) && (HasComment(t.LeadingTrivia) || HasComment(t.TrailingTrivia))))
                 {
                     return null;
                 }
@@ -458,7 +462,7 @@ internal static class SqlRewriter
             }
         }
 
-        var expressionSpan = template.Expression.Span;
+        var expressionSpan = template.Span;
         var original = text.GetSubText(expressionSpan);
         var relative = changes
             .Where(c => !changes.Any(other => !ReferenceEquals(other, c) && other.Span.Contains(c.Span) && other.Span != c.Span))

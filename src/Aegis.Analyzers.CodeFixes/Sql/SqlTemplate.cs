@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Aegis.Analyzers.CodeFixes.Sql;
 
@@ -17,6 +18,9 @@ internal enum SqlTemplateForm
 
     /// <summary><c>string.Format</c> or <c>string.Concat</c>: replaced by a generated (interpolated) string.</summary>
     Call,
+
+    /// <summary>A <c>StringBuilder</c> local filled by <c>Append</c> statements in one block: its statements are edited in place.</summary>
+    Builder,
 }
 
 internal enum SqlHoleKind
@@ -72,15 +76,19 @@ internal sealed class SqlSegment
 /// <summary>The SQL expression as a sequence of text and holes, read from syntax (the analyzer's template, re-derived where the fix edits).</summary>
 internal sealed class SqlTemplate
 {
-    private SqlTemplate(ExpressionSyntax expression, SqlTemplateForm form, IReadOnlyList<SqlSegment> segments, bool formatProvider)
+    private SqlTemplate(ExpressionSyntax expression, SqlTemplateForm form, IReadOnlyList<SqlSegment> segments, bool formatProvider, TextSpan? span = null)
     {
         Expression = expression;
         Form = form;
         Segments = segments;
         HasFormatProvider = formatProvider;
+        Span = span ?? expression.Span;
     }
 
     public ExpressionSyntax Expression { get; }
+
+    /// <summary>The source the rewrite replaces: the expression, or the builder's declaration through its last <c>Append</c>.</summary>
+    public TextSpan Span { get; }
 
     public SqlTemplateForm Form { get; }
 
@@ -105,6 +113,9 @@ internal sealed class SqlTemplate
                 return AddInterpolated(interpolated, segments) ? new SqlTemplate(inner, SqlTemplateForm.Interpolated, segments, false) : null;
             case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } binary when IsString(binary, model):
                 return AddOperands(binary, model, segments) ? new SqlTemplate(inner, SqlTemplateForm.Concatenation, segments, false) : null;
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToString", Expression: IdentifierNameSyntax builder }, ArgumentList.Arguments.Count: 0 }
+                when model is not null && model.GetTypeInfo(builder).Type?.ToDisplayString() == "System.Text.StringBuilder":
+                return ReadBuilder(inner, builder, model, segments);
             case InvocationExpressionSyntax invocation when model is not null:
                 return ReadCall(inner, invocation, model, segments);
             default:
@@ -258,6 +269,109 @@ internal sealed class SqlTemplate
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// <c>var sql = new StringBuilder("…"); sql.Append("…"); sql.Append(value).Append("…");</c> … <c>sql.ToString()</c>:
+    /// the local is declared and only appended to, statement after statement, in the block that reads it once.
+    /// </summary>
+    private static SqlTemplate? ReadBuilder(ExpressionSyntax expression, IdentifierNameSyntax builder, SemanticModel model, List<SqlSegment> segments)
+    {
+        if (model.GetSymbolInfo(builder).Symbol is not ILocalSymbol local
+            || local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: BaseObjectCreationExpressionSyntax creation } declarator
+            || declarator.Parent?.Parent is not LocalDeclarationStatementSyntax { Parent: BlockSyntax block, Declaration.Variables.Count: 1 } declaration
+            || creation.Initializer is not null
+            || expression.FirstAncestorOrSelf<StatementSyntax>(s => s.Parent == block) is not { } use)
+        {
+            return null;
+        }
+
+        if (creation.ArgumentList?.Arguments is { Count: > 0 } arguments)
+        {
+            if (arguments.Count != 1 || arguments[0].Expression is not LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } initial)
+            {
+                return null;
+            }
+
+            var (start, end) = ContentOf(initial.Token);
+            segments.Add(SqlSegment.ForText(initial.Token.ValueText, start, end));
+        }
+
+        var appends = new List<StatementSyntax>();
+        var statements = block.Statements;
+        for (var i = statements.IndexOf(declaration) + 1; i < statements.Count && statements[i] != use; i++)
+        {
+            if (AppendChain(statements[i], local.Name) is { } chain)
+            {
+                appends.Add(statements[i]);
+                foreach (var argument in chain)
+                {
+                    if (!AddOperand(argument, segments))
+                    {
+                        return null;
+                    }
+                }
+            }
+        }
+
+        // Every other use of the builder could change its text: no rewrite.
+        var uses = block.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Count(n => n.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n).Symbol, local));
+        if (uses != appends.Count + 1 || appends.Count == 0)
+        {
+            return null;
+        }
+
+        return new SqlTemplate(expression, SqlTemplateForm.Builder, segments, false, TextSpan.FromBounds(declaration.SpanStart, appends[appends.Count - 1].Span.End));
+    }
+
+    /// <summary>The arguments of <c>name.Append(a).Append(b);</c>, in order; null when the statement is anything else.</summary>
+    private static List<ExpressionSyntax>? AppendChain(StatementSyntax statement, string name)
+    {
+        var arguments = new List<ExpressionSyntax>();
+        var current = (statement as ExpressionStatementSyntax)?.Expression;
+        while (current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Append" } access, ArgumentList.Arguments.Count: 1 } call
+            && call.ArgumentList.Arguments[0] is { NameColon: null, RefKindKeyword.RawKind: 0 } argument)
+        {
+            arguments.Insert(0, argument.Expression);
+            current = access.Expression;
+        }
+
+        return current is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name && arguments.Count > 0 ? arguments : null;
+    }
+
+    /// <summary>Reads back a rewritten builder (declaration and <c>Append</c> statements) without a semantic model.</summary>
+    public static string? BuilderShape(string statementsText, ParseOptions options)
+    {
+        var block = SyntaxFactory.ParseStatement("{" + statementsText + "}", 0, options) as BlockSyntax;
+        if (block is null || block.ContainsDiagnostics || block.Statements.Count == 0
+            || block.Statements[0] is not LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } declaration
+            || declaration.Declaration.Variables[0] is not { Initializer.Value: BaseObjectCreationExpressionSyntax creation } declarator)
+        {
+            return null;
+        }
+
+        var segments = new List<SqlSegment>();
+        if (creation.ArgumentList?.Arguments is { Count: 1 } arguments && arguments[0].Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } initial)
+        {
+            segments.Add(SqlSegment.ForText(initial.Token.ValueText));
+        }
+
+        foreach (var statement in block.Statements.Skip(1))
+        {
+            if (AppendChain(statement, declarator.Identifier.ValueText) is not { } chain)
+            {
+                return null;
+            }
+
+            foreach (var argument in chain)
+            {
+                AddOperand(argument, segments);
+            }
+        }
+
+        return new SqlTemplate(creation, SqlTemplateForm.Builder, segments, false).Shape();
     }
 
     /// <summary>Splits a composite format into text and holes; false when it is malformed or leaves an argument unused.</summary>

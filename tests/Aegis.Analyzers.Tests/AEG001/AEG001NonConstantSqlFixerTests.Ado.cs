@@ -537,7 +537,7 @@ public sealed partial class AEG001NonConstantSqlFixerTests
     }
 
     [Fact]
-    public async Task NoFix_StringBuilder()
+    public async Task Fix_StringBuilder_AppendStatementsMergeAroundThePlaceholder()
     {
         await Ado("""
                 using System.Text;
@@ -545,11 +545,59 @@ public sealed partial class AEG001NonConstantSqlFixerTests
 
                 public class Users
                 {
-                    public void Delete(SqliteConnection connection, string name)
+                    public void Delete(SqliteConnection connection, string name, int age)
+                    {
+                        var sql = new StringBuilder("DELETE FROM Users");
+                        sql.Append(" WHERE Age > ").Append(age);
+                        sql.Append(" AND Name = '");
+                        sql.Append(name);
+                        sql.Append("'");
+                        using var command = connection.CreateCommand();
+                        command.CommandText = [|sql.ToString()|];
+                        command.ExecuteNonQuery();
+                    }
+                }
+                """)
+            .ExpectFix("""
+                using System.Text;
+                using Microsoft.Data.Sqlite;
+
+                public class Users
+                {
+                    public void Delete(SqliteConnection connection, string name, int age)
+                    {
+                        var sql = new StringBuilder("DELETE FROM Users");
+                        sql.Append(" WHERE Age > ").Append(age);
+                        sql.Append(" AND Name = @name");
+                        using var command = connection.CreateCommand();
+                        command.CommandText = sql.ToString();
+                        command.Parameters.AddWithValue("@name", name);
+                        command.ExecuteNonQuery();
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_StringBuilder_ConditionalAppend()
+    {
+        await Ado("""
+                using System.Text;
+                using Microsoft.Data.Sqlite;
+
+                public class Users
+                {
+                    public void Delete(SqliteConnection connection, string name, bool all)
                     {
                         var sql = new StringBuilder("DELETE FROM Users WHERE Name = '");
                         sql.Append(name);
                         sql.Append("'");
+                        if (!all)
+                        {
+                            sql.Append(" AND Active = 1");
+                        }
+
                         using var command = connection.CreateCommand();
                         command.CommandText = [|sql.ToString()|];
                         command.ExecuteNonQuery();

@@ -288,4 +288,44 @@ public sealed partial class AEG001NonConstantSqlFixerTests
             .ExpectNoFix()
             .ValidateAsync();
     }
+
+    [Fact]
+    public async Task Fix_Dapper_StringBuilderChain()
+    {
+        await Dapper("""
+                using System.Collections.Generic;
+                using System.Data;
+                using System.Text;
+                using Dapper;
+
+                public class Users
+                {
+                    public IEnumerable<string> Find(IDbConnection connection, string city)
+                    {
+                        var sql = new StringBuilder();
+                        sql.Append("SELECT Name FROM Users ");
+                        sql.Append("WHERE City LIKE '").Append(city).Append("%'");
+                        return connection.Query<string>([|sql.ToString()|]);
+                    }
+                }
+                """)
+            .ExpectFix("""
+                using System.Collections.Generic;
+                using System.Data;
+                using System.Text;
+                using Dapper;
+
+                public class Users
+                {
+                    public IEnumerable<string> Find(IDbConnection connection, string city)
+                    {
+                        var sql = new StringBuilder();
+                        sql.Append("SELECT Name FROM Users ");
+                        sql.Append("WHERE City LIKE @cityPattern");
+                        return connection.Query<string>(sql.ToString(), new { cityPattern = city + "%" });
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
 }
