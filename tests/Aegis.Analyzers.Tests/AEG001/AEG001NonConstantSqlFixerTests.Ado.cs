@@ -628,4 +628,40 @@ public sealed partial class AEG001NonConstantSqlFixerTests
             .ExpectNoFix()
             .ValidateAsync();
     }
+
+    [Fact]
+    public async Task Fix_AddParameter_AddsTheProviderUsing_CRLF()
+    {
+        await Ado("""
+                public class Users
+                {
+                    public object? Find(Npgsql.NpgsqlConnection connection, string name)
+                    {
+                        using var command = connection.CreateCommand();
+                        command.CommandText = [|$"SELECT Id FROM Users WHERE Name = '{name}'"|];
+                        return command.ExecuteScalar();
+                    }
+
+                    public void Bind(Npgsql.NpgsqlCommand command, int id) => command.Parameters.Add(new Npgsql.NpgsqlParameter("@id", id));
+                }
+                """)
+            .WithLineEnding("\r\n")
+            .ExpectFix("""
+                using Npgsql;
+
+                public class Users
+                {
+                    public object? Find(Npgsql.NpgsqlConnection connection, string name)
+                    {
+                        using var command = connection.CreateCommand();
+                        command.CommandText = "SELECT Id FROM Users WHERE Name = @name";
+                        command.Parameters.Add(new NpgsqlParameter("@name", name));
+                        return command.ExecuteScalar();
+                    }
+
+                    public void Bind(Npgsql.NpgsqlCommand command, int id) => command.Parameters.Add(new Npgsql.NpgsqlParameter("@id", id));
+                }
+                """)
+            .ValidateAsync();
+    }
 }
