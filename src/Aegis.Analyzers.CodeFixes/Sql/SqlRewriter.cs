@@ -182,6 +182,15 @@ internal static class SqlRewriter
             cuts[i] = (quotes.Tail, quotes.Head, parameter);
         }
 
+        // A text between two holes gives each of them its own quote; it never has to give more than it has.
+        for (var i = 1; i + 1 < segments.Count; i++)
+        {
+            if (segments[i].Text is { } between && cuts[i - 1] is { } left && cuts[i + 1] is { } right && left.Head.Length + right.Tail.Length > between.Length)
+            {
+                return null;
+            }
+        }
+
         var expected = ExpectedShape(segments, cuts, mode);
         var newText = template.Form == SqlTemplateForm.Call || (mode == SqlRewriteMode.Interpolation && template.Form == SqlTemplateForm.Concatenation)
             ? Generate(segments, cuts, mode, template.HasFormatProvider)
