@@ -6,6 +6,8 @@ namespace Aegis.Analyzers.CodeFixes;
 /// </summary>
 public static class EquivalenceKeys
 {
+    // AEG001: one fix per finding, chosen by its library (remediation_strategy); FixAll under any of the three fixes
+    // every AEG001 finding with its own variant.
     public const string ParameterizeAdo = "Aegis.AEG001.ParameterizeAdo";
     public const string ParameterizeDapper = "Aegis.AEG001.ParameterizeDapper";
     public const string EfInterpolated = "Aegis.AEG001.EfInterpolated";
