@@ -22,10 +22,11 @@ public sealed class NonConstantSqlCodeFixProvider : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.NonConstantSql);
 
-    private static readonly ImmutableHashSet<string> Family = ImmutableHashSet.Create(
-        StringComparer.Ordinal, EquivalenceKeys.ParameterizeAdo, EquivalenceKeys.ParameterizeDapper, EquivalenceKeys.EfInterpolated);
+    public override FixAllProvider GetFixAllProvider() => new DocumentFixAllProvider(FixDocumentAsync, Recommended);
 
-    public override FixAllProvider GetFixAllProvider() => new NonConstantSqlFixAllProvider(FixDocumentAsync);
+    /// <summary>A finding has at most one variant: its library decides (needs-human-review has none).</summary>
+    private static IReadOnlyList<string> Recommended(Diagnostic diagnostic)
+        => KeyOf(diagnostic) is { } key ? new[] { key } : Array.Empty<string>();
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -53,7 +54,7 @@ public sealed class NonConstantSqlCodeFixProvider : CodeFixProvider
                 _ => "Use the interpolated EF Core method (values become parameters)",
             };
             context.RegisterCodeFix(
-                CodeAction.Create(title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), key, ct), key),
+                CodeAction.Create(title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), DocumentFixAllProvider.Only(key), ct), key),
                 diagnostic);
         }
     }
@@ -70,12 +71,8 @@ public sealed class NonConstantSqlCodeFixProvider : CodeFixProvider
         };
     }
 
-    /// <summary>
-    /// Applies every AEG001 diagnostic of one document, in source order, each with its own variant. The three keys are
-    /// one family: a diagnostic is offered exactly one of them (its library decides), so FixAll under any of them, or
-    /// under none (<c>dotnet format analyzers</c>, see <see cref="NonConstantSqlFixAllProvider"/>), fixes every finding.
-    /// </summary>
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    /// <summary>Applies every AEG001 diagnostic of one document, in source order, each whose variant is among its <paramref name="variants"/>.</summary>
+    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Func<Diagnostic, IReadOnlyList<string>> variants, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -91,7 +88,7 @@ public sealed class NonConstantSqlCodeFixProvider : CodeFixProvider
         var reserved = new HashSet<string>(StringComparer.Ordinal);
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
-            if (KeyOf(diagnostic) is null || (key is not null && !Family.Contains(key)) || Plan(root, model, text, diagnostic, newLine, reserved, cancellationToken) is not { } plan)
+            if (KeyOf(diagnostic) is not { } key || !variants(diagnostic).Contains(key) || Plan(root, model, text, diagnostic, newLine, reserved, cancellationToken) is not { } plan)
             {
                 continue;
             }

@@ -192,7 +192,6 @@ public sealed class AEG001NonConstantSqlFixerSinkTests
         => AnalyzerTest.For<Aegis.Analyzers.Sql.NonConstantSqlAnalyzer>()
             .WithCodeFix<Aegis.Analyzers.CodeFixes.Sql.NonConstantSqlCodeFixProvider>()
             .WithEquivalenceKey(key)
-            .WithGlobalConfig("dotnet_diagnostic.CS1701.severity = none")
             .WithSource(source);
 
     [Fact]

@@ -25,15 +25,10 @@ public sealed partial class AEG001NonConstantSqlFixerTests
         }
         """;
 
-    /// <summary>
-    /// Dapper and Microsoft.Data.Sqlite are built against older framework assemblies; the SDK silences the resulting
-    /// CS1701 by default (NoWarn), the verifier does not, and the fixed code's new calls into them report it.
-    /// </summary>
     private static AnalyzerTest Test(string source, string key)
         => AnalyzerTest.For<NonConstantSqlAnalyzer>()
             .WithCodeFix<NonConstantSqlCodeFixProvider>()
             .WithEquivalenceKey(key)
-            .WithGlobalConfig("dotnet_diagnostic.CS1701.severity = none")
             .WithSource(source);
 
     private static AnalyzerTest Ef(string source) => Test(source + EfModel, EquivalenceKeys.EfInterpolated);
@@ -272,7 +267,6 @@ public sealed class AEG001NonConstantSqlFixerFamilyTests
     {
         await AnalyzerTest.For<NonConstantSqlAnalyzer>()
             .WithCodeFix<NonConstantSqlCodeFixProvider>()
-            .WithGlobalConfig("dotnet_diagnostic.CS1701.severity = none")
             .WithEquivalenceKey(EquivalenceKeys.ParameterizeAdo)
             .WithSource("""
                 using System.Data;

@@ -35,6 +35,16 @@ public sealed partial class AnalyzerTest
         global using Microsoft.Extensions.Logging;
         """;
 
+    /// <summary>
+    /// What the SDK's default NoWarn silences: assembly-version unification (Dapper and Microsoft.Data.Sqlite are built
+    /// against older framework assemblies), so snippets compile as they would in a project.
+    /// </summary>
+    private static readonly ImmutableDictionary<string, ReportDiagnostic> SdkNoWarn = ImmutableDictionary.CreateRange(new[]
+    {
+        KeyValuePair.Create("CS1701", ReportDiagnostic.Suppress),
+        KeyValuePair.Create("CS1702", ReportDiagnostic.Suppress),
+    });
+
     private readonly List<DiagnosticAnalyzer> analyzers = new();
     private readonly List<(string Path, string Markup)> sources = new();
     private readonly List<(string Path, string Text)> additionalFiles = new();
@@ -216,7 +226,8 @@ public sealed partial class AnalyzerTest
             "TestProject",
             LanguageNames.CSharp,
             filePath: "/0/TestProject.csproj",
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions(SdkNoWarn),
             parseOptions: parseOptions,
             metadataReferences: SnippetReferences.All));
 
