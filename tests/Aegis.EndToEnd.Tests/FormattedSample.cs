@@ -54,45 +54,58 @@ internal sealed class FormattedSample : IDisposable
     public static async Task<FormattedSample> RunAsync(bool rebuild)
     {
         var run = new FormattedSample(SampleCopy.Create(RepositoryLayout.Root));
-        var copy = run.Copy;
+        try
+        {
+            await run.RunStepsAsync(rebuild);
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    private async Task RunStepsAsync(bool rebuild)
+    {
+        var copy = Copy;
 
         // The first build also builds the analyzer and code-fix projects of the copy, which dotnet format loads.
         var beforeLog = Path.Combine(copy.Root, "before.sarif");
-        run.Build = await run.StepAsync(
+        Build = await StepAsync(
             "build", copy.SampleProject, "--disable-build-servers", "--configuration", Configuration, MSBuildArguments.ErrorLog(beforeLog), "-verbosity:minimal");
-        if (!run.Build.Succeeded)
+        if (!Build.Succeeded)
         {
-            return run;
+            return;
         }
 
-        run.Before = ReadUnsuppressed(beforeLog);
+        Before = ReadUnsuppressed(beforeLog);
 
         // Exit code 0 whether or not files changed (only --verify-no-changes turns changes into exit code 2).
         // --severity info: the low-confidence AEG001 is reported at Info level, and must be looked at too.
-        run.Format = await run.StepAsync(
+        Format = await StepAsync(
             "format", "analyzers", copy.SampleProject, "--diagnostics", "AEG001", "AEG002", "AEG003", "--severity", "info", "--no-restore", "--verbosity", "normal");
-        run.Formatted = copy.ReadSampleSources();
-        if (!run.Format.Succeeded || !rebuild)
+        Formatted = copy.ReadSampleSources();
+        if (!Format.Succeeded || !rebuild)
         {
-            return run;
+            return;
         }
 
         // Only the sample recompiles (the analyzers are built); --no-incremental so the compiler runs and writes the log.
         var afterLog = Path.Combine(copy.Root, "after.sarif");
-        run.Rebuild = await run.StepAsync(
+        Rebuild = await StepAsync(
             "build", copy.SampleProject, "--no-incremental", "--disable-build-servers", "--configuration", Configuration,
             "-p:BuildProjectReferences=false", MSBuildArguments.ErrorLog(afterLog), "-verbosity:minimal");
-        if (!run.Rebuild.Succeeded)
+        if (!Rebuild.Succeeded)
         {
-            return run;
+            return;
         }
 
-        run.After = ReadUnsuppressed(afterLog);
+        After = ReadUnsuppressed(afterLog);
 
         // Built once here, so the Functional and Hole runs can both use --no-build, in either order.
-        run.TestBuild = await run.StepAsync(
+        TestBuild = await StepAsync(
             "build", copy.SampleTestsProject, "--disable-build-servers", "--configuration", Configuration, "-p:BuildProjectReferences=false", "-verbosity:minimal");
-        return run;
     }
 
     public Task<CommandResult> TestAsync(string filter)
