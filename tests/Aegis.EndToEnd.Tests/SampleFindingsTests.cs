@@ -42,8 +42,7 @@ public sealed class SampleFindingsTests
                 "--configuration",
                 RepositoryLayout.Configuration,
                 "-p:BuildProjectReferences=false",
-                // ErrorLog is "path,version=2.1"; the comma is escaped so MSBuild does not read it as a property separator.
-                $"-p:ErrorLog={EscapeForMSBuild(sarifPath)}%2Cversion=2.1",
+                MSBuildArguments.ErrorLog(sarifPath),
                 "-verbosity:minimal");
 
             Assert.True(build.Succeeded, build.ToString());
@@ -120,9 +119,4 @@ public sealed class SampleFindingsTests
 
         return left;
     }
-
-    private static string EscapeForMSBuild(string value)
-        => value.Replace("%", "%25", StringComparison.Ordinal)
-            .Replace(";", "%3B", StringComparison.Ordinal)
-            .Replace(",", "%2C", StringComparison.Ordinal);
 }

@@ -1,6 +1,6 @@
 namespace Aegis.EndToEnd.Tests;
 
-/// <summary>Runs the sample's own functional tests, so the repository's test command covers them too.</summary>
+/// <summary>Runs the sample's own functional tests (not its Hole tests), so the repository's test command covers them too.</summary>
 [Collection(EndToEndCollection.Name)]
 [Trait("Category", "EndToEnd")]
 public sealed class SampleFunctionalTests
@@ -31,7 +31,11 @@ public sealed class SampleFunctionalTests
             "--disable-build-servers",
             "--configuration",
             RepositoryLayout.Configuration,
-            "-p:BuildProjectReferences=false");
+            "-p:BuildProjectReferences=false",
+            // The Hole tests demonstrate the planted vulnerabilities: they fail until the code fixes are applied
+            // (SampleFormatTests runs them on a formatted copy).
+            "--filter",
+            "Category!=Hole");
         Assert.True(test.Succeeded, test.ToString());
         Assert.Contains("Passed!", test.Output, StringComparison.Ordinal);
     }

@@ -3,8 +3,18 @@ using System.Text.Json;
 namespace Aegis.EndToEnd.Tests;
 
 /// <summary>A result of a SARIF 2.1 log as the compiler writes it (/errorlog:path,version=2.1).</summary>
-internal sealed record SarifResult(string RuleId, string Level, string Message, string? FilePath, int Line, bool Suppressed)
+internal sealed record SarifResult(
+    string RuleId,
+    string Level,
+    string Message,
+    string? FilePath,
+    int Line,
+    bool Suppressed,
+    IReadOnlyDictionary<string, string> Properties)
 {
+    /// <summary>A custom property of the diagnostic (Diagnostic.Properties), or null.</summary>
+    public string? Property(string name) => Properties.TryGetValue(name, out var value) ? value : null;
+
     public override string ToString() => $"{FilePath}:{Line}: {Level} {RuleId}: {Message}";
 }
 
@@ -61,6 +71,17 @@ internal static class SarifLog
             }
         }
 
-        return new SarifResult(ruleId, level, message, filePath, line, suppressed);
+        // The compiler writes Diagnostic.Properties under properties.customProperties.
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (result.TryGetProperty("properties", out var bag) && bag.TryGetProperty("customProperties", out var custom)
+            && custom.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in custom.EnumerateObject())
+            {
+                properties[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() ?? "" : property.Value.GetRawText();
+            }
+        }
+
+        return new SarifResult(ruleId, level, message, filePath, line, suppressed, properties);
     }
 }
