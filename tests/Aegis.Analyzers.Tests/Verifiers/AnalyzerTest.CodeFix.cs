@@ -92,6 +92,23 @@ public sealed partial class AnalyzerTest
             return;
         }
 
+        // Fixes must not depend on the machine's culture: run them under Turkish, whose dotted/dotless i and
+        // comma decimal separator break ToUpper/ToLower/ToString that forget the invariant culture.
+        var (culture, uiCulture) = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("tr-TR");
+        try
+        {
+            await ValidateCodeFixesUnderCurrentCultureAsync(project, original);
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+    }
+
+    private async Task ValidateCodeFixesUnderCurrentCultureAsync(Project project, Compilation original)
+    {
+
         var fixable = await FixableDiagnosticsAsync(project);
         if (expectNoFix)
         {
