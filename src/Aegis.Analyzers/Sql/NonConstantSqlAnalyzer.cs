@@ -234,9 +234,9 @@ public sealed class NonConstantSqlAnalyzer : DiagnosticAnalyzer
         {
             foreach (var lambda in SqlTextEvaluator.Ancestors(operation).OfType<IAnonymousFunctionOperation>())
             {
-                if (EndpointRoutes.MapCallOf(lambda) is { } map)
+                if (types.Routes.MapCallOf(lambda) is { } map)
                 {
-                    return EndpointRoutes.ForMapCall(map);
+                    return types.Routes.ForMapCall(map);
                 }
             }
 

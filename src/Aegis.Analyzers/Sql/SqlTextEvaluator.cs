@@ -315,9 +315,9 @@ internal sealed class SqlTextEvaluator
             case IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambdaSymbol:
                 var lambda = SqlTextEvaluator.Ancestors(reference).OfType<IAnonymousFunctionOperation>()
                     .FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, lambdaSymbol));
-                if (lambda is not null && EndpointRoutes.MapCallOf(lambda) is { } map)
+                if (lambda is not null && types.Routes.MapCallOf(lambda) is { } map)
                 {
-                    return SqlValue.Tainted(new SqlTaint(name, "request data", SqlConfidence.RequestData, EndpointRoutes.ForMapCall(map)));
+                    return SqlValue.Tainted(new SqlTaint(name, "request data", SqlConfidence.RequestData, types.Routes.ForMapCall(map)));
                 }
 
                 return SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.Unknown));
