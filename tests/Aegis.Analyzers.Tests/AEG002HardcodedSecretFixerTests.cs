@@ -253,24 +253,24 @@ public sealed class AEG002HardcodedSecretFixerTests
     {
         {
             "\"Server=db;User Id=app;Password=" + Password + ";Encrypt=true\"",
-            "\"Server=db;User Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + \";Encrypt=true\""
+            "\"Server=db;User Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + \";Encrypt=true\""
         },
         {
             "@\"Server=.\\SQLEXPRESS;Password=" + Password + ";Encrypt=true\"",
-            "@\"Server=.\\SQLEXPRESS;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + @\";Encrypt=true\""
+            "@\"Server=.\\SQLEXPRESS;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + @\";Encrypt=true\""
         },
         {
             "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=" + Password + "\"",
-            "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty)"
+            "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty)"
         },
         {
             "\"Server=db;\" +\n            \"Password='" + Password + "';\" + Suffix",
-            "\"Server=db;\" +\n            \"Password='\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + \"';\" + Suffix"
+            "\"Server=db;\" +\n            \"Password='\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + \"';\" + Suffix"
         },
         {
             // Raw literals cannot be cut like that: the pieces become regular literals with the same value.
             "\"\"\"Server=db;Password=" + Password + ";Encrypt=true\"\"\"",
-            "\"Server=db;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_CONNECTION_STRING\") ?? string.Empty) + \";Encrypt=true\""
+            "\"Server=db;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + \";Encrypt=true\""
         },
     };
 
@@ -324,7 +324,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public sealed class ReportingOptions
                 {
-                    public string WarehouseConnectionString { get; set; } = "Server=reporting-db.internal;Database=ShopReports;User Id=report_writer;Password=" + (Environment.GetEnvironmentVariable("WAREHOUSE_CONNECTION_STRING") ?? string.Empty) + ";"; // planted: AEG002
+                    public string WarehouseConnectionString { get; set; } = "Server=reporting-db.internal;Database=ShopReports;User Id=report_writer;Password=" + (Environment.GetEnvironmentVariable("WAREHOUSE_PASSWORD") ?? string.Empty) + ";"; // planted: AEG002
 
                     public int ExportHour { get; set; } = 2;
                 }
@@ -947,7 +947,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                     byte[] Key() => Encoding.UTF8.GetBytes(StripeApiKey + _githubToken);
 
-                    string Db() => "Server=db;Password=" + (Environment.GetEnvironmentVariable("INTEGRATIONS_CONNECTION_STRING_PASSWORD") ?? string.Empty) + ";Encrypt=true";
+                    string Db() => "Server=db;Password=" + (Environment.GetEnvironmentVariable("INTEGRATIONS_PASSWORD") ?? string.Empty) + ";Encrypt=true";
                 }
                 """))
             .ValidateAsync();

@@ -276,11 +276,11 @@ public sealed class AEG002HardcodedSecretTests
 
     [Theory]
     [Trait("Category", "Detect")]
-    [InlineData("Server=db;Database=orders;User Id=app;Password=Xk9mP2vLq7;", "connection-string-password")]
-    [InlineData("Host=db;Username=app;Pwd=Xk9mP2vLq7", "connection-string-password")]
-    [InlineData("Server=db;Password='Xk9m;P2vLq7'", "connection-string-password")]
-    [InlineData("Endpoint=sb://bus.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=Zt4Wq9Lm2Xp7Kc3RbH5n", "connection-string-shared-access-key")]
-    public async Task Detect_ConnectionString(string connectionString, string kind)
+    [InlineData("Server=db;Database=orders;User Id=app;Password=Xk9mP2vLq7;", "connection-string-password", "DbPassword")]
+    [InlineData("Host=db;Username=app;Pwd=Xk9mP2vLq7", "connection-string-password", "DbPassword")]
+    [InlineData("Server=db;Password='Xk9m;P2vLq7'", "connection-string-password", "DbPassword")]
+    [InlineData("Endpoint=sb://bus.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=Zt4Wq9Lm2Xp7Kc3RbH5n", "connection-string-shared-access-key", "DbSharedAccessKey")]
+    public async Task Detect_ConnectionString(string connectionString, string kind, string lookupName)
     {
         await Test($$"""
             class OrderRepository
@@ -289,7 +289,8 @@ public sealed class AEG002HardcodedSecretTests
             }
             """)
             .ExpectProperty(0, DiagnosticPropertyNames.SecretKind, kind)
-            .ExpectProperty(0, DiagnosticPropertyNames.ConfigurationKey, "ConnectionStrings:Db")
+            // The fix takes only the secret out, so the lookup is named after that part, not the whole string.
+            .ExpectProperty(0, DiagnosticPropertyNames.ConfigurationKey, "Order:" + lookupName)
             .ValidateAsync();
     }
 
@@ -305,7 +306,7 @@ public sealed class AEG002HardcodedSecretTests
             }
             """)
             .ExpectProperty(0, DiagnosticPropertyNames.SecretKind, "azure-storage-key")
-            .ExpectProperty(0, DiagnosticPropertyNames.ConfigurationKey, "ConnectionStrings:Default")
+            .ExpectProperty(0, DiagnosticPropertyNames.ConfigurationKey, "C:Password")
             .ValidateAsync();
     }
 

@@ -19,6 +19,16 @@ public sealed class SecretMaskingTests
         Assert.Contains("[secret github-token len=40 prefix=ghp_…]", masked, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Server=db;Password=Xk9mP2vLq7;", "Server=db;Password=[secret password len=10 prefix=Xk9m…];")]
+    [InlineData("Password=&quot; + (Environment.GetEnvironmentVariable(&quot;DB_PASSWORD&quot;) ?? string.Empty)", "Password=&quot; + (Environment.GetEnvironmentVariable(&quot;DB_PASSWORD&quot;) ?? string.Empty)")]
+    public void Mask_PasswordPairs_ButNotTheFixedCodeInHtml(string text, string expected)
+    {
+        // The HTML card is masked after rendering: an escaped quote after "Password=" is the fixed code's
+        // concatenation, not a value (the value itself was masked in the JSON the HTML is rendered from).
+        Assert.Equal(expected, SecretMasker.None.Mask(text));
+    }
+
     [Fact]
     public async Task PlantedToken_AppearsInNoOutput()
     {

@@ -12,7 +12,7 @@ internal static class HoleEnvironment
 {
     public const string StripeSecretKeyVariable = "STRIPE_PAYMENT_SECRET_KEY";
     public const string SigningKeyVariable = "REPORT_DOWNLOAD_TOKENS_SIGNING_KEY";
-    public const string WarehousePasswordVariable = "WAREHOUSE_CONNECTION_STRING";
+    public const string WarehousePasswordVariable = "WAREHOUSE_PASSWORD";
     public const string GitHubTokenVariable = "GITHUB_TOKEN";
 
     public const string StripeSecretKey = "stripe-key-from-the-environment";

@@ -224,7 +224,21 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
             var siteName = site.Name is { Length: > 0 } name && !GeneralParameterNames.Contains(name) ? name : null;
             var memberName = siteName ?? SecretNames.ToPascal(finding.Kind);
-            var configurationKey = finding.FromConnectionString || site.Classification.IsConnectionString
+
+            // The fix takes only the secret out of a connection string, so the lookup is named after that part
+            // (WAREHOUSE_PASSWORD), not after the whole string it no longer holds.
+            if (finding.FromConnectionString)
+            {
+                var owner = siteName is null ? "Default" : ConnectionStringName(siteName);
+                memberName = (owner == "Default" ? string.Empty : owner) + finding.Kind switch
+                {
+                    "connection-string-account-key" => "AccountKey",
+                    "connection-string-shared-access-key" => "SharedAccessKey",
+                    _ => "Password",
+                };
+            }
+
+            var configurationKey = site.Classification.IsConnectionString && !finding.FromConnectionString
                 ? "ConnectionStrings:" + ConnectionStringName(siteName ?? "Default")
                 : SecretNames.ConfigurationKey(type?.Name, memberName);
 

@@ -21,7 +21,8 @@ public sealed class SecretMasker
         ("jwt", new Regex(@"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b", RegexOptions.CultureInvariant)),
         ("private-key", new Regex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)", RegexOptions.CultureInvariant)),
         ("azure-account-key", new Regex(@"(?<=AccountKey=)[A-Za-z0-9+/=]{20,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)),
-        ("password", new Regex(@"(?<=\b(Password|Pwd)=)[^;""'\s]{4,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)),
+        // Not an HTML-escaped quote: the HTML card is masked again after rendering, and `Password=" + lookup` is code.
+        ("password", new Regex(@"(?<=\b(Password|Pwd)=)(?!&(?:quot|#39|apos);)[^;""'\s]{4,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)),
     };
 
     private readonly string[] literals;
