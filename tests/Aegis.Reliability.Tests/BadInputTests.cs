@@ -9,7 +9,7 @@ namespace Aegis.Reliability.Tests;
 [Trait("Category", "Reliability")]
 public sealed class BadInputTests
 {
-    private static readonly Dictionary<string, string> Files = new() { ["src/Shop/OrdersController.cs"] = SmallProject.OpenController };
+    private static readonly Dictionary<string, string> Files = SmallProject.ControllerFiles();
 
     [Theory]
     [InlineData("{ \"allowed_paths\": [")]
@@ -22,7 +22,7 @@ public sealed class BadInputTests
         var policy = directory.Write(".aegis/policy.json", content);
         var hash = SmallProject.Hash(policy);
 
-        var run = await Cli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", Path.Combine(directory.Path, "out"));
+        var run = await AegisCli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", Path.Combine(directory.Path, "out"));
 
         Assert.Equal(2, run.ExitCode);
         var error = Assert.Single(run.ErrorLines);
@@ -40,7 +40,7 @@ public sealed class BadInputTests
         var inputs = SmallProject.Write(directory, Files, additionalFiles: new[] { profile });
         var hash = SmallProject.Hash(profile);
 
-        var run = await Cli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", Path.Combine(directory.Path, "out"), "--json");
+        var run = await AegisCli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", Path.Combine(directory.Path, "out"), "--json");
 
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
         Assert.DoesNotContain("AD0001", run.Stdout + run.Stderr);
@@ -57,7 +57,7 @@ public sealed class BadInputTests
         var corrupt = directory.Write(".aegis/history/000000000000001-corrupt.json", "{ \"ts\": 1, \"status\": ");
         var hash = SmallProject.Hash(corrupt);
 
-        var run = await Cli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", Path.Combine(directory.Path, "out"));
+        var run = await AegisCli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", Path.Combine(directory.Path, "out"));
 
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
         Assert.Equal(hash, SmallProject.Hash(corrupt));
@@ -76,7 +76,7 @@ public sealed class BadInputTests
         var action = directory.Write("action.json", content);
         var before = SmallProject.HashTree(directory.Path);
 
-        var run = await Cli.RunAsync("propose", "--action", action, "--repository-root", directory.Path, "--sandbox", "file");
+        var run = await AegisCli.RunAsync("propose", "--action", action, "--repository-root", directory.Path, "--sandbox", "file");
 
         Assert.Equal(2, run.ExitCode);
         var errors = (run.Stdout + run.Stderr).Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).ToArray();
@@ -94,8 +94,8 @@ public sealed class BadInputTests
         var editorConfig = bad.Write(".editorconfig", "root = true\n[*.cs]\naegis.AEG003.convention_threshold = lots\naegis.AEG003.minimum_endpoints = -x\naegis.AEG001.high_confidence_threshold = 2,5.1\naegis.AEG002.entropy_threshold = NaN%\naegis.AEG002.minimum_secret_length = \n");
         var badInputs = SmallProject.Write(bad, Files, analyzerConfigs: new[] { editorConfig });
 
-        var goodRun = await Cli.RunAsync("build", "--inputs", goodInputs, "--repository-root", good.Path, "--sandbox", "none", "--output", Path.Combine(good.Path, "out"));
-        var badRun = await Cli.RunAsync("build", "--inputs", badInputs, "--repository-root", bad.Path, "--sandbox", "none", "--output", Path.Combine(bad.Path, "out"));
+        var goodRun = await AegisCli.RunAsync("build", "--inputs", goodInputs, "--repository-root", good.Path, "--sandbox", "none", "--output", Path.Combine(good.Path, "out"));
+        var badRun = await AegisCli.RunAsync("build", "--inputs", badInputs, "--repository-root", bad.Path, "--sandbox", "none", "--output", Path.Combine(bad.Path, "out"));
 
         Assert.True(badRun.ExitCode == 0, badRun.Stdout + badRun.Stderr);
         Assert.DoesNotContain("AD0001", badRun.Stdout + badRun.Stderr);
@@ -113,7 +113,7 @@ public sealed class BadInputTests
         var output = directory.Write("out", "I am a file, not a folder\n");
         var hash = SmallProject.Hash(output);
 
-        var run = await Cli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", output);
+        var run = await AegisCli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", output);
 
         Assert.Equal(3, run.ExitCode);
         var error = Assert.Single(run.ErrorLines);

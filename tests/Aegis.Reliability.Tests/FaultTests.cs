@@ -8,7 +8,7 @@ namespace Aegis.Reliability.Tests;
 [Trait("Category", "Reliability")]
 public sealed class FaultTests
 {
-    private static readonly Dictionary<string, string> Files = new() { ["src/Shop/OrdersController.cs"] = SmallProject.OpenController };
+    private static readonly Dictionary<string, string> Files = SmallProject.ControllerFiles();
 
     [Fact]
     public async Task HangingVerifyCommand_KilledAtTimeout_WithBothSleeps()
@@ -35,7 +35,7 @@ public sealed class FaultTests
         var output = Path.Combine(Path.GetTempPath(), "aegis-rel-out-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var run = await Cli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--output", output, "--json");
+            var run = await AegisCli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--output", output, "--json");
 
             Assert.DoesNotContain("AEGB008", run.Stdout + run.Stderr);
             using var json = System.Text.Json.JsonDocument.Parse(run.Stdout);
@@ -62,7 +62,7 @@ public sealed class FaultTests
         var marker = "aegis-cancel-" + Guid.NewGuid().ToString("N")[..8];
         var before = Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*").ToHashSet();
         using var cancellation = new CancellationTokenSource();
-        var run = Cli.RunAsync(cancellation.Token, "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--verify-command", $"bash -c 'exec -a {marker} sleep 600'", "--output", Path.Combine(directory.Path, "out"));
+        var run = AegisCli.RunAsync(cancellation.Token, "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--verify-command", $"bash -c 'exec -a {marker} sleep 600'", "--output", Path.Combine(directory.Path, "out"));
 
         // Cancel once the sandbox copy exists (the copy, its build or the verify command is then running).
         var stopwatch = Stopwatch.StartNew();

@@ -24,16 +24,17 @@ public sealed class SecretLeakTests
         }
 
         source.Append("    public static string Password => \"").Append(AEG002FakeSecrets.AwsSecretKey).Append("\";\n}\n");
-        var files = new Dictionary<string, string> { ["src/Shop/Keys.cs"] = source.ToString(), ["src/Shop/OrdersController.cs"] = SmallProject.OpenController };
+        var files = SmallProject.ControllerFiles();
+        files["src/Shop/Keys.cs"] = source.ToString();
         var inputs = SmallProject.Write(directory, files, projectXml: "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Library</OutputType></PropertyGroup></Project>\n");
         var project = Path.Combine(directory.Path, "src", "Shop", "Shop.csproj");
 
         var runs = new List<CliRun>
         {
-            await Cli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "file", "--output", Path.Combine(directory.Path, "out", "build"), "--json"),
-            await Cli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", Path.Combine(directory.Path, "out", "build-text")),
-            await Cli.RunAsync("scan", project, "--repository-root", directory.Path, "--json"),
-            await Cli.RunAsync("verify", project, "--sandbox", "file", "--fail-on", "never", "--json"),
+            await AegisCli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "file", "--output", Path.Combine(directory.Path, "out", "build"), "--json"),
+            await AegisCli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "none", "--output", Path.Combine(directory.Path, "out", "build-text")),
+            await AegisCli.RunAsync("scan", project, "--repository-root", directory.Path, "--json"),
+            await AegisCli.RunAsync("verify", project, "--sandbox", "file", "--fail-on", "never", "--json"),
         };
 
         var card = Path.Combine(directory.Path, "out", "build", "risk-card.json");

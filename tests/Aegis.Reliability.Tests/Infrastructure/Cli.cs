@@ -9,7 +9,7 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>Runs the aegis command line in process, outside CI, capturing both streams.</summary>
-public static class Cli
+public static class AegisCli
 {
     public static async Task<CliRun> RunAsync(CancellationToken cancellationToken, params string[] args)
     {

@@ -30,6 +30,31 @@ public static class SmallProject
         }
         """;
 
+    public const string AuthorizedController = """
+        using Microsoft.AspNetCore.Authorization;
+        using Microsoft.AspNetCore.Mvc;
+
+        namespace Shop;
+
+        [Authorize]
+        [ApiController]
+        [Route("api/[controller]")]
+        public class {0}Controller : ControllerBase
+        {
+            [HttpGet]
+            public IActionResult Get() => Ok();
+        }
+        """;
+
+    /// <summary>Three authorized controllers and one open one: AEG003 reports the open one (the convention) and offers a fix.</summary>
+    public static Dictionary<string, string> ControllerFiles() => new()
+    {
+        ["src/Shop/AccountsController.cs"] = AuthorizedController.Replace("{0}", "Accounts"),
+        ["src/Shop/InvoicesController.cs"] = AuthorizedController.Replace("{0}", "Invoices"),
+        ["src/Shop/CustomersController.cs"] = AuthorizedController.Replace("{0}", "Customers"),
+        ["src/Shop/OrdersController.cs"] = OpenController,
+    };
+
     /// <summary>Writes the project and returns the path of its compile-inputs.txt.</summary>
     public static string Write(TempDirectory directory, IReadOnlyDictionary<string, string> files, string projectXml = "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n", IEnumerable<string>? additionalFiles = null, IEnumerable<string>? analyzerConfigs = null)
     {
