@@ -61,7 +61,8 @@ public static class FileSandbox
 
         // 3. Remediation assertions, one per fixed incident, by verification strategy.
         var failures = new List<string>();
-        var byFingerprint = incidents.ToDictionary(i => i.Fingerprint, StringComparer.Ordinal);
+        // The same finding twice in one file (a secret repeated) shares a fingerprint: one entry stands for both.
+        var byFingerprint = incidents.GroupBy(i => i.Fingerprint, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var patch in patches)
         {
             var tree = patched.Compilation.SyntaxTrees.First(t => t.FilePath == patch.AbsolutePath);

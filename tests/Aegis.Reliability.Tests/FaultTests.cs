@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Aegis.Engine.Verification;
+using Aegis.Reliability.Tests.Infrastructure;
+
+namespace Aegis.Reliability.Tests;
+
+/// <summary>Hanging commands, failing sandbox builds and cancellation end cleanly: no stray process, no crash, no temp copy.</summary>
+[Trait("Category", "Reliability")]
+public sealed class FaultTests
+{
+    private static readonly Dictionary<string, string> Files = SmallProject.ControllerFiles();
+
+    [Fact]
+    public async Task HangingVerifyCommand_KilledAtTimeout_WithBothSleeps()
+    {
+        using var directory = new TempDirectory();
+        var marker = "aegis-hang-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Two sleeps, one in the background: killing only the shell would leave the first one running.
+        var record = await ProcessRunner.RunShellAsync($"bash -c 'exec -a {marker} sleep 600 & exec -a {marker} sleep 600'", directory.Path, TimeSpan.FromSeconds(3), CancellationToken.None);
+
+        Assert.True(record.TimedOut);
+        Assert.Equal(ProcessRunner.TimedOutExitCode, record.ExitCode);
+        Assert.True(await NoProcessMatchesAsync(marker), "a process named " + marker + " survived the timeout");
+    }
+
+    [Fact]
+    public async Task SandboxBuildFails_Rollback_NotACrash_LiveTreeUntouched()
+    {
+        using var directory = new TempDirectory();
+
+        // The project imports a file that does not exist: 'dotnet build' in the sandbox copy fails at evaluation, fast.
+        var inputs = SmallProject.Write(directory, Files, projectXml: "<Project Sdk=\"Microsoft.NET.Sdk\"><Import Project=\"missing.targets\" /><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n");
+        var before = SmallProject.HashTree(directory.Path);
+        var output = Path.Combine(Path.GetTempPath(), "aegis-rel-out-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var run = await AegisCli.RunAsync("build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--output", output, "--json");
+
+            Assert.DoesNotContain("AEGB008", run.Stdout + run.Stderr);
+            using var json = System.Text.Json.JsonDocument.Parse(run.Stdout);
+            var card = json.RootElement.GetProperty("risk_card");
+            Assert.Equal("rollback", card.GetProperty("recommendation").GetString());
+
+            // The live tree: every file as it was, except the state the engine owns (.aegis/history).
+            Assert.Equal(before, SmallProject.HashTree(directory.Path, ".aegis/"));
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task CancelledRepositoryRun_RemovesTempCopy_KillsCommand()
+    {
+        using var directory = new TempDirectory();
+        var inputs = SmallProject.Write(directory, Files);
+        var marker = "aegis-cancel-" + Guid.NewGuid().ToString("N")[..8];
+        var before = Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*").ToHashSet();
+        using var cancellation = new CancellationTokenSource();
+        var run = AegisCli.RunAsync(cancellation.Token, "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--verify-command", $"bash -c 'exec -a {marker} sleep 600'", "--output", Path.Combine(directory.Path, "out"));
+
+        // Cancel once the sandbox copy exists (the copy, its build or the verify command is then running).
+        var stopwatch = Stopwatch.StartNew();
+        while (!run.IsCompleted && stopwatch.Elapsed < TimeSpan.FromMinutes(3) && !Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*").Any(d => !before.Contains(d)))
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(500);
+        cancellation.Cancel();
+        var result = await run.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("AEGB007", Assert.Single(result.ErrorLines));
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*"), d => !before.Contains(d));
+        Assert.True(await NoProcessMatchesAsync(marker));
+    }
+
+    /// <summary>pgrep -f for the marker, retried briefly: a killed process may take a moment to be reaped.</summary>
+    private static async Task<bool> NoProcessMatchesAsync(string marker)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            using var pgrep = Process.Start(new ProcessStartInfo("pgrep", new[] { "-f", marker }) { RedirectStandardOutput = true })!;
+            var pids = await pgrep.StandardOutput.ReadToEndAsync();
+            await pgrep.WaitForExitAsync();
+            if (pids.Trim().Length == 0)
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+}
