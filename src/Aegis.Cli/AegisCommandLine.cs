@@ -177,11 +177,12 @@ public static class AegisCommandLine
         var scanRoot = RepositoryRoot();
         var scanSandbox = Sandbox();
         var scanFailOn = FailOn("never");
-        var scan = new Command("scan", "Find incidents in every project, write a repository-wide Risk Card and .aegis/profile.json.")
+        var scanUpdateProfile = new Option<bool>("--update-profile") { Description = "Rewrite an existing .aegis/profile.json (by default an existing one, possibly edited by hand, is kept)." };
+        var scan = new Command("scan", "Find incidents in every project, write a repository-wide Risk Card and .aegis/profile.json (when absent).")
         {
-            scanTarget, scanOutput, scanRoot, scanSandbox, scanFailOn,
+            scanTarget, scanOutput, scanRoot, scanSandbox, scanFailOn, scanUpdateProfile,
         };
-        scan.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(scanTarget)!, parse.GetValue(scanOutput), parse.GetValue(scanRoot), parse.GetValue(scanSandbox) ?? SandboxModes.None, parse.GetValue(scanFailOn)!, writeProfile: true, verb: "scan", ct));
+        scan.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(scanTarget)!, parse.GetValue(scanOutput), parse.GetValue(scanRoot), parse.GetValue(scanSandbox) ?? SandboxModes.None, parse.GetValue(scanFailOn)!, writeProfile: true, verb: "scan", ct, updateProfile: parse.GetValue(scanUpdateProfile)));
         root.Subcommands.Add(scan);
 
         var verifyTarget = new Argument<string>("target") { Description = "A folder, .sln/.slnx or .csproj (default: the current folder).", DefaultValueFactory = _ => "." };

@@ -40,7 +40,25 @@ internal static class Verbs
         return Report(context, json, card, outputDirectory, root, failOn);
     }
 
-    public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, string failOn, bool writeProfile, string verb, CancellationToken cancellationToken)
+    /// <summary>A profile that does not parse is a corrupt state file: named, never overwritten.</summary>
+    private static void ExistingProfileMustParse(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            RepositoryProfile.Empty().OverriddenBy(File.ReadAllText(path));
+        }
+        catch (FormatException exception)
+        {
+            throw new AegisException(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: {exception.Message}; fix or delete it (it is not overwritten)");
+        }
+    }
+
+    public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, string failOn, bool writeProfile, string verb, CancellationToken cancellationToken, bool updateProfile = false)
     {
         if (Validate(context, sandbox, failOn) is { } usage)
         {
@@ -49,6 +67,11 @@ internal static class Verbs
 
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(target));
         var policy = AegisPolicy.Load(root); // AEGB005 before any work when the policy is corrupt.
+        if (writeProfile)
+        {
+            ExistingProfileMustParse(Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName));
+        }
+
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
         var projects = MsBuildInputs.DiscoverProjects(target);
         if (projects.Count == 0)
@@ -75,7 +98,14 @@ internal static class Verbs
             var largest = analyses.OrderByDescending(a => a.Project.Compilation.SyntaxTrees.Count()).ThenBy(a => a.Project.Inputs.ProjectPath, StringComparer.Ordinal).First();
             var profile = RepositoryProfileBuilder.Build(largest.Project.Compilation, cancellationToken);
             profilePath = Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName);
-            AtomicFile.WriteAllText(profilePath, profile.ToJson());
+            if (!File.Exists(profilePath) || updateProfile)
+            {
+                AtomicFile.WriteAllText(profilePath, profile.ToJson());
+            }
+            else
+            {
+                Progress(context, json, "aegis: kept " + RepositoryPaths.Relative(root, profilePath) + " (--update-profile rewrites it)");
+            }
         }
 
         var action = new List<KeyValuePair<string, object?>>

@@ -147,6 +147,33 @@ public sealed class ScanVerbTests
         Assert.Contains("\"schema\": \"aegis.profile/v1\"", File.ReadAllText(Path.Combine(directory.Path, ".aegis", "profile.json")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(directory.Path, ".aegis", "scan", "risk-card.html")));
     }
+
+    [Theory]
+    [InlineData("{ \"authorization\": { \"controllers_total\": 3 }", "AEGB005")]
+    [InlineData("{ \"schema\": \"aegis.profile/v1\", \"http_client\": { \"style\": \"factory\" } }", null)]
+    public async Task Scan_NeverOverwritesAnExistingProfile_AndNamesACorruptOne(string existing, string? error)
+    {
+        using var directory = new TempDirectory();
+        directory.Write("src/Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n");
+        directory.Write("src/Lib/Greeter.cs", "namespace Lib;\npublic static class Greeter { public static string Hi => \"hi\"; }\n");
+        var profile = directory.Write(".aegis/profile.json", existing);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await Aegis.Cli.AegisCommandLine.RunAsync(new[] { "scan", directory.Path }, stdout, stderr, _ => null, TestProjects.Catalog);
+
+        Assert.Equal(existing, File.ReadAllText(profile));
+        if (error is null)
+        {
+            Assert.True(exit == 0, stderr.ToString());
+            Assert.Contains("aegis: kept .aegis/profile.json", stdout.ToString() + stderr.ToString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(2, exit);
+            Assert.Contains("aegis: error " + error + ": corrupt state file " + profile, stderr.ToString(), StringComparison.Ordinal);
+        }
+    }
 }
 
 public sealed class SandboxCancellationTests
