@@ -8,6 +8,7 @@ namespace Aegis.Engine.RiskCards;
 /// <summary>Renders the card's JSON as one self-contained HTML page: inline CSS and SVG, no scripts, no external assets.</summary>
 public static class RiskCardHtml
 {
+    // pre is a one-column grid as wide as its longest line, so a scrolled diff keeps its add/del backgrounds.
     private const string Css = """
         body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1f2328}
         main{max-width:1100px;margin:0 auto;padding:24px}
@@ -19,10 +20,11 @@ public static class RiskCardHtml
         section{background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:16px 20px;margin:16px 0}
         h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:12px 0 8px}
         table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
+        .nowrap{white-space:nowrap}
         .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}
         .sev{border-radius:6px;padding:1px 6px;font-size:12px;font-weight:600;color:#fff}
         .CRITICAL{background:#8b0000}.HIGH{background:#cf222e}.MEDIUM{background:#bf8700}.LOW{background:#57606a}
-        pre{background:#f6f8fa;border-radius:8px;padding:8px 0;overflow-x:auto;font-size:13px;margin:8px 0}
+        pre{background:#f6f8fa;border-radius:8px;padding:8px 0;overflow-x:auto;font-size:13px;margin:8px 0;display:grid;grid-template-columns:minmax(100%,max-content)}
         pre span{display:block;padding:0 12px;white-space:pre}
         .add{background:#dafbe1}.del{background:#ffebe9}.hunk{color:#8250df}.head{color:#57606a}
         code{font-size:13px}footer{color:#57606a;font-size:12px;text-align:center;margin:24px 0}
@@ -40,7 +42,7 @@ public static class RiskCardHtml
         html.Append("<title>Aegis Risk Card: ").Append(E(status)).Append(" (").Append(score.ToString(CultureInfo.InvariantCulture)).Append(")</title>\n");
         html.Append("<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n<main>\n");
         html.Append("<div class=\"banner ").Append(status == RiskStatus.Allow ? "allow" : "blocked").Append("\">\n").Append(Gauge(score, level));
-        html.Append("<div><h1>").Append(status == RiskStatus.Allow ? "Allowed" : "Blocked").Append(" — ").Append(E(card.GetProperty("recommendation").GetString()?.Replace('_', ' '))).Append("</h1>\n");
+        html.Append("<div><h1>").Append(status == RiskStatus.Allow ? "Allowed" : "Blocked").Append(" — ").Append(E(Headline(card, status))).Append("</h1>\n");
         html.Append("<p>").Append(E(card.GetProperty("explanation").GetString())).Append("</p></div>\n</div>\n");
         html.Append("<div class=\"meta\"><span class=\"pill\">risk ").Append(score.ToString(CultureInfo.InvariantCulture)).Append(" · ").Append(E(level)).Append("</span>")
             .Append("<span class=\"pill\">health ").Append(card.GetProperty("health_score").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)).Append("</span>")
@@ -69,7 +71,7 @@ public static class RiskCardHtml
             {
                 var severity = incident.GetProperty("severity").GetString() ?? "";
                 html.Append("<tr><td>").Append(E(incident.GetProperty("rule").GetString()))
-                    .Append("</td><td><span class=\"sev ").Append(E(severity)).Append("\">").Append(E(severity)).Append("</span> ")
+                    .Append("</td><td class=\"nowrap\"><span class=\"sev ").Append(E(severity)).Append("\">").Append(E(severity)).Append("</span> ")
                     .Append(incident.GetProperty("confidence").GetDouble().ToString("0.00", CultureInfo.InvariantCulture))
                     .Append("</td><td><code>").Append(E(incident.GetProperty("file").GetString())).Append(':').Append(incident.GetProperty("line").GetInt32().ToString(CultureInfo.InvariantCulture))
                     .Append("</code></td><td>").Append(E(incident.GetProperty("endpoint").GetString() ?? ""))
@@ -119,6 +121,17 @@ public static class RiskCardHtml
 
         html.Append("</section>\n<footer>request ").Append(E(card.GetProperty("request_id").GetString())).Append(" · ts ").Append(E(card.GetProperty("ts").GetRawText())).Append("</footer>\n</main>\n</body>\n</html>\n");
         return html.ToString();
+    }
+
+    /// <summary>The recommendation in words. A build with findings is blocked even when every patch is verified; then
+    /// "approved for rollout" is about the patches, and a red "Blocked — approved for rollout" would read as a contradiction.</summary>
+    private static string Headline(JsonElement card, string status)
+    {
+        var recommendation = card.GetProperty("recommendation").GetString() ?? "";
+        var words = recommendation.Replace('_', ' ');
+        return status != RiskStatus.Allow && recommendation == Recommendations.ApprovedForRollout && card.GetProperty("patches").GetArrayLength() > 0
+            ? "patches " + words
+            : words;
     }
 
     /// <summary>A semicircle gauge, 0 to 100, coloured by level.</summary>
