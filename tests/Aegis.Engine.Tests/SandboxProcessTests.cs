@@ -64,7 +64,8 @@ public sealed class SandboxProcessTests
             Assert.True(git.ExitCode == 0, git.Output);
         }
 
-        var before = Directory.GetFileSystemEntries(Path.GetTempPath(), "aegis-sandbox-*").Length;
+        // Other test assemblies run sandboxes in parallel: what matters is that this one leaves no copy behind.
+        var before = Directory.GetFileSystemEntries(Path.GetTempPath(), "aegis-sandbox-*").ToHashSet(StringComparer.Ordinal);
         var options = TestProjects.Options(directory.Path, SandboxModes.Repository);
         var engine = new AegisEngine(new EngineOptions
         {
@@ -88,7 +89,7 @@ public sealed class SandboxProcessTests
         Assert.Contains(card.Sandbox.Commands, c => c.Command.StartsWith("dotnet build", StringComparison.Ordinal) && c.Command.Contains("-p:AegisRiskCard=false", StringComparison.Ordinal));
         Assert.Equal(TestProjects.OpenController, File.ReadAllText(Path.Combine(directory.Path, "src/Shop/Controllers/OrdersController.cs")));
         Assert.False(Directory.Exists(Path.Combine(directory.Path, "src/Shop/bin")));
-        Assert.Equal(before, Directory.GetFileSystemEntries(Path.GetTempPath(), "aegis-sandbox-*").Length);
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(Path.GetTempPath(), "aegis-sandbox-*"), entry => !before.Contains(entry));
 
         // A verify command that fails means the patch must not roll out.
         var failing = new AegisEngine(new EngineOptions
