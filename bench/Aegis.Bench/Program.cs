@@ -98,20 +98,42 @@ namespace Aegis.Bench
                 }
 
                 var largest = generated.Parts.OrderByDescending(p => p.Lines).First();
-                latency = Latency.Run(generatedLog, largest.ProjectPath, options.DocumentLines, options.LatencyRuns);
-                Console.WriteLine(Latency.ToText(latency));
+                try
+                {
+                    latency = Latency.Run(generatedLog, largest.ProjectPath, options.DocumentLines, options.LatencyRuns);
+                    Console.WriteLine(Latency.ToText(latency));
+                }
+                catch (BenchException ex)
+                {
+                    notes.Add($"latency suite failed: {ex.Message.Split('\n')[0]}");
+                    Console.WriteLine($"  {ex.Message}");
+                }
             }
 
             EngineResult? engine = null;
             if (options.Suites.Contains("engine"))
             {
                 Step("engine: Risk Card through the CLI");
-                engine = Engine.Run(root, outDirectory, options.Configuration, options.Timeout, options.EngineOnGenerated ? generated.ProjectPath : null);
-                Console.WriteLine(Engine.ToText(engine));
+                try
+                {
+                    engine = Engine.Run(root, outDirectory, options.Configuration, options.Timeout, options.EngineOnGenerated ? generated.ProjectPath : null);
+                    Console.WriteLine(Engine.ToText(engine));
+                }
+                catch (BenchException ex)
+                {
+                    // The other suites' figures are still worth printing.
+                    notes.Add($"engine suite failed: {ex.Message.Split('\n')[0]}");
+                    Console.WriteLine($"  {ex.Message}");
+                }
             }
 
             var report = new BenchReport(machine, options, generated, measurements, notes, latency, engine);
             Console.WriteLine();
+            foreach (var note in notes.Where(_ => measurements.Count == 0))
+            {
+                Console.WriteLine($"Note: {note}");
+            }
+
             if (measurements.Count > 0)
             {
                 Console.WriteLine(report.ToText());
