@@ -21,6 +21,8 @@ internal sealed class BenchOptions
 
     public bool EngineOnGenerated { get; private set; }
 
+    public bool KeepGenerated { get; private set; }
+
     public int Seed { get; private set; } = 42;
 
     public int Runs { get; private set; } = 3;
@@ -52,6 +54,7 @@ internal sealed class BenchOptions
           --document-lines N latency suite: size of the merged document (default 2000)
           --no-warmup        builds suite: skip the untimed warm-up build per target
           --engine-generated engine suite: also run file mode on the generated solution
+          --keep-generated   do not delete an earlier generation (same seed/size: same files); latency reuses its build log
           --seed N           generator seed; same seed, same project (default 42)
           --runs N           timed builds per target and configuration; the median is reported (default 3)
           --finding-rate X   share of SQL sinks, secret slots and endpoints that are findings, 0..1 (default 0.2)
@@ -100,6 +103,9 @@ internal sealed class BenchOptions
                     break;
                 case "--no-warmup":
                     options.Warmup = false;
+                    break;
+                case "--keep-generated":
+                    options.KeepGenerated = true;
                     break;
                 case "--engine-generated":
                     options.EngineOnGenerated = true;

@@ -62,7 +62,7 @@ namespace Aegis.Bench
             // 2. The generated solution.
             Step($"Generating {options.Lines.ToString("N0", CultureInfo.InvariantCulture)} lines in {options.Projects} project(s) (seed {options.Seed})");
             var generatedDirectory = Path.Combine(outDirectory, "generated");
-            var generated = ProjectGenerator.Generate(generatedDirectory, options.Seed, options.Lines, options.Projects, options.FindingRate, analyzerPath, root);
+            var generated = ProjectGenerator.Generate(generatedDirectory, options.Seed, options.Lines, options.Projects, options.FindingRate, analyzerPath, root, options.KeepGenerated);
             Console.WriteLine(FormattableString.Invariant(
                 $"  {generated.Lines:N0} lines in {generated.Files} files, {generated.Projects} projects ({generated.Modules} modules) at {generatedDirectory}"));
             foreach (var part in generated.Parts)
@@ -87,6 +87,13 @@ namespace Aegis.Bench
             if (options.Suites.Contains("latency"))
             {
                 Step("latency: per-document analysis in process");
+                var earlier = Path.Combine(logDirectory, "generated-aegis-1.log");
+                if (generatedLog is null && options.KeepGenerated && File.Exists(earlier))
+                {
+                    // --keep-generated: the same seed and size rewrote the same files; the earlier build's command line holds.
+                    generatedLog = earlier;
+                }
+
                 if (generatedLog is null)
                 {
                     // No build ran in this invocation: one untimed build gives the compiler's command line.

@@ -45,9 +45,10 @@ internal static class ProjectGenerator
         ["Microsoft.CodeAnalysis.NetAnalyzers"] = "11.0.100",
     };
 
-    public static GeneratedProject Generate(string directory, int seed, int targetLines, int projects, double findingRate, string analyzerPath, string repoRoot)
+    public static GeneratedProject Generate(string directory, int seed, int targetLines, int projects, double findingRate, string analyzerPath, string repoRoot, bool keep = false)
     {
-        if (Directory.Exists(directory))
+        // keep: rewrite the same bytes over an earlier generation, leaving its obj/ (and build logs) usable.
+        if (!keep && Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
         }
