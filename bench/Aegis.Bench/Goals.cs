@@ -37,8 +37,9 @@ internal static class Goals
         {
             var worst = latency.AegisRules.OrderByDescending(r => r.MedianMs).First();
             var floor = latency.Floor?.MedianMs ?? 0;
-            var net = worst.MedianMs - floor;
-            Goal(net <= MaxDocumentMs, Invariant($"per-document latency <= 20 ms on a {latency.DocumentLines:N0}-line document: slowest rule {worst.Ids} {net:0.0} ms over the do-nothing floor ({worst.MedianMs:0.0} ms raw, floor {floor:0.0} ms)"));
+            // Judged on the raw median: the floor is context, not a deduction (a do-nothing analyzer does not need
+            // exactly the driver work a rule needs, so "rule - floor" can even go negative).
+            Goal(worst.MedianMs <= MaxDocumentMs, Invariant($"per-document latency <= 20 ms on a {latency.DocumentLines:N0}-line document: slowest rule {worst.Ids} {worst.MedianMs:0.0} ms (median; do-nothing floor {floor:0.0} ms)"));
         }
         else
         {
