@@ -5,7 +5,23 @@ namespace Aegis.Bench;
 /// <summary>Command-line options. Every option has a default, so a bare run measures the usual case.</summary>
 internal sealed class BenchOptions
 {
-    public int Lines { get; private set; } = 60_000;
+    public int Lines { get; private set; } = 200_000;
+
+    public int Projects { get; private set; } = 5;
+
+    public IReadOnlyList<string> Suites { get; private set; } = ["builds", "latency", "engine"];
+
+    public IReadOnlyList<string> Configurations { get; private set; } = Peers.Every.Select(c => c.Name).ToList();
+
+    public int LatencyRuns { get; private set; } = 15;
+
+    public int DocumentLines { get; private set; } = 2_000;
+
+    public bool Warmup { get; private set; } = true;
+
+    public bool EngineOnGenerated { get; private set; }
+
+    public bool KeepGenerated { get; private set; }
 
     public int Seed { get; private set; } = 42;
 
@@ -30,7 +46,15 @@ internal sealed class BenchOptions
     public const string Usage = """
         Usage: dotnet run --project bench/Aegis.Bench -c Release -- [options]
 
-          --lines N          size of the generated project in lines of C# (default 60000)
+          --suite LIST       comma-separated: builds,latency,engine (default all three)
+          --lines N          size of the generated solution in lines of C# (default 200000)
+          --projects N       projects in the generated solution: 1 host + N-1 feature libraries (default 5)
+          --configs LIST     builds suite: baseline,aegis,securitycodescan,sonar,netanalyzers (default all)
+          --latency-runs N   latency suite: timed runs per rule after one warm-up; the median is reported (default 15)
+          --document-lines N latency suite: size of the merged document (default 2000)
+          --no-warmup        builds suite: skip the untimed warm-up build per target
+          --engine-generated engine suite: also run file mode on the generated solution
+          --keep-generated   do not delete an earlier generation (same seed/size: same files); latency reuses its build log
           --seed N           generator seed; same seed, same project (default 42)
           --runs N           timed builds per target and configuration; the median is reported (default 3)
           --finding-rate X   share of SQL sinks, secret slots and endpoints that are findings, 0..1 (default 0.2)
@@ -54,6 +78,37 @@ internal sealed class BenchOptions
             {
                 case "--lines":
                     options.Lines = PositiveInt(name, Value());
+                    break;
+                case "--projects":
+                    options.Projects = PositiveInt(name, Value());
+                    break;
+                case "--suite":
+                case "--suites":
+                    options.Suites = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (options.Suites.Any(t => t is not ("builds" or "latency" or "engine")))
+                    {
+                        throw new ArgumentException("--suite takes builds, latency and/or engine");
+                    }
+
+                    break;
+                case "--configs":
+                    options.Configurations = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(c => Peers.Find(c).Name).ToList();
+                    break;
+                case "--latency-runs":
+                    options.LatencyRuns = PositiveInt(name, Value());
+                    break;
+                case "--document-lines":
+                    options.DocumentLines = PositiveInt(name, Value());
+                    break;
+                case "--no-warmup":
+                    options.Warmup = false;
+                    break;
+                case "--keep-generated":
+                    options.KeepGenerated = true;
+                    break;
+                case "--engine-generated":
+                    options.EngineOnGenerated = true;
                     break;
                 case "--seed":
                     options.Seed = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);

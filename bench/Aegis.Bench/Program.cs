@@ -39,17 +39,16 @@ namespace Aegis.Bench
 
     internal static class Bench
     {
-        public static readonly string[] Configurations = ["baseline", "aegis"];
-
         public static int Run(BenchOptions options)
         {
             var root = FindRepositoryRoot();
             var outDirectory = Path.GetFullPath(options.OutDirectory ?? Path.Combine(root, "bench", "out"));
             var logDirectory = Path.Combine(outDirectory, "logs");
             Directory.CreateDirectory(logDirectory);
+            var started = System.Diagnostics.Stopwatch.StartNew();
 
             var machine = Machine.Describe(root, options.Timeout);
-            Console.WriteLine($"Machine: {machine.Cores} cores, {machine.Os}, .NET SDK {machine.Sdk}");
+            Console.WriteLine($"Machine: {machine.Cores} cores, {machine.Os}, .NET SDK {machine.Sdk}, load average {machine.Load}");
 
             // 1. The analyzer, built once, outside any timing.
             Step($"Building src/Aegis.Analyzers ({options.Configuration})");
@@ -60,19 +59,125 @@ namespace Aegis.Bench
             var analyzerPath = FindAnalyzer(root, options.Configuration);
             Console.WriteLine($"  analyzer: {analyzerPath}");
 
-            // 2. The generated project.
-            Step($"Generating {options.Lines.ToString("N0", CultureInfo.InvariantCulture)} lines (seed {options.Seed})");
+            // 2. The generated solution.
+            Step($"Generating {options.Lines.ToString("N0", CultureInfo.InvariantCulture)} lines in {options.Projects} project(s) (seed {options.Seed})");
             var generatedDirectory = Path.Combine(outDirectory, "generated");
-            var generated = ProjectGenerator.Generate(generatedDirectory, options.Seed, options.Lines, options.FindingRate, analyzerPath, root);
+            var generated = ProjectGenerator.Generate(generatedDirectory, options.Seed, options.Lines, options.Projects, options.FindingRate, analyzerPath, root, options.KeepGenerated);
             Console.WriteLine(FormattableString.Invariant(
-                $"  {generated.Lines:N0} lines in {generated.Files} files ({generated.Modules} modules) at {generatedDirectory}"));
+                $"  {generated.Lines:N0} lines in {generated.Files} files, {generated.Projects} projects ({generated.Modules} modules) at {generatedDirectory}"));
+            foreach (var part in generated.Parts)
+            {
+                Console.WriteLine(FormattableString.Invariant($"    {part.Name}: {part.Lines:N0} lines, {part.Files} files, {part.Modules} modules"));
+            }
+
             if (options.GenerateOnly)
             {
                 return 0;
             }
 
-            var targets = new List<Target>();
             var notes = new List<string>();
+            var measurements = new List<Measurement>();
+            string? generatedLog = null;
+            if (options.Suites.Contains("builds"))
+            {
+                (measurements, generatedLog) = Builds(root, options, generated, logDirectory, notes);
+            }
+
+            LatencyResult? latency = null;
+            if (options.Suites.Contains("latency"))
+            {
+                Step("latency: per-document analysis in process");
+                var earlier = Path.Combine(logDirectory, "generated-aegis-1.log");
+                if (generatedLog is null && options.KeepGenerated && File.Exists(earlier))
+                {
+                    // --keep-generated: the same seed and size rewrote the same files; the earlier build's command line holds.
+                    generatedLog = earlier;
+                }
+
+                if (generatedLog is null)
+                {
+                    // No build ran in this invocation: one untimed build gives the compiler's command line.
+                    generatedLog = Path.Combine(logDirectory, "latency-build.log");
+                    Restore(generated.ProjectPath, "baseline", options, logDirectory);
+                    DotnetProcess.RunChecked(generatedDirectory, ["build", generated.ProjectPath, "-c", options.Configuration, "--no-restore", "--no-incremental",
+                        "-nologo", "-tl:off", "-v:q", "-nodeReuse:false", "-p:BenchAnalyzers=baseline", $"-flp:v=detailed;logfile={generatedLog}"],
+                        options.Timeout, generatedLog);
+                }
+
+                var largest = generated.Parts.OrderByDescending(p => p.Lines).First();
+                try
+                {
+                    latency = Latency.Run(generatedLog, largest.ProjectPath, options.DocumentLines, options.LatencyRuns);
+                    Console.WriteLine(Latency.ToText(latency));
+                }
+                catch (BenchException ex)
+                {
+                    notes.Add($"latency suite failed: {ex.Message.Split('\n')[0]}");
+                    Console.WriteLine($"  {ex.Message}");
+                }
+            }
+
+            EngineResult? engine = null;
+            if (options.Suites.Contains("engine"))
+            {
+                Step("engine: Risk Card through the CLI");
+                try
+                {
+                    engine = Engine.Run(root, outDirectory, options.Configuration, options.Timeout, options.EngineOnGenerated ? generated.ProjectPath : null);
+                    Console.WriteLine(Engine.ToText(engine));
+                }
+                catch (BenchException ex)
+                {
+                    // The other suites' figures are still worth printing.
+                    notes.Add($"engine suite failed: {ex.Message.Split('\n')[0]}");
+                    Console.WriteLine($"  {ex.Message}");
+                }
+            }
+
+            var report = new BenchReport(machine, options, generated, measurements, notes, latency, engine);
+            Console.WriteLine();
+            foreach (var note in notes.Where(_ => measurements.Count == 0))
+            {
+                Console.WriteLine($"Note: {note}");
+            }
+
+            if (measurements.Count > 0)
+            {
+                Console.WriteLine(report.ToText());
+            }
+
+            if (latency is not null)
+            {
+                Console.WriteLine(Latency.ToText(latency));
+            }
+
+            if (engine is not null)
+            {
+                Console.WriteLine(Engine.ToText(engine));
+            }
+
+            Console.WriteLine(Goals.ToText(measurements, latency, engine, options.DocumentLines));
+            Console.WriteLine(FormattableString.Invariant($"Bench finished in {started.Elapsed.TotalMinutes:0.0} min; load average now {Machine.LoadAverage()}"));
+            if (options.JsonPath is not null)
+            {
+                var jsonPath = Path.GetFullPath(options.JsonPath);
+                File.WriteAllText(jsonPath, report.ToJson());
+                Console.WriteLine($"JSON written to {jsonPath}");
+            }
+
+            return 0;
+        }
+
+        private static void Restore(string project, string configuration, BenchOptions options, string logDirectory)
+        {
+            var restoreLog = Path.Combine(logDirectory, $"restore-{configuration}.log");
+            DotnetProcess.RunChecked(Path.GetDirectoryName(project)!, ["restore", project, "-nologo", "-tl:off", "-v:q",
+                $"-p:BenchAnalyzers={configuration}", $"-flp:v=n;logfile={restoreLog}"], options.Timeout, restoreLog);
+        }
+
+        private static (List<Measurement> Measurements, string? GeneratedLog) Builds(string root, BenchOptions options, GeneratedProject generated, string logDirectory, List<string> notes)
+        {
+            var targets = new List<Target>();
             if (options.Targets.Contains("sample"))
             {
                 var sample = Path.Combine(root, "samples", "Aegis.Sample", "Aegis.Sample.csproj");
@@ -97,66 +202,71 @@ namespace Aegis.Bench
                 targets.Add(new Target("generated", generated.ProjectPath, [], generated));
             }
 
-            // 3. Restore (and one untimed warm-up build) per target, then the timed builds.
             var measurements = new List<Measurement>();
+            string? generatedLog = null;
             foreach (var target in targets)
             {
+                // Peers are package references of the generated solution only; the sample measures baseline and aegis.
+                var configurations = options.Configurations.Where(c => target.Generated is not null || c is "baseline" or "aegis").ToList();
                 var workingDirectory = Path.GetDirectoryName(target.ProjectPath)!;
-                Step($"{target.Name}: restore and warm-up build (untimed)");
-                var restoreLog = Path.Combine(logDirectory, $"{target.Name}-restore.log");
-                DotnetProcess.RunChecked(workingDirectory, ["restore", target.ProjectPath, "-nologo", "-tl:off", "-v:q",
-                    $"-flp:v=n;logfile={restoreLog}"], options.Timeout, restoreLog);
-                var warmupLog = Path.Combine(logDirectory, $"{target.Name}-warmup.log");
-                DotnetProcess.RunChecked(workingDirectory, ["build", target.ProjectPath, "-c", options.Configuration, "--no-restore",
-                    "-nologo", "-tl:off", "-v:q", "-nodeReuse:false", "-p:AegisBench=true", $"-flp:v=n;logfile={warmupLog}"],
-                    options.Timeout, warmupLog);
+                if (options.Warmup)
+                {
+                    Step($"{target.Name}: restore and warm-up build (untimed)");
+                    Restore(target.ProjectPath, "aegis", options, logDirectory);
+                    var warmupLog = Path.Combine(logDirectory, $"{target.Name}-warmup.log");
+                    DotnetProcess.RunChecked(workingDirectory, ["build", target.ProjectPath, "-c", options.Configuration, "--no-restore",
+                        "-nologo", "-tl:off", "-v:q", "-nodeReuse:false", "-p:AegisBench=true", "-p:BenchAnalyzers=aegis", $"-flp:v=n;logfile={warmupLog}"],
+                        options.Timeout, warmupLog);
+                }
 
-                var runs = Configurations.ToDictionary(c => c, _ => new List<RunFigures>(), StringComparer.Ordinal);
+                var runs = configurations.ToDictionary(c => c, _ => new List<RunFigures>(), StringComparer.Ordinal);
                 for (var run = 1; run <= options.Runs; run++)
                 {
-                    // Alternate the configurations so drift in machine load hits both alike.
-                    foreach (var configuration in Configurations)
+                    // Alternate the configurations so drift in machine load hits all alike.
+                    foreach (var configuration in configurations)
                     {
+                        // Each configuration has its own package set: restore it (untimed) before its build.
+                        Restore(target.ProjectPath, configuration, options, logDirectory);
                         Console.Write($"  {target.Name} {configuration} run {run}/{options.Runs} ... ");
-                        var figures = Measure(target, configuration, run, options, logDirectory);
+                        var figures = Measure(target, Peers.Find(configuration), run, options, logDirectory);
                         runs[configuration].Add(figures);
+                        if (target.Generated is not null && run == 1 && (generatedLog is null || configuration == "aegis"))
+                        {
+                            generatedLog = figures.Log;
+                        }
+
                         Console.WriteLine(FormattableString.Invariant(
-                            $"compile {figures.CompileSeconds:0.00} s, analyzers {figures.AllAnalyzersSeconds:0.000} s, aegis {figures.AegisSeconds:0.000} s, wall {figures.WallSeconds:0.0} s"));
+                            $"compile {figures.CompileSeconds:0.00} s, analyzers {figures.AllAnalyzersSeconds:0.000} s, own {figures.OwnSeconds:0.000} s, wall {figures.WallSeconds:0.0} s, load {Machine.LoadAverage()}"));
                     }
                 }
 
-                foreach (var configuration in Configurations)
+                foreach (var configuration in configurations)
                 {
                     measurements.Add(Measurement.From(target.Name, configuration, runs[configuration]));
                 }
             }
 
-            var report = new BenchReport(machine, options, generated, measurements, notes);
-            Console.WriteLine();
-            Console.WriteLine(report.ToText());
-            if (options.JsonPath is not null)
-            {
-                var jsonPath = Path.GetFullPath(options.JsonPath);
-                File.WriteAllText(jsonPath, report.ToJson());
-                Console.WriteLine($"JSON written to {jsonPath}");
-            }
-
-            return 0;
+            return (measurements, generatedLog);
         }
 
-        private static RunFigures Measure(Target target, string configuration, int run, BenchOptions options, string logDirectory)
+        private static RunFigures Measure(Target target, BuildConfiguration configuration, int run, BenchOptions options, string logDirectory)
         {
-            var stem = Path.Combine(logDirectory, $"{target.Name}-{configuration}-{run}");
+            var stem = Path.Combine(logDirectory, $"{target.Name}-{configuration.Name}-{run}");
             var log = stem + ".log";
             var sarif = stem + ".sarif";
             File.Delete(sarif);
+            foreach (var old in Directory.GetFiles(logDirectory, Path.GetFileName(stem) + "-*.sarif"))
+            {
+                File.Delete(old);
+            }
             var arguments = new List<string>
             {
                 "build", target.ProjectPath, "-c", options.Configuration, "--no-restore", "--no-incremental",
                 "-nologo", "-tl:off", "-v:q", "-nodeReuse:false",
                 "-p:ReportAnalyzer=true", "-p:UseSharedCompilation=false",
-                $"-p:AegisBench={(configuration == "aegis" ? "true" : "false")}",
-                $"-p:ErrorLog={sarif}",
+                $"-p:AegisBench={(configuration.Name == "aegis" ? "true" : "false")}",
+                $"-p:BenchAnalyzers={configuration.Name}",
+                target.Generated is null ? $"-p:ErrorLog={sarif}" : $"-p:BenchErrorLogStem={stem}",
                 $"-flp:v=detailed;PerformanceSummary;logfile={log}",
             };
             arguments.AddRange(target.ExtraBuildArguments);
@@ -168,10 +278,27 @@ namespace Aegis.Bench
                 figures.CompileSeconds,
                 figures.TotalAnalyzerSeconds ?? 0,
                 figures.AssemblySeconds.Where(a => IsAegis(a.Key)).Sum(a => a.Value),
+                figures.AssemblySeconds.Where(a => configuration.Owns(a.Key)).Sum(a => a.Value),
                 aegisAnalyzers,
-                SarifCounter.Count(sarif, "AEG"),
+                CountDiagnostics(sarif, stem, logDirectory),
                 figures.CompilerVersion,
                 log);
+        }
+
+        /// <summary>AEG counts from the run's SARIF log, or summed over its per-project logs (generated solution).</summary>
+        private static IReadOnlyDictionary<string, int> CountDiagnostics(string sarif, string stem, string logDirectory)
+        {
+            var files = File.Exists(sarif) ? [sarif] : Directory.GetFiles(logDirectory, Path.GetFileName(stem) + "-*.sarif").Order(StringComparer.Ordinal).ToArray();
+            var total = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                foreach (var (id, count) in SarifCounter.Count(file, "AEG"))
+                {
+                    total[id] = total.GetValueOrDefault(id) + count;
+                }
+            }
+
+            return total;
         }
 
         private static bool IsAegis(string assembly) =>
@@ -209,13 +336,31 @@ namespace Aegis.Bench
     }
 
     /// <summary>Cores, OS and SDK: the context a reader needs to compare figures.</summary>
-    internal sealed record Machine(int Cores, string Os, string Sdk)
+    internal sealed record Machine(int Cores, string Os, string Sdk, string Load)
     {
         public static Machine Describe(string root, TimeSpan timeout)
         {
             var sdk = DotnetProcess.Run(root, ["--version"], timeout);
             return new Machine(Environment.ProcessorCount, RuntimeInformation.OSDescription.Trim(),
-                sdk.ExitCode == 0 ? sdk.Output.Trim() : "unknown");
+                sdk.ExitCode == 0 ? sdk.Output.Trim() : "unknown", LoadAverage());
+        }
+
+        /// <summary>The 1/5/15-minute load averages (Linux), or "n/a".</summary>
+        public static string LoadAverage()
+        {
+            try
+            {
+                var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+                return parts.Length >= 3 ? $"{parts[0]} {parts[1]} {parts[2]}" : "n/a";
+            }
+            catch (IOException)
+            {
+                return "n/a";
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return "n/a";
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ internal sealed record RunFigures(
     double CompileSeconds,
     double AllAnalyzersSeconds,
     double AegisSeconds,
+    double OwnSeconds,
     IReadOnlyList<AnalyzerTime> AegisAnalyzers,
     IReadOnlyDictionary<string, int> Diagnostics,
     string? CompilerVersion,
@@ -29,6 +30,7 @@ internal sealed record Measurement(
     double CompileSeconds,
     double AllAnalyzersSeconds,
     double AegisSeconds,
+    double OwnSeconds,
     IReadOnlyList<RuleTime> PerRule,
     IReadOnlyDictionary<string, int> Diagnostics,
     bool DiagnosticsStable,
@@ -36,6 +38,8 @@ internal sealed record Measurement(
     IReadOnlyList<RunFigures> Raw)
 {
     public double AegisShareOfCompile => CompileSeconds > 0 ? AegisSeconds / CompileSeconds : 0;
+
+    public double OwnShareOfCompile => CompileSeconds > 0 ? OwnSeconds / CompileSeconds : 0;
 
     public static Measurement From(string target, string configuration, List<RunFigures> runs)
     {
@@ -52,6 +56,7 @@ internal sealed record Measurement(
             Median(runs.Select(r => r.CompileSeconds)),
             Median(runs.Select(r => r.AllAnalyzersSeconds)),
             Median(runs.Select(r => r.AegisSeconds)),
+            Median(runs.Select(r => r.OwnSeconds)),
             rules, first, stable, runs[0].CompilerVersion, runs);
     }
 
@@ -75,7 +80,7 @@ internal sealed record Measurement(
 }
 
 /// <summary>Renders the figures as the console table and as JSON.</summary>
-internal sealed class BenchReport(Machine machine, BenchOptions options, GeneratedProject generated, IReadOnlyList<Measurement> measurements, IReadOnlyList<string> notes)
+internal sealed class BenchReport(Machine machine, BenchOptions options, GeneratedProject generated, IReadOnlyList<Measurement> measurements, IReadOnlyList<string> notes, object? latency = null, object? engine = null)
 {
     private static readonly (string Id, string Family)[] Rules = [("AEG001", "SQL"), ("AEG002", "SECRET"), ("AEG003", "AUTH")];
 
@@ -83,19 +88,24 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
     {
         var sb = new StringBuilder();
         var compiler = measurements.Select(m => m.CompilerVersion).FirstOrDefault(v => v is not null) ?? "unknown";
-        Line(sb, $"Machine: {machine.Cores} cores, {machine.Os}, .NET SDK {machine.Sdk}, C# compiler {compiler}");
-        Line(sb, $"Generated: seed {options.Seed}, {generated.Lines:N0} lines (asked {options.Lines:N0}) in {generated.Files} files, {generated.Modules} modules, finding rate {options.FindingRate:0.00}; {options.Runs} run(s) each, median; configuration {options.Configuration}");
+        Line(sb, $"Machine: {machine.Cores} cores, {machine.Os}, .NET SDK {machine.Sdk}, C# compiler {compiler}, load average at start {machine.Load}");
+        Line(sb, $"Generated: seed {options.Seed}, {generated.Lines:N0} lines (asked {options.Lines:N0}) in {generated.Files} files, {generated.Projects} projects, {generated.Modules} modules, finding rate {options.FindingRate:0.00}; {options.Runs} run(s) each, median; configuration {options.Configuration}");
         foreach (var note in notes)
         {
             Line(sb, $"Note: {note}");
         }
 
         sb.Append('\n');
-        Line(sb, $"{"target",-10}  {"config",-8}  {"build(s)",8}  {"compile(s)",10}  {"all-analyzers(s)",16}  {"aegis(s)",8}  {"aegis/compile",13}");
+        Line(sb, $"{"target",-10}  {"config",-16}  {"build(s)",8}  {"compile(s)",10}  {"all-analyzers(s)",16}  {"own(s)",8}  {"own/compile",11}  {"own/aegis",9}");
         foreach (var m in measurements)
         {
-            Line(sb, $"{m.Target,-10}  {m.Configuration,-8}  {m.WallSeconds,8:0.00}  {m.CompileSeconds,10:0.00}  {m.AllAnalyzersSeconds,16:0.000}  {m.AegisSeconds,8:0.000}  {m.AegisShareOfCompile,13:0.0%}");
+            var aegis = measurements.FirstOrDefault(a => a.Target == m.Target && a.Configuration == "aegis");
+            var ratio = m.Configuration is "baseline" or "aegis" || aegis is null ? "-"
+                : aegis.OwnSeconds > 0 ? (m.OwnSeconds / aegis.OwnSeconds).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "inf";
+            Line(sb, $"{m.Target,-10}  {m.Configuration,-16}  {m.WallSeconds,8:0.00}  {m.CompileSeconds,10:0.00}  {m.AllAnalyzersSeconds,16:0.000}  {m.OwnSeconds,8:0.000}  {m.OwnShareOfCompile,11:0.0%}  {ratio,9}");
         }
+
+        Line(sb, $"(own = the configuration's own analyzer assemblies in the /reportanalyzer table; own/aegis = peer's own time / Aegis's own time, same run)");
 
         foreach (var m in measurements.Where(m => m.Configuration == "aegis"))
         {
@@ -130,10 +140,12 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
         var document = new
         {
             schema = "aegis.bench/v1",
-            machine = new { cores = machine.Cores, os = machine.Os, sdk = machine.Sdk },
+            machine = new { cores = machine.Cores, os = machine.Os, sdk = machine.Sdk, load = machine.Load },
             compiler = measurements.Select(m => m.CompilerVersion).FirstOrDefault(v => v is not null),
             options = new { seed = options.Seed, lines = options.Lines, runs = options.Runs, findingRate = options.FindingRate, configuration = options.Configuration },
-            generated = new { lines = generated.Lines, files = generated.Files, modules = generated.Modules, planted = generated.Planted },
+            generated = new { lines = generated.Lines, files = generated.Files, projects = generated.Projects, modules = generated.Modules, planted = generated.Planted },
+            latency,
+            engine,
             notes,
             results = measurements.Select(m => new
             {
@@ -146,6 +158,7 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
                     compileSeconds = m.CompileSeconds,
                     allAnalyzersSeconds = m.AllAnalyzersSeconds,
                     aegisSeconds = m.AegisSeconds,
+                    ownSeconds = m.OwnSeconds,
                     aegisShareOfCompile = Math.Round(m.AegisShareOfCompile, 5),
                 },
                 perRule = m.PerRule.Select(r => new { ids = r.Ids, analyzer = r.Analyzer, seconds = r.Seconds }),

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+
+namespace Aegis.Bench;
+
+/// <summary>The performance goals, judged on this run's figures (printed, never asserted).</summary>
+internal static class Goals
+{
+    public const double MaxShareOfCompile = 0.05;
+    public const double MinPeerRatio = 5.0;
+    public const double MaxDocumentMs = 20.0;
+    public const double MaxFileModeSeconds = 2.0;
+    public const double MaxRepositoryRatio = 1.2;
+
+    public static string ToText(IReadOnlyList<Measurement> measurements, LatencyResult? latency, EngineResult? engine, int documentLines)
+    {
+        var sb = new StringBuilder();
+        void Goal(bool? met, string text) =>
+            sb.Append(met switch { true => "GOAL met    ", false => "GOAL missed ", null => "GOAL n/a    " }).Append(text).Append('\n');
+
+        var aegis = measurements.FirstOrDefault(m => m.Target == "generated" && m.Configuration == "aegis");
+        if (aegis is not null)
+        {
+            Goal(aegis.OwnShareOfCompile <= MaxShareOfCompile, Invariant($"Aegis analyzer time <= 5% of compile time: {aegis.OwnSeconds:0.000} s of {aegis.CompileSeconds:0.00} s = {aegis.OwnShareOfCompile:0.00%} (generated)"));
+            foreach (var peer in measurements.Where(m => m.Target == "generated" && m.Configuration is not ("baseline" or "aegis")))
+            {
+                var ratio = aegis.OwnSeconds > 0 ? peer.OwnSeconds / aegis.OwnSeconds : double.PositiveInfinity;
+                Goal(ratio >= MinPeerRatio, Invariant($"Aegis >= 5x faster than {peer.Configuration}: {peer.OwnSeconds:0.000} s / {aegis.OwnSeconds:0.000} s = {ratio:0.0}x"));
+            }
+        }
+        else
+        {
+            Goal(null, "build goals: the builds suite did not measure the generated solution with aegis");
+        }
+
+        if (latency is not null && latency.AegisRules.Any())
+        {
+            var worst = latency.AegisRules.OrderByDescending(r => r.MedianMs).First();
+            var floor = latency.Floor?.MedianMs ?? 0;
+            // Judged on the raw median: the floor is context, not a deduction (a do-nothing analyzer does not need
+            // exactly the driver work a rule needs, so "rule - floor" can even go negative).
+            Goal(worst.MedianMs <= MaxDocumentMs, Invariant($"per-document latency <= 20 ms on a {latency.DocumentLines:N0}-line document: slowest rule {worst.Ids} {worst.MedianMs:0.0} ms (median; do-nothing floor {floor:0.0} ms)"));
+        }
+        else
+        {
+            Goal(null, Invariant($"per-document latency on a {documentLines:N0}-line document: latency suite not run"));
+        }
+
+        var file = engine?.Seconds("sample file mode");
+        Goal(file is null ? null : file <= MaxFileModeSeconds, file is null ? "file-mode Risk Card on the sample: not measured" : Invariant($"file-mode Risk Card <= 2 s on the sample: {file:0.00} s"));
+        var repository = engine?.Seconds("sample repository mode");
+        var build = engine?.Timings.FirstOrDefault(t => t.Name == "sample build")?.Seconds;
+        var test = engine?.Timings.FirstOrDefault(t => t.Name == "sample test")?.Seconds;
+        if (repository is not null && build is not null && test is not null)
+        {
+            var ratio = repository.Value / (build.Value + test.Value);
+            Goal(ratio <= MaxRepositoryRatio, Invariant($"repository mode <= 1.2x the sample's build + test: {repository:0.00} s / ({build:0.00} + {test:0.00}) s = {ratio:0.00}x"));
+        }
+        else
+        {
+            Goal(null, "repository mode vs build + test: not measured");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,34 @@
+namespace Aegis.Bench;
+
+/// <summary>
+/// A build configuration of the generated solution: what it adds to the SDK's default analyzers and which
+/// assemblies of the /reportanalyzer table are its "own" time.
+/// </summary>
+internal sealed record BuildConfiguration(string Name, string? Package, string? Version, IReadOnlyList<string> AssemblyPrefixes, string Description)
+{
+    public bool Owns(string assembly) =>
+        AssemblyPrefixes.Any(p => assembly.Equals(p, StringComparison.Ordinal) || assembly.StartsWith(p + ".", StringComparison.Ordinal));
+}
+
+/// <summary>The configurations the builds suite measures, in order.</summary>
+internal static class Peers
+{
+    public static readonly BuildConfiguration Baseline = new("baseline", null, null, [], "SDK defaults only");
+
+    public static readonly BuildConfiguration Aegis = new("aegis", null, null, ["Aegis.Analyzers"], "Aegis.Analyzers (this repository's build)");
+
+    /// <summary>Peer packages; their versions are written into the generated Directory.Packages.props.</summary>
+    public static readonly BuildConfiguration[] All =
+    [
+        new("securitycodescan", "SecurityCodeScan.VS2019", "5.6.7", ["SecurityCodeScan"], "SecurityCodeScan.VS2019 5.6.7"),
+        new("sonar", "SonarAnalyzer.CSharp", "10.36.0.15337", ["SonarAnalyzer"], "SonarAnalyzer.CSharp 10.36.0.15337"),
+        new("netanalyzers", "Microsoft.CodeAnalysis.NetAnalyzers", "11.0.100",
+            ["Microsoft.CodeAnalysis.NetAnalyzers", "Microsoft.CodeAnalysis.CSharp.NetAnalyzers"],
+            "Microsoft.CodeAnalysis.NetAnalyzers 11.0.100, AnalysisMode=All"),
+    ];
+
+    public static IReadOnlyList<BuildConfiguration> Every => [Baseline, Aegis, .. All];
+
+    public static BuildConfiguration Find(string name) =>
+        Every.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", Every.Select(c => c.Name))})");
+}
