@@ -17,4 +17,16 @@ if ! command -v chromium >/dev/null 2>&1 && [ "${AEGIS_SKIP_BROWSER_TESTS:-}" !=
   chromium --version
 fi
 
-dotnet test Aegis.Analyzers.sln "$@"
+# Every test assembly prints its own "Passed!/Failed!" line; the last line adds them up.
+log=$(mktemp)
+set +e
+dotnet test Aegis.Analyzers.sln "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ {
+       gsub(",", "");
+       for (i = 1; i < NF; i++) { if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) }
+     }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$status"

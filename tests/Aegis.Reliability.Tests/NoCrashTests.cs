@@ -39,7 +39,7 @@ public sealed class NoCrashTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
-        var generated = ProjectGenerator.Generate(Path.Combine(directory.Path, "gen"), seed: 5, targetLines: 20_000, findingRate: 0.1, analyzerPath: "unused", repoRoot: Repo.Root);
+        var generated = ProjectGenerator.Generate(Path.Combine(directory.Path, "gen"), seed: 5, targetLines: 20_000, projects: 1, findingRate: 0.1, analyzerPath: "unused", repoRoot: Repo.Root);
         var sources = Directory.EnumerateFiles(Path.Combine(directory.Path, "gen"), "*.cs", SearchOption.AllDirectories)
             .OrderBy(p => p, StringComparer.Ordinal).Select(f => (f, File.ReadAllText(f))).ToArray();
 
