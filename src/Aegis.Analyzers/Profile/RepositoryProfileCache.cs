@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Aegis.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -16,7 +15,6 @@ public static class RepositoryProfileCache
     public const string ProfileFileName = "profile.json";
 
     private static readonly ConditionalWeakTable<Compilation, Holder> Profiles = new();
-    private static readonly ConditionalWeakTable<SourceText, ParsedFile> ParsedFiles = new();
 
     public static RepositoryProfile Get(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
     {
@@ -40,56 +38,11 @@ public static class RepositoryProfileCache
         return null;
     }
 
-    private static RepositoryProfile ApplyOverride(RepositoryProfile computed, AdditionalText? file, CancellationToken cancellationToken)
-    {
-        var text = file?.GetText(cancellationToken);
-        if (text is null)
-        {
-            return computed;
-        }
-
-        // A profile that does not parse is ignored: the computed one is the documented fallback.
-        var parsed = ParsedFiles.GetValue(text, t => ParsedFile.From(t));
-        if (parsed.Json is null)
-        {
-            return computed;
-        }
-
-        try
-        {
-            return computed.OverriddenBy(parsed.Json);
-        }
-        catch (FormatException)
-        {
-            return computed;
-        }
-    }
-
-    private sealed class ParsedFile
-    {
-        private ParsedFile(string? json) => Json = json;
-
-        public string? Json { get; }
-
-        public static ParsedFile From(SourceText text)
-        {
-            var json = text.ToString();
-            try
-            {
-                MiniJson.Parse(json);
-                return new ParsedFile(json);
-            }
-            catch (FormatException)
-            {
-                return new ParsedFile(null);
-            }
-        }
-    }
-
     private sealed class Holder
     {
         private readonly Compilation compilation;
         private readonly object gate = new();
+        private readonly ConditionalWeakTable<SourceText, RepositoryProfile> overridden = new();
         private RepositoryProfile? computed;
 
         public Holder(Compilation compilation) => this.compilation = compilation;
@@ -105,7 +58,21 @@ public static class RepositoryProfileCache
                 }
             }
 
-            return ApplyOverride(profile, FindProfileFile(options), cancellationToken);
+            var text = FindProfileFile(options)?.GetText(cancellationToken);
+            return text is null ? profile : overridden.GetValue(text, t => Override(profile, t));
+        }
+
+        /// <summary>Parsed once per file text; a profile that does not parse is ignored (the documented fallback).</summary>
+        private static RepositoryProfile Override(RepositoryProfile computed, SourceText text)
+        {
+            try
+            {
+                return computed.OverriddenBy(text.ToString());
+            }
+            catch (FormatException)
+            {
+                return computed;
+            }
         }
     }
 }
