@@ -36,10 +36,9 @@ internal static class Goals
         if (latency is not null && latency.AegisRules.Any())
         {
             var worst = latency.AegisRules.OrderByDescending(r => r.MedianMs).First();
-            var floor = latency.Floor?.MedianMs ?? 0;
-            // Judged on the raw median: the floor is context, not a deduction (a do-nothing analyzer does not need
-            // exactly the driver work a rule needs, so "rule - floor" can even go negative).
-            Goal(worst.MedianMs <= MaxDocumentMs, Invariant($"per-document latency <= 20 ms on a {latency.DocumentLines:N0}-line document: slowest rule {worst.Ids} {worst.MedianMs:0.0} ms (median; do-nothing floor {floor:0.0} ms)"));
+            // The rule's own time, as the IDE's analyzer telemetry and a build's /reportanalyzer count it; the driver's
+            // binding of the document (the floor's wall time) is shared with the compiler's own diagnostics.
+            Goal(worst.MedianMs <= MaxDocumentMs, Invariant($"per-document latency <= 20 ms on a {latency.DocumentLines:N0}-line document: slowest rule {worst.Ids} {worst.MedianMs:0.0} ms (median of the rule's own time after an edit)"));
         }
         else
         {

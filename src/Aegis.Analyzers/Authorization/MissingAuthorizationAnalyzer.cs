@@ -60,7 +60,7 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var profile = RepositoryProfileCache.Get(context.Compilation, context.Options, context.CancellationToken).Authorization;
+        var profile = RepositoryProfileCache.GetAuthorization(context.Compilation, context.Options, context.CancellationToken);
         if (Judge(profile, context.Options, tree, AuthorizationConvention.ForControllers) is not { } convention)
         {
             return;
@@ -107,7 +107,7 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var profile = RepositoryProfileCache.Get(context.Compilation, context.Options, context.CancellationToken).Authorization;
+        var profile = RepositoryProfileCache.GetAuthorization(context.Compilation, context.Options, context.CancellationToken);
         if (Judge(profile, context.Options, invocation.Syntax.SyntaxTree, AuthorizationConvention.ForMinimalEndpoints) is not { } convention)
         {
             return;

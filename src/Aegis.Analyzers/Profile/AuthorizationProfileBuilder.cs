@@ -7,15 +7,26 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Aegis.Analyzers.Profile;
 
 /// <summary>
-/// Reads how the code expresses authorization: a symbol walk over the compilation's own types for controllers,
-/// and a syntax scan for minimal-API endpoints, fallback policies and global filters that asks the semantic model
-/// only about the trees that contain those names.
+/// Reads how the code expresses authorization, one tree at a time (facts kept per tree, see
+/// <see cref="TreeFactsCache{TFacts}"/>): the controllers the tree declares, and a syntax scan for minimal-API
+/// endpoints, fallback policies and global filters that asks for operations only where those names appear.
 /// </summary>
 internal static class AuthorizationProfileBuilder
 {
     private const string FallbackPolicy = "FallbackPolicy";
     private const string SetFallbackPolicy = "SetFallbackPolicy";
     private const string AuthorizeFilter = "AuthorizeFilter";
+
+    /// <summary>Every endpoint, controller-mapping and group method starts with it.</summary>
+    private const string MapPrefix = "Map";
+
+    /// <summary>A tree whose text has none of these holds no endpoint mapping, fallback policy or filter.</summary>
+    private static readonly string[] Mentions = { MapPrefix, FallbackPolicy, AuthorizeFilter };
+
+    /// <summary>Trees read so far, in this process (tests watch it).</summary>
+    internal static int TreeReads => Facts.Reads;
+
+    private static readonly TreeFactsCache<Tally> Facts = new();
 
     public static AuthorizationProfile Build(KnownTypes known, CancellationToken cancellationToken)
     {
@@ -24,24 +35,55 @@ internal static class AuthorizationProfileBuilder
             return AuthorizationProfile.Empty;
         }
 
-        var tally = new Tally();
-        foreach (var type in TypesOf(known.Compilation.Assembly.GlobalNamespace, cancellationToken))
+        var key = DeclarationKey.For(known.Compilation, cancellationToken);
+        var total = new Tally();
+        foreach (var tree in known.Compilation.SyntaxTrees)
         {
-            if (ControllerModel.TryCreate(type, types, cancellationToken) is { } controller)
+            cancellationToken.ThrowIfCancellationRequested();
+            total.Add(Facts.Get(tree, key, t => Read(t, known.Compilation, types, cancellationToken)));
+        }
+
+        return total.ToProfile();
+    }
+
+    /// <summary>
+    /// One tree: the controllers it declares (each counted in the tree of its first declaration) and its
+    /// endpoint mappings, fallback policies and filters, whose operations are asked for only where the names match.
+    /// </summary>
+    private static Tally Read(SyntaxTree tree, Compilation compilation, AuthorizationTypes types, CancellationToken cancellationToken)
+    {
+        var tally = new Tally();
+        SemanticModel? model = null;
+        var root = tree.GetRoot(cancellationToken);
+
+        // Controllers are declarations: no need to walk into member bodies to find them.
+        foreach (var node in root.DescendantNodes(descendIntoChildren: node => node is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax))
+        {
+            if (node is TypeDeclarationSyntax declaration)
             {
-                tally.Add(controller, cancellationToken);
+#pragma warning disable RS1030 // Declared symbols and the operations of endpoint mappings only; read once per tree and cached.
+                model ??= compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                if (model.GetDeclaredSymbol(declaration, cancellationToken) is INamedTypeSymbol type
+                    && IsFirstDeclaration(type, declaration)
+                    && ControllerModel.TryCreate(type, types, cancellationToken) is { } controller)
+                {
+                    tally.Add(controller, cancellationToken);
+                }
             }
         }
 
-        foreach (var tree in known.Compilation.SyntaxTrees)
+        if (!TreeText.MentionsAny(tree, Mentions, cancellationToken))
         {
-            var candidates = tree.GetRoot(cancellationToken).DescendantNodes().Where(IsCandidate).ToList();
-            if (candidates.Count == 0)
-            {
-                continue;
-            }
+            return tally;
+        }
 
-            var model = known.Compilation.GetSemanticModel(tree);
+        var candidates = root.DescendantNodes().Where(IsCandidate).ToList();
+        if (candidates.Count > 0)
+        {
+#pragma warning disable RS1030 // See above.
+            model ??= compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
             foreach (var node in candidates)
             {
                 if (model.GetOperation(node, cancellationToken) is { } operation)
@@ -51,34 +93,14 @@ internal static class AuthorizationProfileBuilder
             }
         }
 
-        return tally.ToProfile();
+        return tally;
     }
 
-    private static IEnumerable<INamedTypeSymbol> TypesOf(INamespaceSymbol root, CancellationToken cancellationToken)
-    {
-        var pending = new Stack<INamespaceOrTypeSymbol>();
-        pending.Push(root);
-        while (pending.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var current = pending.Pop();
-            if (current is INamespaceSymbol ns)
-            {
-                foreach (var member in ns.GetMembers())
-                {
-                    pending.Push(member);
-                }
-            }
-            else if (current is INamedTypeSymbol type)
-            {
-                yield return type;
-                foreach (var nested in type.GetTypeMembers())
-                {
-                    pending.Push(nested);
-                }
-            }
-        }
-    }
+    /// <summary>A partial controller is counted once, where its first part is declared.</summary>
+    private static bool IsFirstDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
+        => type.DeclaringSyntaxReferences.Length > 0
+            && type.DeclaringSyntaxReferences[0].SyntaxTree == declaration.SyntaxTree
+            && type.DeclaringSyntaxReferences[0].Span == declaration.Span;
 
     private static bool IsCandidate(SyntaxNode node) => node switch
     {
@@ -107,7 +129,8 @@ internal static class AuthorizationProfileBuilder
 
     private sealed class Tally
     {
-        private readonly Dictionary<string, (int Count, AttributeData Attribute)> attributes = new(StringComparer.Ordinal);
+        // Attribute text → votes and its policy and roles: plain data, so a tree's tally can outlive its compilation.
+        private readonly Dictionary<string, (int Count, string? Policy, string? Roles)> attributes = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> requireArguments = new(StringComparer.Ordinal);
         private int controllersTotal;
         private int controllersAuthorized;
@@ -196,10 +219,35 @@ internal static class AuthorizationProfileBuilder
             }
         }
 
+        /// <summary>Adds another tree's tally.</summary>
+        public void Add(Tally other)
+        {
+            foreach (var pair in other.attributes)
+            {
+                attributes[pair.Key] = attributes.TryGetValue(pair.Key, out var seen)
+                    ? (seen.Count + pair.Value.Count, seen.Policy, seen.Roles)
+                    : pair.Value;
+            }
+
+            foreach (var pair in other.requireArguments)
+            {
+                requireArguments[pair.Key] = (requireArguments.TryGetValue(pair.Key, out var count) ? count : 0) + pair.Value;
+            }
+
+            controllersTotal += other.controllersTotal;
+            controllersAuthorized += other.controllersAuthorized;
+            classLevel += other.classLevel;
+            actionLevel += other.actionLevel;
+            minimalTotal += other.minimalTotal;
+            minimalAuthorized += other.minimalAuthorized;
+            fallbackPolicy |= other.fallbackPolicy;
+            globalFilter |= other.globalFilter;
+        }
+
         public AuthorizationProfile ToProfile()
         {
             var attribute = Dominant(attributes.ToDictionary(pair => pair.Key, pair => pair.Value.Count, StringComparer.Ordinal));
-            var data = attribute is null ? null : attributes[attribute].Attribute;
+            var vote = attribute is null ? default : attributes[attribute];
             return new AuthorizationProfile(
                 controllersTotal,
                 controllersAuthorized,
@@ -207,8 +255,8 @@ internal static class AuthorizationProfileBuilder
                 minimalAuthorized,
                 attribute,
                 classLevel == 0 && actionLevel == 0 ? null : classLevel >= actionLevel ? AuthorizationLevels.Class : AuthorizationLevels.Action,
-                Argument(data, EndpointTables.PolicyArgument, constructorOrdinal: 0),
-                Argument(data, EndpointTables.RolesArgument, constructorOrdinal: -1),
+                vote.Policy,
+                vote.Roles,
                 Dominant(requireArguments),
                 fallbackPolicy,
                 globalFilter);
@@ -232,7 +280,9 @@ internal static class AuthorizationProfileBuilder
         {
             if (TextOf(attribute, cancellationToken) is { } text)
             {
-                attributes[text] = (attributes.TryGetValue(text, out var seen) ? seen.Count + 1 : 1, seen.Attribute ?? attribute!);
+                attributes[text] = attributes.TryGetValue(text, out var seen)
+                    ? (seen.Count + 1, seen.Policy, seen.Roles)
+                    : (1, Argument(attribute, EndpointTables.PolicyArgument, constructorOrdinal: 0), Argument(attribute, EndpointTables.RolesArgument, constructorOrdinal: -1));
             }
         }
 

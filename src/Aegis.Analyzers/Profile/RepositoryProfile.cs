@@ -52,21 +52,54 @@ public sealed class RepositoryProfile
     /// </summary>
     public RepositoryProfile OverriddenBy(string json)
     {
+        var sections = ProfileOverride.Parse(json);
+        return new RepositoryProfile(
+            sections.DataAccess ?? DataAccess,
+            sections.Authorization ?? Authorization,
+            sections.Configuration ?? Configuration,
+            sections.HttpClient ?? HttpClient);
+    }
+}
+
+/// <summary>The sections a <c>.aegis/profile.json</c> names; null for a section it leaves to the code.</summary>
+internal sealed class ProfileOverride
+{
+    public static readonly ProfileOverride None = new(null, null, null, null);
+
+    private ProfileOverride(DataAccessProfile? dataAccess, AuthorizationProfile? authorization, ConfigurationProfile? configuration, HttpClientProfile? httpClient)
+    {
+        DataAccess = dataAccess;
+        Authorization = authorization;
+        Configuration = configuration;
+        HttpClient = httpClient;
+    }
+
+    public DataAccessProfile? DataAccess { get; }
+
+    public AuthorizationProfile? Authorization { get; }
+
+    public ConfigurationProfile? Configuration { get; }
+
+    public HttpClientProfile? HttpClient { get; }
+
+    /// <summary>Throws <see cref="FormatException"/> when the text is not a profile.</summary>
+    public static ProfileOverride Parse(string json)
+    {
         if (MiniJson.Parse(json) is not Dictionary<string, object?> root)
         {
             throw new FormatException("the profile must be a JSON object");
         }
 
         var schema = String(root, "schema");
-        if (schema is not null && schema != Schema)
+        if (schema is not null && schema != RepositoryProfile.Schema)
         {
-            throw new FormatException($"unknown schema '{schema}', expected '{Schema}'");
+            throw new FormatException($"unknown schema '{schema}', expected '{RepositoryProfile.Schema}'");
         }
 
-        return new RepositoryProfile(
-            Object(root, "data_access") is { } dataAccess ? DataAccessProfile.FromJson(dataAccess) : DataAccess,
-            Object(root, "authorization") is { } authorization ? AuthorizationProfile.FromJson(authorization) : Authorization,
-            Object(root, "configuration") is { } configuration ? ConfigurationProfile.FromJson(configuration) : Configuration,
-            Object(root, "http_client") is { } httpClient ? HttpClientProfile.FromJson(httpClient) : HttpClient);
+        return new ProfileOverride(
+            Object(root, "data_access") is { } dataAccess ? DataAccessProfile.FromJson(dataAccess) : null,
+            Object(root, "authorization") is { } authorization ? AuthorizationProfile.FromJson(authorization) : null,
+            Object(root, "configuration") is { } configuration ? ConfigurationProfile.FromJson(configuration) : null,
+            Object(root, "http_client") is { } httpClient ? HttpClientProfile.FromJson(httpClient) : null);
     }
 }

@@ -294,7 +294,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             benign = false;
             foreach (var publicFormat in SecretPatterns.PublicFormats)
             {
-                if (SecretPatterns.Find(publicFormat, value) is not null)
+                if (publicFormat.Find(value) is not null)
                 {
                     benign = true;
                     return null;
@@ -310,7 +310,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                     PatternContext.KeyNamed => name.Strength != SecretNameStrength.None,
                     _ => true,
                 };
-                if (!applies || SecretPatterns.Find(pattern.Regex, value) is not { } match)
+                if (!applies || pattern.Find(value) is not { } match)
                 {
                     continue;
                 }

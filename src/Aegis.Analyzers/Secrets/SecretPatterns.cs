@@ -17,8 +17,9 @@ internal enum PatternContext
 /// <summary>One known token format: a row of <see cref="SecretPatterns.All"/>.</summary>
 internal sealed class SecretPattern
 {
-    public SecretPattern(string kind, string displayName, string pattern, string severity, double confidence, PatternContext context = PatternContext.Anywhere)
+    public SecretPattern(string kind, string displayName, string pattern, string severity, double confidence, PatternContext context = PatternContext.Anywhere, string[]? anchors = null)
     {
+        Anchors = anchors;
         Kind = kind;
         DisplayName = displayName;
         Severity = severity;
@@ -39,6 +40,23 @@ internal sealed class SecretPattern
     public double Confidence { get; }
 
     public PatternContext Context { get; }
+
+    /// <summary>
+    /// Text every match contains, one of these at least (null: none fixed). Most string literals are SQL, messages
+    /// and keys; an ordinal search rules them out before the regex runs.
+    /// </summary>
+    public IReadOnlyList<string>? Anchors { get; }
+
+    /// <summary>The first match in <paramref name="text"/>, or null (also when matching times out).</summary>
+    public Match? Find(string text)
+    {
+        if (Anchors is not null && !SecretPatterns.ContainsAny(text, Anchors))
+        {
+            return null;
+        }
+
+        return SecretPatterns.Find(Regex, text);
+    }
 }
 
 /// <summary>
@@ -54,19 +72,19 @@ internal static class SecretPatterns
 
     public static readonly IReadOnlyList<SecretPattern> All = new[]
     {
-        new SecretPattern("private-key", "private key", @"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----", High, 0.95),
-        new SecretPattern("aws-access-key-id", "AWS access key ID", @"(?<![A-Z0-9])(AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])", High, 0.95),
-        new SecretPattern("github-token", "GitHub token", @"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])", High, 0.95),
-        new SecretPattern("github-token", "GitHub token", @"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{36,255}(?![A-Za-z0-9_])", High, 0.95),
-        new SecretPattern("stripe-secret-key", "Stripe secret key", @"(?<![A-Za-z0-9_])sk_live_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])", High, 0.95),
-        new SecretPattern("stripe-restricted-key", "Stripe restricted key", @"(?<![A-Za-z0-9_])rk_live_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])", High, 0.95),
-        new SecretPattern("stripe-test-key", "Stripe test secret key", @"(?<![A-Za-z0-9_])[sr]k_test_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])", Medium, 0.95),
-        new SecretPattern("slack-webhook", "Slack webhook URL", @"https://hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{20,32}", High, 0.95),
-        new SecretPattern("slack-token", "Slack token", @"(?<![A-Za-z0-9])xox[abprs]-[0-9]{8,14}-[0-9A-Za-z-]{10,240}", High, 0.95),
-        new SecretPattern("sendgrid-api-key", "SendGrid API key", @"(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])", High, 0.95),
-        new SecretPattern("google-api-key", "Google API key", @"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])", High, 0.95),
-        new SecretPattern("jwt", "JSON Web Token", @"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{16,1024}(?![A-Za-z0-9_-])", Medium, 0.90),
-        new SecretPattern("azure-storage-key", "Azure storage account key", @"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])", High, 0.95, PatternContext.KeyNamed),
+        new SecretPattern("private-key", "private key", @"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----", High, 0.95, anchors: new[] { "-----BEGIN " }),
+        new SecretPattern("aws-access-key-id", "AWS access key ID", @"(?<![A-Z0-9])(AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])", High, 0.95, anchors: new[] { "AKIA", "ASIA" }),
+        new SecretPattern("github-token", "GitHub token", @"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])", High, 0.95, anchors: new[] { "ghp_", "gho_", "ghu_", "ghs_", "ghr_" }),
+        new SecretPattern("github-token", "GitHub token", @"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{36,255}(?![A-Za-z0-9_])", High, 0.95, anchors: new[] { "github_pat_" }),
+        new SecretPattern("stripe-secret-key", "Stripe secret key", @"(?<![A-Za-z0-9_])sk_live_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])", High, 0.95, anchors: new[] { "sk_live_" }),
+        new SecretPattern("stripe-restricted-key", "Stripe restricted key", @"(?<![A-Za-z0-9_])rk_live_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])", High, 0.95, anchors: new[] { "rk_live_" }),
+        new SecretPattern("stripe-test-key", "Stripe test secret key", @"(?<![A-Za-z0-9_])[sr]k_test_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])", Medium, 0.95, anchors: new[] { "k_test_" }),
+        new SecretPattern("slack-webhook", "Slack webhook URL", @"https://hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{20,32}", High, 0.95, anchors: new[] { "https://hooks.slack.com/services/" }),
+        new SecretPattern("slack-token", "Slack token", @"(?<![A-Za-z0-9])xox[abprs]-[0-9]{8,14}-[0-9A-Za-z-]{10,240}", High, 0.95, anchors: new[] { "xox" }),
+        new SecretPattern("sendgrid-api-key", "SendGrid API key", @"(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])", High, 0.95, anchors: new[] { "SG." }),
+        new SecretPattern("google-api-key", "Google API key", @"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])", High, 0.95, anchors: new[] { "AIza" }),
+        new SecretPattern("jwt", "JSON Web Token", @"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{16,1024}(?![A-Za-z0-9_-])", Medium, 0.90, anchors: new[] { "eyJ" }),
+        new SecretPattern("azure-storage-key", "Azure storage account key", @"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])", High, 0.95, PatternContext.KeyNamed, anchors: new[] { "==" }),
         new SecretPattern("aws-secret-access-key", "AWS secret access key", @"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])", High, 0.85, PatternContext.Aws),
     };
 
@@ -74,9 +92,9 @@ internal static class SecretPatterns
     /// Formats that look like secrets but are public by design (Stripe publishable keys). A literal that matches one
     /// is not examined further.
     /// </summary>
-    public static readonly IReadOnlyList<Regex> PublicFormats = new[]
+    public static readonly IReadOnlyList<SecretPattern> PublicFormats = new[]
     {
-        new Regex(@"(?<![A-Za-z0-9_])pk_(live|test)_[A-Za-z0-9]{10,247}(?![A-Za-z0-9_])", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, MatchTimeout),
+        new SecretPattern("stripe-publishable-key", "Stripe publishable key", @"(?<![A-Za-z0-9_])pk_(live|test)_[A-Za-z0-9]{10,247}(?![A-Za-z0-9_])", Medium, 0, anchors: new[] { "pk_live_", "pk_test_" }),
     };
 
     /// <summary>Published look-alikes that are not secrets (vendor documentation examples, the storage emulator key).</summary>
@@ -111,6 +129,19 @@ internal static class SecretPatterns
         {
             return null;
         }
+    }
+
+    public static bool ContainsAny(string text, IReadOnlyList<string> words)
+    {
+        foreach (var word in words)
+        {
+            if (text.IndexOf(word, StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static bool IsDocumentedPublicValue(string value)

@@ -166,7 +166,7 @@ public sealed class NonConstantSqlAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var profile = RepositoryProfileCache.Get(context.Compilation, context.Options, context.CancellationToken).DataAccess;
+            var profile = RepositoryProfileCache.GetDataAccess(context.Compilation, context.Options, context.CancellationToken);
             var provider = SqlProviders.FromNamespace(commandType?.ContainingNamespace?.ToDisplayString());
             if (provider == SqlProviders.Unknown)
             {

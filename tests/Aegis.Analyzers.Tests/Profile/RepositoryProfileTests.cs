@@ -61,7 +61,11 @@ public sealed class RepositoryProfileTests
         var compilation = Compile("class C { }");
         var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty);
         var first = RepositoryProfileCache.Get(compilation, options, CancellationToken.None);
-        Assert.Same(first, RepositoryProfileCache.Get(compilation, options, CancellationToken.None));
+        var second = RepositoryProfileCache.Get(compilation, options, CancellationToken.None);
+        Assert.Same(first.DataAccess, second.DataAccess);
+        Assert.Same(first.Authorization, second.Authorization);
+        Assert.Same(first.Configuration, second.Configuration);
+        Assert.Same(first.HttpClient, second.HttpClient);
     }
 
     [Fact]
