@@ -35,7 +35,7 @@ internal static class AuthorizationProfileBuilder
             return AuthorizationProfile.Empty;
         }
 
-        var key = DeclarationKey.For(known.Compilation, cancellationToken);
+        var key = Facts.HasFactsForAny(known.Compilation.SyntaxTrees) ? DeclarationKey.For(known.Compilation, cancellationToken) : null;
         var total = new Tally();
         foreach (var tree in known.Compilation.SyntaxTrees)
         {
@@ -288,7 +288,7 @@ internal static class AuthorizationProfileBuilder
 
         private static string? TextOf(AttributeData? attribute, CancellationToken cancellationToken)
             => attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax
-                ? "[" + syntax.NormalizeWhitespace().ToFullString() + "]"
+                ? AttributeTexts.Normalized(syntax)
                 : null;
 
         /// <summary>The most frequent key; ties go to the ordinally smallest, so the result never depends on order.</summary>
@@ -319,6 +319,35 @@ internal static class AuthorizationProfileBuilder
                 && attribute.ConstructorArguments[constructorOrdinal].Value is string positional
                 ? positional
                 : null;
+        }
+    }
+
+    /// <summary>
+    /// An attribute as the fix writes it, <c>[Authorize(Policy = "Staff")]</c>. Normalizing whitespace is costly and
+    /// depends only on the text, and a codebase repeats a handful of texts: each is normalized once.
+    /// </summary>
+    private static class AttributeTexts
+    {
+        private const int Capacity = 512;
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Texts = new(StringComparer.Ordinal);
+
+        public static string Normalized(AttributeSyntax syntax)
+        {
+            var raw = syntax.ToString();
+            if (Texts.TryGetValue(raw, out var normalized))
+            {
+                return normalized;
+            }
+
+            normalized = "[" + syntax.NormalizeWhitespace().ToFullString() + "]";
+            if (Texts.Count >= Capacity)
+            {
+                Texts.Clear();
+            }
+
+            Texts[raw] = normalized;
+            return normalized;
         }
     }
 }

@@ -76,7 +76,7 @@ internal static class DataAccessProfileBuilder
             return DataAccessProfile.Empty;
         }
 
-        var key = DeclarationKey.For(types.Compilation, cancellationToken);
+        var key = Facts.HasFactsForAny(types.Compilation.SyntaxTrees) ? DeclarationKey.For(types.Compilation, cancellationToken) : null;
         var usesAdo = false;
         var providers = new Dictionary<string, int>(StringComparer.Ordinal);
         var adoStyles = new int[AdoStyles.Length];

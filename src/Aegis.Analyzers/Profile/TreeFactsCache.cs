@@ -17,11 +17,30 @@ internal sealed class TreeFactsCache<TFacts>
     /// <summary>How many trees were read rather than reused (tests watch it).</summary>
     internal int Reads => Volatile.Read(ref reads);
 
-    public TFacts Get(SyntaxTree tree, DeclarationKey key, Func<SyntaxTree, TFacts> read)
+    /// <summary>
+    /// True when some of <paramref name="trees"/> has facts already. Only then is a <see cref="DeclarationKey"/> worth
+    /// computing: a compilation whose trees are all new (a build) never pays for hashing declarations. Its facts are
+    /// stored without a key, so the first compilation that shares its trees (the first edit in the IDE) reads them
+    /// again, with a key; every later one reuses them.
+    /// </summary>
+    public bool HasFactsForAny(IEnumerable<SyntaxTree> trees)
+    {
+        foreach (var tree in trees)
+        {
+            if (slots.TryGetValue(tree, out var slot) && slot.Entry is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public TFacts Get(SyntaxTree tree, DeclarationKey? key, Func<SyntaxTree, TFacts> read)
     {
         var slot = slots.GetValue(tree, _ => new Slot());
         var entry = slot.Entry;
-        if (entry is not null && entry.Key.Matches(key))
+        if (key is not null && entry?.Key is { } stored && stored.Matches(key))
         {
             return entry.Facts;
         }
@@ -46,13 +65,13 @@ internal sealed class TreeFactsCache<TFacts>
 
     private sealed class Entry
     {
-        public Entry(DeclarationKey key, TFacts facts)
+        public Entry(DeclarationKey? key, TFacts facts)
         {
             Key = key;
             Facts = facts;
         }
 
-        public DeclarationKey Key { get; }
+        public DeclarationKey? Key { get; }
 
         public TFacts Facts { get; }
     }
