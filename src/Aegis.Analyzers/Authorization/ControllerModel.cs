@@ -43,7 +43,24 @@ internal sealed class ControllerModel
             : Actions.Any(action => action.OwnAuthorize is not null) ? AuthorizationLevels.Action
             : null;
 
+    /// <summary>
+    /// The model of <paramref name="type"/>, made once per type: the profile and the rule both ask for every
+    /// controller of a build. (The table holds nothing past the symbol's compilation.)
+    /// </summary>
     public static ControllerModel? TryCreate(INamedTypeSymbol type, AuthorizationTypes types, CancellationToken cancellationToken)
+    {
+        if (Models.TryGetValue(type, out var made))
+        {
+            return made.Model;
+        }
+
+        var model = Create(type, types, cancellationToken);
+        return Models.GetValue(type, _ => new Made(model)).Model;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, Made> Models = new();
+
+    private static ControllerModel? Create(INamedTypeSymbol type, AuthorizationTypes types, CancellationToken cancellationToken)
     {
         if (!IsController(type, types))
         {
@@ -206,6 +223,13 @@ internal sealed class ControllerModel
         return method.Name.EndsWith(AsyncSuffix, StringComparison.Ordinal) && method.Name.Length > AsyncSuffix.Length
             ? method.Name.Substring(0, method.Name.Length - AsyncSuffix.Length)
             : method.Name;
+    }
+
+    private sealed class Made
+    {
+        public Made(ControllerModel? model) => Model = model;
+
+        public ControllerModel? Model { get; }
     }
 }
 
