@@ -73,12 +73,9 @@ internal static class AuthorizationProfileBuilder
             }
         }
 
-        if (!TreeText.MentionsAny(tree, Mentions, cancellationToken))
-        {
-            return tally;
-        }
-
-        var candidates = root.DescendantNodes().Where(IsCandidate).ToList();
+        // Mapping calls, fallback-policy assignments and filter creations sit at most three levels above the
+        // identifier that names them ("app.MapGet(" → name, member access, invocation).
+        var candidates = TreeText.NodesNear(tree, Mentions, levels: 3, cancellationToken).Where(IsCandidate).ToList();
         if (candidates.Count > 0)
         {
 #pragma warning disable RS1030 // See above.

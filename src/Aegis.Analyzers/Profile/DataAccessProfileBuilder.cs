@@ -115,20 +115,18 @@ internal static class DataAccessProfileBuilder
     }
 
     /// <summary>
-    /// One syntax walk. Names that look like a provider's type are resolved by looking the name up where the
+    /// The nodes around the words a data-access walk looks for (<see cref="TreeText.NodesNear"/>). Names that look like a provider's type are resolved by looking the name up where the
     /// enclosing member is declared: that sees the usings and the namespace, and binds no method body.
     /// </summary>
     private static TreeFacts Read(SyntaxTree tree, KnownTypes types, INamedTypeSymbol?[] adoTypes, CancellationToken cancellationToken)
     {
         var facts = new TreeFacts();
-        if (!TreeText.MentionsAny(tree, Mentions, cancellationToken))
-        {
-            return facts;
-        }
-
         SemanticModel? model = null;
         var resolved = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+
+        // Every node below involves an identifier with one of the words: the type name itself, the invocation
+        // whose method or receiver ("cmd.Parameters.Add") it names, the creation whose type it names.
+        foreach (var node in TreeText.NodesNear(tree, Mentions, levels: 4, cancellationToken))
         {
             switch (node)
             {
