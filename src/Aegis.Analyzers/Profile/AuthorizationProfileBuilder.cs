@@ -320,10 +320,12 @@ internal static class AuthorizationProfileBuilder
     }
 
     /// <summary>
-    /// An attribute as the fix writes it, <c>[Authorize(Policy = "Staff")]</c>. Normalizing whitespace is costly and
-    /// depends only on the text, and a codebase repeats a handful of texts: each is normalized once.
+    /// An attribute as the fix writes it, <c>[Authorize(Policy = "Staff")]</c>: the text <c>NormalizeWhitespace</c>
+    /// gives. Normalizing is costly (and the normalizer's first use in a compiler process costs more, for the JIT),
+    /// so names, literals and member accesses, which it writes without spaces, are written directly; anything else
+    /// is normalized, once per distinct text.
     /// </summary>
-    private static class AttributeTexts
+    internal static class AttributeTexts
     {
         private const int Capacity = 512;
 
@@ -331,6 +333,27 @@ internal static class AuthorizationProfileBuilder
 
         public static string Normalized(AttributeSyntax syntax)
         {
+            if (Simple(syntax.Name) && (syntax.ArgumentList is null || syntax.ArgumentList.Arguments.All(argument => Simple(argument.Expression))))
+            {
+                var text = new System.Text.StringBuilder("[").Append(Tokens(syntax.Name));
+                if (syntax.ArgumentList is { } list)
+                {
+                    text.Append('(');
+                    for (var i = 0; i < list.Arguments.Count; i++)
+                    {
+                        var argument = list.Arguments[i];
+                        text.Append(i == 0 ? string.Empty : ", ")
+                            .Append(argument.NameEquals is { } equals ? equals.Name.Identifier.Text + " = " : string.Empty)
+                            .Append(argument.NameColon is { } colon ? colon.Name.Identifier.Text + ": " : string.Empty)
+                            .Append(Tokens(argument.Expression));
+                    }
+
+                    text.Append(')');
+                }
+
+                return text.Append(']').ToString();
+            }
+
             var raw = syntax.ToString();
             if (Texts.TryGetValue(raw, out var normalized))
             {
@@ -346,5 +369,17 @@ internal static class AuthorizationProfileBuilder
             Texts[raw] = normalized;
             return normalized;
         }
+
+        /// <summary>Written without any space by the normalizer: identifiers, dotted names, literals.</summary>
+        private static bool Simple(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax or LiteralExpressionSyntax => true,
+            QualifiedNameSyntax qualified => Simple(qualified.Left) && Simple(qualified.Right),
+            AliasQualifiedNameSyntax alias => Simple(alias.Name),
+            MemberAccessExpressionSyntax { Name: IdentifierNameSyntax } access => Simple(access.Expression),
+            _ => false,
+        };
+
+        private static string Tokens(SyntaxNode node) => string.Concat(node.DescendantTokens().Select(token => token.Text));
     }
 }
