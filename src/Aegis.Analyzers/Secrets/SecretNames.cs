@@ -108,6 +108,10 @@ internal static class SecretNames
     /// <summary>Type names too general to be a configuration section (top-level statements live in <c>Program</c>).</summary>
     private static readonly HashSet<string> GeneralTypeNames = new(StringComparer.Ordinal) { "Program", "Startup", "Constants", "Secrets", "Keys", "Settings" };
 
+    /// <summary>
+    /// What <paramref name="name"/> says about the value it holds. Every string literal asks about the name it is
+    /// assigned or passed to, and a codebase reuses a few thousand names: each is classified once per process.
+    /// </summary>
     public static SecretName Classify(string? name)
     {
         if (string.IsNullOrEmpty(name))
@@ -115,7 +119,28 @@ internal static class SecretNames
             return default;
         }
 
-        var words = SplitWords(name!);
+        if (Classified.TryGetValue(name!, out var known))
+        {
+            return known;
+        }
+
+        var classification = ClassifyWords(name!);
+        if (Classified.Count >= ClassifiedCapacity)
+        {
+            Classified.Clear();
+        }
+
+        Classified[name!] = classification;
+        return classification;
+    }
+
+    private const int ClassifiedCapacity = 8192;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SecretName> Classified = new(StringComparer.Ordinal);
+
+    private static SecretName ClassifyWords(string name)
+    {
+        var words = SplitWords(name);
         var mentionsAws = words.Contains("aws");
         var isConnectionString = Adjacent(words, "connection", "string") || words.Contains("connectionstring") || words.Contains("dsn");
         foreach (var word in words)
