@@ -32,6 +32,18 @@ public static class EngineTrace
         }
     }
 
+    /// <summary>A decision worth seeing when timing (which inputs were reused, why not).</summary>
+    public static void Note(string text)
+    {
+        if (Enabled)
+        {
+            lock (Gate)
+            {
+                Writer.WriteLine("aegis: trace " + text);
+            }
+        }
+    }
+
     /// <summary>Time since the process started (runtime start-up and JIT before Main included).</summary>
     public static void WriteSinceProcessStart(string name)
     {

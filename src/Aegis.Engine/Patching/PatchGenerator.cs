@@ -40,8 +40,10 @@ public sealed class PatchGenerator
             return (patches, unfixable);
         }
 
+        var workspaceTrace = EngineTrace.Measure("fixes workspace");
         using var workspace = new AdhocWorkspace();
         var solution = BuildSolution(workspace, project);
+        workspaceTrace.Dispose();
         foreach (var group in incidents.Where(i => fixable.Contains(i.Fingerprint)).GroupBy(i => i.AbsolutePath).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var documentId = solution.GetDocumentIdsWithFilePath(group.Key).FirstOrDefault();
