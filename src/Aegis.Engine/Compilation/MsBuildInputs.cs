@@ -28,10 +28,17 @@ public static class MsBuildInputs
             "-getProperty:DefineConstants", "-getProperty:LangVersion", "-getProperty:Nullable", "-getProperty:AssemblyName", "-getProperty:OutputType", "-getProperty:AllowUnsafeBlocks",
         };
         var record = await ProcessRunner.RunAsync("dotnet", arguments, Path.GetDirectoryName(Path.GetFullPath(projectPath))!, timeout, cancellationToken).ConfigureAwait(false);
-        var json = record.ExitCode == 0 ? JsonObjectIn(record.Output) : null;
+        // The JSON is read from stdout alone: stderr lines (warnings) could otherwise land in the middle of it.
+        return FromMsBuildOutput(projectPath, record.ExitCode, record.StandardOutput, record.Output);
+    }
+
+    /// <summary>The inputs from what <c>dotnet msbuild -getItem</c> printed; AEGB003 naming the project when unusable.</summary>
+    internal static CompileInputs FromMsBuildOutput(string projectPath, int exitCode, string standardOutput, string output)
+    {
+        var json = exitCode == 0 ? JsonObjectIn(standardOutput) : null;
         if (json is null)
         {
-            throw new AegisException(ErrorCodes.BadCompileInputs, "dotnet msbuild could not evaluate " + projectPath + " (exit " + record.ExitCode + "): " + ProcessRunner.Tail(record.Output, 5).Replace('\n', ' '));
+            throw new AegisException(ErrorCodes.BadCompileInputs, "dotnet msbuild could not evaluate " + projectPath + " (exit " + exitCode + "): " + ProcessRunner.Tail(output, 5).Replace('\n', ' '));
         }
 
         try
@@ -40,14 +47,14 @@ public static class MsBuildInputs
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw new AegisException(ErrorCodes.BadCompileInputs, "dotnet msbuild printed no usable item JSON for " + projectPath + ": " + exception.Message + " (output: " + ProcessRunner.Tail(record.Output, 5).Replace('\n', ' ') + ")", exception);
+            throw new AegisException(ErrorCodes.BadCompileInputs, "dotnet msbuild printed no usable item JSON for " + projectPath + ": " + exception.Message + " (output: " + ProcessRunner.Tail(output, 5).Replace('\n', ' ') + ")", exception);
         }
     }
 
     /// <summary>
     /// The JSON object MSBuild prints for -getItem/-getProperty: from a line that is just "{" to the last line that is
-    /// just "}". Stdout and stderr arrive merged, and MSBuild or the SDK may print warnings (which can contain braces)
-    /// before or after it, so the first '{' of the output is not necessarily the JSON's.
+    /// just "}". MSBuild or the SDK may print warnings or notices (which can contain braces) before or after it, so the
+    /// first '{' of the output is not necessarily the JSON's.
     /// </summary>
     internal static string? JsonObjectIn(string output)
     {
