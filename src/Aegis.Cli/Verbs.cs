@@ -25,7 +25,13 @@ internal static class Verbs
         var outputDirectory = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(inputsPath) ?? ".", "..", "aegis"));
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
         var engine = new AegisEngine(Options(context, root, mode, RepositoryPaths.Relative(root, inputs.ProjectPath)));
-        var project = LoadedProject.Load(inputs, cancellationToken);
+        EngineTrace.WriteSinceProcessStart("startup");
+        LoadedProject project;
+        using (EngineTrace.Measure("load"))
+        {
+            project = LoadedProject.Load(inputs, cancellationToken);
+        }
+
         var analysis = await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
         var action = new List<KeyValuePair<string, object?>>
         {
@@ -85,8 +91,18 @@ internal static class Verbs
         foreach (var projectPath in projects)
         {
             Progress(context, json, "aegis: " + verb + " " + RepositoryPaths.Relative(root, projectPath));
-            var inputs = await MsBuildInputs.ReadAsync(projectPath, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
-            var project = LoadedProject.Load(inputs, cancellationToken);
+            CompileInputs inputs;
+            using (EngineTrace.Measure("inputs"))
+            {
+                inputs = await MsBuildInputs.ReadAsync(projectPath, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+            }
+
+            LoadedProject project;
+            using (EngineTrace.Measure("load"))
+            {
+                project = LoadedProject.Load(inputs, cancellationToken);
+            }
+
             analyses.Add(await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false));
         }
 
@@ -193,7 +209,14 @@ internal static class Verbs
     private static int Report(CliContext context, bool json, RiskCard card, string outputDirectory, string root, string failOn)
     {
         var masker = card.Masker;
-        var files = RiskCardOutput.Write(card, masker, outputDirectory, root, context.Environment);
+        RiskCardFiles files;
+        using (EngineTrace.Measure("card write"))
+        {
+            files = RiskCardOutput.Write(card, masker, outputDirectory, root, context.Environment);
+        }
+
+        EngineTrace.WriteJitTotals();
+
         var gate = RiskGate.Evaluate(card, failOn);
         var exitCode = gate is null ? ExitCodes.Success : ExitCodes.GateFailed;
         if (json)

@@ -40,8 +40,19 @@ public sealed class AegisEngine
 
     public async Task<ProjectAnalysis> AnalyzeAsync(LoadedProject project, CancellationToken cancellationToken)
     {
-        var incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
-        var (patches, unfixable) = await new PatchGenerator(options.Catalog, options.RepositoryRoot).GenerateAsync(project, incidents, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Incident> incidents;
+        using (EngineTrace.Measure("analyze"))
+        {
+            incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<PatchArtifact> patches;
+        IReadOnlySet<string> unfixable;
+        using (EngineTrace.Measure("fixes"))
+        {
+            (patches, unfixable) = await new PatchGenerator(options.Catalog, options.RepositoryRoot).GenerateAsync(project, incidents, cancellationToken).ConfigureAwait(false);
+        }
+
         return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable };
     }
 
@@ -62,7 +73,12 @@ public sealed class AegisEngine
         var pathProblems = patches.Select(p => policy.CheckPath(options.RepositoryRoot, p.File)).Where(p => p is not null).ToList();
         card.Checks.Add(new Check(CheckNames.Policy, pathProblems.Count == 0, pathProblems.Count == 0 ? "OK" : string.Join("; ", pathProblems)));
 
-        var sandbox = await RunSandboxAsync(projects, incidents, patches, cancellationToken).ConfigureAwait(false);
+        SandboxResult sandbox;
+        using (EngineTrace.Measure("sandbox"))
+        {
+            sandbox = await RunSandboxAsync(projects, incidents, patches, cancellationToken).ConfigureAwait(false);
+        }
+
         card.Checks.AddRange(sandbox.Checks);
         card.Sandbox = new SandboxSummary { Mode = sandbox.Mode, Commands = sandbox.Commands };
         card.Stdout = Tail(sandbox.OutputLines);

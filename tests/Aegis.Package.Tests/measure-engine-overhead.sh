@@ -6,15 +6,20 @@
 # Same setup as tests/Aegis.Package.Tests (SampleRiskCardTests): a temp git repository with a copy of the sample,
 # the package from a local folder feed, a private packages folder. No build servers are left behind
 # (-nodeReuse:false, UseSharedCompilation=false), so every build starts its compiler cold: the *difference* between
-# the columns is the engine's added time. Usage: bash tests/Aegis.Package.Tests/measure-engine-overhead.sh [runs]
+# the columns is the engine's added time. Load averages are printed before and after: on a shared machine the
+# seconds mean little without them. Usage: bash tests/Aegis.Package.Tests/measure-engine-overhead.sh [runs] [pack
+# arguments, e.g. -p:AegisReadyToRun=true]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-3}
+shift || true
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime; }
+load_before=$(load)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 unset CI TF_BUILD ContinuousIntegrationBuild || true
 
 echo "== Packing Aegis.Analyzers" >&2
-dotnet pack "$root/nuget/Aegis.Analyzers.Package.csproj" -c Release -nologo -v:q >&2
+dotnet pack "$root/nuget/Aegis.Analyzers.Package.csproj" -c Release -nologo -v:q "$@" >&2
 version=$(dotnet msbuild "$root/nuget/Aegis.Analyzers.Package.csproj" -getProperty:Version -nologo)
 
 work=$(mktemp -d /tmp/aegis-measure-XXXXXX)
@@ -76,7 +81,7 @@ done
 
 m_off=$(median "${off[@]}"); m_on=$(median "${on[@]}"); m_repo=$(median "${repo_mode[@]}"); m_own=$(median "${own[@]}")
 echo
-echo "Aegis.Analyzers $version on samples/Aegis.Sample ($runs runs each, median; $(nproc) cores)"
+echo "Aegis.Analyzers $version on samples/Aegis.Sample ($runs runs each, median; $(nproc) cores; load average $load_before at the start, $(load) at the end)"
 printf '  %-58s %8s s   (%s)\n' "dotnet build, AegisRiskCard=false" "$m_off" "${off[*]}"
 printf '  %-58s %8s s   (%s)\n' "dotnet build, AegisRiskCard=true, AegisSandbox=file" "$m_on" "${on[*]}"
 printf '  %-58s %8s s\n' "  engine's added time (file mode)" "$(awk -v a="$m_on" -v b="$m_off" 'BEGIN { printf "%.3f", a - b }')"

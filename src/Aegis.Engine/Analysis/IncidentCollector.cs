@@ -18,29 +18,42 @@ public static class IncidentCollector
     public const string RulePrefix = "AEG";
 
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Microsoft.CodeAnalysis.Compilation compilation, AnalyzerOptions options, AnalyzerCatalog catalog, CancellationToken cancellationToken)
+        => (await AnalyzeWithErrorsAsync(compilation, options, catalog, cancellationToken).ConfigureAwait(false)).Aegis;
+
+    /// <summary>
+    /// The Aegis diagnostics and the compiler's errors from one pass: the analyzer driver binds every method body
+    /// anyway, so asking it for the compiler's diagnostics too saves the sandbox a second full binding.
+    /// </summary>
+    public static async Task<(ImmutableArray<Diagnostic> Aegis, ImmutableArray<Diagnostic> Errors)> AnalyzeWithErrorsAsync(Microsoft.CodeAnalysis.Compilation compilation, AnalyzerOptions options, AnalyzerCatalog catalog, CancellationToken cancellationToken)
     {
         if (catalog.Analyzers.IsEmpty)
         {
-            return ImmutableArray<Diagnostic>.Empty;
+            return (ImmutableArray<Diagnostic>.Empty, Errors(compilation.GetDiagnostics(cancellationToken)));
         }
 
         var withAnalyzers = compilation.WithAnalyzers(
             catalog.Analyzers,
             new CompilationWithAnalyzersOptions(options, onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
-        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
-        return diagnostics
+        var diagnostics = await withAnalyzers.GetAllDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+        var aegis = diagnostics
             .Where(d => d.Id.StartsWith(RulePrefix, StringComparison.Ordinal) && !d.IsSuppressed && d.Severity != DiagnosticSeverity.Hidden)
             .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToImmutableArray();
+        return (aegis, Errors(diagnostics));
     }
 
     public static async Task<IReadOnlyList<Incident>> CollectAsync(LoadedProject project, AnalyzerCatalog catalog, string repositoryRoot, CancellationToken cancellationToken)
     {
-        var diagnostics = await AnalyzeAsync(project.Compilation, project.AnalyzerOptions, catalog, cancellationToken).ConfigureAwait(false);
+        var (diagnostics, errors) = await AnalyzeWithErrorsAsync(project.Compilation, project.AnalyzerOptions, catalog, cancellationToken).ConfigureAwait(false);
+        project.CompilerErrors = errors;
         return diagnostics.Select(d => ToIncident(d, repositoryRoot, cancellationToken)).ToList();
     }
+
+    // Only the compiler's own errors (analyzer diagnostics carry their rule IDs; an AEG rule at error severity is not a compile error).
+    private static ImmutableArray<Diagnostic> Errors(ImmutableArray<Diagnostic> diagnostics)
+        => diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !d.IsSuppressed && d.Descriptor.CustomTags.Contains(WellKnownDiagnosticTags.Compiler)).ToImmutableArray();
 
     public static Incident ToIncident(Diagnostic diagnostic, string repositoryRoot, CancellationToken cancellationToken)
     {

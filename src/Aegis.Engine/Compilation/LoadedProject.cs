@@ -30,6 +30,9 @@ public sealed class LoadedProject
 
     public ImmutableArray<(string Path, SourceText Text)> AnalyzerConfigs { get; }
 
+    /// <summary>The compiler's errors, once an analysis pass has computed them (the file sandbox's baseline).</summary>
+    public ImmutableArray<Diagnostic>? CompilerErrors { get; internal set; }
+
     public static LoadedProject Load(CompileInputs inputs, CancellationToken cancellationToken = default)
     {
         var languageVersion = LanguageVersion.Default;

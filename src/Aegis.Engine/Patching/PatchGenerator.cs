@@ -31,9 +31,20 @@ public sealed class PatchGenerator
     {
         var patches = new List<PatchArtifact>();
         var unfixable = new HashSet<string>(StringComparer.Ordinal);
+        // The workspace (MEF composition, a second copy of every document) is the costly part: only build it when
+        // some incident has a fixer at all.
+        var fixable = incidents.Where(i => catalog.FixersFor(i.Rule).Any()).Select(i => i.Fingerprint).ToHashSet(StringComparer.Ordinal);
+        unfixable.UnionWith(incidents.Select(i => i.Fingerprint).Where(f => !fixable.Contains(f)));
+        if (fixable.Count == 0)
+        {
+            return (patches, unfixable);
+        }
+
+        var workspaceTrace = EngineTrace.Measure("fixes workspace");
         using var workspace = new AdhocWorkspace();
         var solution = BuildSolution(workspace, project);
-        foreach (var group in incidents.GroupBy(i => i.AbsolutePath).OrderBy(g => g.Key, StringComparer.Ordinal))
+        workspaceTrace.Dispose();
+        foreach (var group in incidents.Where(i => fixable.Contains(i.Fingerprint)).GroupBy(i => i.AbsolutePath).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var documentId = solution.GetDocumentIdsWithFilePath(group.Key).FirstOrDefault();
             if (documentId is null)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Aegis.Analyzers;
 using Aegis.Engine.Analysis;
 using Aegis.Engine.Compilation;
+using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Patching;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -25,11 +26,18 @@ public static class FileSandbox
         }
 
         var started = System.Diagnostics.Stopwatch.StartNew();
+        // ReplaceSyntaxTree keeps every unchanged tree (and its parse) from the analyzed compilation.
         var patched = project.WithDocuments(patches.ToDictionary(p => p.AbsolutePath, p => p.PatchedText), cancellationToken);
 
-        // 1. No new compiler errors (errors the project already had are not the patch's fault).
-        var before = ErrorKeys(project.Compilation, cancellationToken);
-        var afterErrors = patched.Compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        // One analysis pass over the patched compilation gives both the compiler's errors and the re-scan: the
+        // whole compilation, not only the patched files, because a patch can break a caller elsewhere and the
+        // repository profile (a convention over every file) can move findings in files the patch never touched.
+        var (rescannedDiagnostics, afterErrors) = await IncidentCollector.AnalyzeWithErrorsAsync(patched.Compilation, patched.AnalyzerOptions, catalog, cancellationToken).ConfigureAwait(false);
+        var analysisElapsed = started.Elapsed;
+
+        // 1. No new compiler errors (errors the project already had are not the patch's fault; the analysis pass
+        //    that found the incidents already computed them).
+        var before = (project.CompilerErrors ?? ErrorDiagnostics(project.Compilation, cancellationToken)).Select(Key).ToHashSet(StringComparer.Ordinal);
         var newErrors = afterErrors.Where(d => !before.Contains(Key(d))).ToList();
         foreach (var error in newErrors.Take(20))
         {
@@ -38,11 +46,12 @@ public static class FileSandbox
 
         var compiles = newErrors.Count == 0;
         result.Checks.Add(new Check(CheckNames.SandboxCompile, compiles, compiles ? "patched project compiles (no new errors)" : newErrors.Count.ToString(CultureInfo.InvariantCulture) + " new compiler error(s): " + newErrors[0].Id + " " + newErrors[0].GetMessage(CultureInfo.InvariantCulture)));
-        result.Commands.Add(new CommandRecord { Command = "compile (in memory)", ExitCode = compiles ? 0 : 1, DurationMs = started.ElapsedMilliseconds, OutputTail = string.Join("\n", result.OutputLines.TakeLast(20)) });
+        EngineTrace.Write("sandbox compile+rescan", analysisElapsed);
+        result.Commands.Add(new CommandRecord { Command = "compile (in memory)", ExitCode = compiles ? 0 : 1, DurationMs = (long)analysisElapsed.TotalMilliseconds, OutputTail = string.Join("\n", result.OutputLines.TakeLast(20)) });
 
         // 2. Re-scan: the fixed incidents are gone and nothing new appeared.
         var rescanStarted = System.Diagnostics.Stopwatch.StartNew();
-        var rescanned = await IncidentCollector.CollectAsync(patched, catalog, repositoryRoot, cancellationToken).ConfigureAwait(false);
+        var rescanned = rescannedDiagnostics.Select(d => IncidentCollector.ToIncident(d, repositoryRoot, cancellationToken)).ToList();
         var originalFingerprints = incidents.Select(i => i.Fingerprint).ToHashSet(StringComparer.Ordinal);
         var fixedFingerprints = patches.SelectMany(p => p.Fixes).ToHashSet(StringComparer.Ordinal);
         var remaining = rescanned.Where(i => fixedFingerprints.Contains(i.Fingerprint)).ToList();
@@ -162,8 +171,8 @@ public static class FileSandbox
     private static bool HasAuthorize(SyntaxList<AttributeListSyntax> lists)
         => lists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().Split('.')[^1] is "Authorize" or "AuthorizeAttribute");
 
-    private static HashSet<string> ErrorKeys(Microsoft.CodeAnalysis.Compilation compilation, CancellationToken cancellationToken)
-        => compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).Select(Key).ToHashSet(StringComparer.Ordinal);
+    private static IEnumerable<Diagnostic> ErrorDiagnostics(Microsoft.CodeAnalysis.Compilation compilation, CancellationToken cancellationToken)
+        => compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error);
 
     private static string Key(Diagnostic diagnostic)
         => diagnostic.Id + "|" + diagnostic.Location.SourceTree?.FilePath + "|" + diagnostic.GetMessage(CultureInfo.InvariantCulture);

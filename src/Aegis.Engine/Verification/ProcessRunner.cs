@@ -19,6 +19,9 @@ public sealed class CommandRecord
 
     /// <summary>The whole output, for the card's <c>stdout</c> (last 80 lines of everything).</summary>
     internal string Output { get; init; } = "";
+
+    /// <summary>Standard output alone (what a tool prints as data, without the warnings it writes to stderr).</summary>
+    internal string StandardOutput { get; init; } = "";
 }
 
 /// <summary>Runs a command with a timeout; on expiry (or cancellation) kills its whole process tree.</summary>
@@ -55,9 +58,10 @@ public static class ProcessRunner
         }
 
         var output = new StringBuilder();
+        var standardOutput = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Append(e.Data).Append('\n'); } } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Append(e.Data).Append('\n'); standardOutput.Append(e.Data).Append('\n'); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Append(e.Data).Append('\n'); } } };
         var commandText = display ?? (fileName + " " + string.Join(" ", arguments.Select(Quote)));
         try
@@ -100,9 +104,10 @@ public static class ProcessRunner
         }
 
         stopwatch.Stop();
-        string all;
+        string all, stdout;
         lock (output)
         {
+            stdout = standardOutput.ToString();
             if (timedOut)
             {
                 output.Append("aegis: command timed out after ").Append(timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)).Append(" s; process tree killed\n");
@@ -118,6 +123,7 @@ public static class ProcessRunner
             DurationMs = stopwatch.ElapsedMilliseconds,
             OutputTail = Tail(all, OutputTailLines),
             Output = all,
+            StandardOutput = stdout,
             TimedOut = timedOut,
         };
     }

@@ -44,7 +44,8 @@ public sealed class RepositorySandbox
             // Build: the sandbox build switches the Risk Card off, so it never starts another sandbox.
             var built = true;
             var failedBuilds = new List<string>();
-            foreach (var target in BuildTargets(sandbox, buildTarget))
+            var targets = BuildTargets(sandbox, buildTarget);
+            foreach (var target in targets)
             {
                 var buildArguments = new List<string> { "build", target, "-p:AegisRiskCard=false", "-nodeReuse:false", "-nologo", "-clp:NoSummary" };
                 var build = await ProcessRunner.RunAsync("dotnet", buildArguments, sandbox, BuildTimeout, cancellationToken).ConfigureAwait(false);
@@ -56,13 +57,12 @@ public sealed class RepositorySandbox
                 }
             }
 
-            var targets = BuildTargets(sandbox, buildTarget);
             result.Checks.Add(new Check(CheckNames.SandboxBuild, built, targets.Count == 0 ? "no project to build" : built ? "dotnet build succeeded" : "dotnet build failed: " + string.Join(", ", failedBuilds)));
             result.BrokeBuildOrTests |= !built;
 
             if (RunTests && built)
             {
-                await RunTestsAsync(sandbox, result, cancellationToken).ConfigureAwait(false);
+                await RunTestsAsync(sandbox, targets, result, cancellationToken).ConfigureAwait(false);
             }
 
             if (verifyCommands.Count > 0)
@@ -114,7 +114,7 @@ public sealed class RepositorySandbox
         return nonTest.Count > 0 ? nonTest : projects;
     }
 
-    private async Task RunTestsAsync(string sandbox, SandboxResult result, CancellationToken cancellationToken)
+    private async Task RunTestsAsync(string sandbox, IReadOnlyList<string> builtTargets, SandboxResult result, CancellationToken cancellationToken)
     {
         var testProjects = Directory.EnumerateFiles(sandbox, "*.csproj", SearchOption.AllDirectories)
             .Where(p => !RepositoryPaths.IsBuildOutput(RepositoryPaths.Relative(sandbox, p)))
@@ -127,20 +127,27 @@ public sealed class RepositorySandbox
             return;
         }
 
+        // When the solution just built holds every test project, one 'dotnet test <solution> --no-build' runs them all:
+        // the same tests on the same build, without a restore and an up-to-date build per test project. Otherwise
+        // (no solution, or a test project outside it) each test project is tested on its own, building what it needs.
+        var testTargets = SolutionCovering(sandbox, builtTargets, testProjects) is { } solution
+            ? new[] { (Target: solution, NoBuild: true) }
+            : testProjects.Select(p => (Target: RepositoryPaths.Relative(sandbox, p), NoBuild: false)).ToArray();
         int total = 0, failed = 0;
         var problems = new List<string>();
         var index = 0;
-        foreach (var project in testProjects)
+        foreach (var (relative, noBuild) in testTargets)
         {
             var resultsRelative = ".aegis-test-results/" + (index++).ToString(CultureInfo.InvariantCulture);
             var resultsDirectory = Path.Combine(sandbox, resultsRelative);
-            var relative = RepositoryPaths.Relative(sandbox, project);
-            var record = await ProcessRunner.RunAsync(
-                "dotnet",
-                new[] { "test", relative, "--logger", "trx;LogFileName=aegis.trx", "--results-directory", resultsRelative, "-p:AegisRiskCard=false", "-nodeReuse:false" },
-                sandbox,
-                TestTimeout,
-                cancellationToken).ConfigureAwait(false);
+            // One project: a fixed TRX name. A solution: the logger's own unique names (one TRX per test project).
+            var arguments = new List<string> { "test", relative, "--logger", noBuild ? "trx" : "trx;LogFileName=aegis.trx", "--results-directory", resultsRelative, "-p:AegisRiskCard=false", "-nodeReuse:false" };
+            if (noBuild)
+            {
+                arguments.Add("--no-build");
+            }
+
+            var record = await ProcessRunner.RunAsync("dotnet", arguments, sandbox, TestTimeout, cancellationToken).ConfigureAwait(false);
             Record(result, record);
             var counts = ReadTrx(resultsDirectory);
             if (counts is null)
@@ -165,6 +172,24 @@ public sealed class RepositorySandbox
             : failed.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture) + " failed" + (problems.Count > 0 ? "; " + string.Join("; ", problems) : "");
         result.Checks.Add(new Check(CheckNames.SandboxTests, passed, message));
         result.BrokeBuildOrTests |= !passed;
+    }
+
+    /// <summary>The one built solution that lists every test project, else null.</summary>
+    internal static string? SolutionCovering(string sandbox, IReadOnlyList<string> builtTargets, IReadOnlyList<string> testProjects)
+    {
+        if (builtTargets.Count != 1 || Path.GetExtension(builtTargets[0]).ToLowerInvariant() is not (".sln" or ".slnx"))
+        {
+            return null;
+        }
+
+        var solution = Path.Combine(sandbox, builtTargets[0]);
+        if (!File.Exists(solution))
+        {
+            return null;
+        }
+
+        var listed = Compilation.MsBuildInputs.DiscoverProjects(solution).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        return testProjects.All(p => listed.Contains(Path.GetFullPath(p))) ? builtTargets[0] : null;
     }
 
     /// <summary>Total and failed counts from the TRX files under <paramref name="directory"/>.</summary>
