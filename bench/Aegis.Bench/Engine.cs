@@ -5,7 +5,9 @@ using System.Text.Json;
 namespace Aegis.Bench;
 
 /// <summary>One timed engine (or reference) command.</summary>
-internal sealed record EngineTiming(string Name, string Command, double Seconds, int ExitCode, string? Status);
+/// <remarks><see cref="InputsSeconds"/>: the engine's own "inputs" phase (AEGIS_TRACE), the MSBuild evaluation that `verify`
+/// needs and the build target does not (it hands the engine the compiler's inputs).</remarks>
+internal sealed record EngineTiming(string Name, string Command, double Seconds, int ExitCode, string? Status, double? InputsSeconds = null);
 
 /// <summary>What the engine suite measured.</summary>
 internal sealed record EngineResult(IReadOnlyList<EngineTiming> Timings)
@@ -15,8 +17,8 @@ internal sealed record EngineResult(IReadOnlyList<EngineTiming> Timings)
 
 /// <summary>
 /// The Risk Card engine through its CLI (docs/cli.md): <c>aegis verify &lt;sln&gt; --sandbox file --json</c> on the sample
-/// (and optionally the generated solution), and <c>--sandbox repository</c> against the sample's own
-/// <c>dotnet build</c> + <c>dotnet test</c>. Each command runs once untimed first (restore, first-run caches).
+/// (and optionally the generated solution), and <c>--sandbox repository</c> on a copy of the sample in its own git
+/// repository against that copy's own <c>dotnet build</c> + <c>dotnet test</c>. Each command runs once untimed first (restore, first-run caches).
 /// Exit code 1 (gate failed: the sample has findings on purpose) counts as a completed run.
 /// </summary>
 internal static class Engine
@@ -45,15 +47,86 @@ internal static class Engine
                 Path.GetDirectoryName(generatedSolution)!, timeout, warm: false));
         }
 
-        // The sample's own build + test, as a developer or CI runs them (full rebuild, then the tests).
-        DotnetProcess.RunChecked(samplesDirectory, ["restore", sample, "-nologo", "-tl:off", "-v:q"], timeout);
-        var build = DotnetProcess.Run(samplesDirectory, ["build", sample, "-c", "Debug", "--no-restore", "--no-incremental", "-nologo", "-tl:off", "-v:q", "-nodeReuse:false"], timeout);
-        timings.Add(new EngineTiming("sample build", "dotnet build samples/Aegis.Sample.sln --no-incremental", build.Elapsed.TotalSeconds, build.ExitCode, null));
-        var test = DotnetProcess.Run(samplesDirectory, ["test", sample, "-c", "Debug", "--no-build", "-nologo", "-tl:off", "-v:q"], timeout);
-        timings.Add(new EngineTiming("sample test", "dotnet test samples/Aegis.Sample.sln --no-build", test.Elapsed.TotalSeconds, test.ExitCode, null));
+        // Repository mode copies the whole git repository and tests every test project in it, so it is measured on
+        // the sample alone: a copy in its own git repository (the analyzers as analyzer references to the DLLs just
+        // built), against that copy's own build + test, as a developer or CI runs them (full rebuild, then the tests).
+        var repository = SampleRepository(root, outDirectory, configuration, timeout);
+        var copy = Path.Combine(repository, "Aegis.Sample.sln");
+        DotnetProcess.RunChecked(repository, ["restore", copy, "-nologo", "-tl:off", "-v:q"], timeout);
+        var build = DotnetProcess.Run(repository, ["build", copy, "-c", "Debug", "--no-restore", "--no-incremental", "-nologo", "-tl:off", "-v:q", "-nodeReuse:false"], timeout);
+        timings.Add(new EngineTiming("sample build", "dotnet build Aegis.Sample.sln --no-incremental (the sample in its own repository)", build.Elapsed.TotalSeconds, build.ExitCode, null));
+        var test = DotnetProcess.Run(repository, ["test", copy, "-c", "Debug", "--no-build", "-nologo", "-tl:off", "-v:q"], timeout);
+        timings.Add(new EngineTiming("sample test", "dotnet test Aegis.Sample.sln --no-build (the sample in its own repository)", test.Elapsed.TotalSeconds, test.ExitCode, null));
 
-        timings.Add(Verify("sample repository mode", cli, sample, "repository", Path.Combine(outDirectory, "engine", "sample-repository"), samplesDirectory, timeout, warm: false));
+        timings.Add(Verify("sample repository mode", cli, copy, "repository", Path.Combine(outDirectory, "engine", "sample-repository"), repository, timeout, warm: false));
         return new EngineResult(timings);
+    }
+
+    /// <summary>
+    /// samples/ copied (no bin, obj, databases) into its own git repository under the bench's folder, the analyzer
+    /// project references replaced by analyzer references to the built DLLs.
+    /// </summary>
+    private static string SampleRepository(string root, string outDirectory, string configuration, TimeSpan timeout)
+    {
+        var c = configuration.ToLowerInvariant();
+        var analyzers = new[] { "Aegis.Analyzers", "Aegis.Analyzers.CodeFixes" }
+            .Select(name => Path.Combine(root, "artifacts", "bin", name, c, name + ".dll"))
+            .ToList();
+        DotnetProcess.RunChecked(root, ["build", Path.Combine(root, "src", "Aegis.Analyzers.CodeFixes", "Aegis.Analyzers.CodeFixes.csproj"), "-c", configuration,
+            "-nologo", "-tl:off", "-v:q", "-nodeReuse:false"], timeout);
+        var repository = Path.Combine(outDirectory, "engine", "sample-repo");
+        if (Directory.Exists(repository))
+        {
+            Directory.Delete(repository, recursive: true);
+        }
+
+        var samples = Path.Combine(root, "samples");
+        foreach (var file in Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(samples, file).Replace('\\', '/');
+            if (relative.Contains("/bin/", StringComparison.Ordinal) || relative.Contains("/obj/", StringComparison.Ordinal)
+                || relative.Contains("TestResults/", StringComparison.Ordinal) || relative.EndsWith(".db", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(repository, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var project = Path.Combine(repository, "Aegis.Sample", "Aegis.Sample.csproj");
+        var text = File.ReadAllText(project);
+        var start = text.IndexOf("<ItemGroup Condition=\"'$(AegisPackageVersion)' == ''\">", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : text.IndexOf("</ItemGroup>", start, StringComparison.Ordinal);
+        if (end < 0)
+        {
+            throw new BenchException($"The sample's analyzer project references were not found in {project}");
+        }
+
+        var references = string.Concat(analyzers.Select(a => $"\n    <Analyzer Include=\"{a}\" />"));
+        File.WriteAllText(project, text[..start] + "<ItemGroup>" + references + "\n  " + text[end..]);
+        File.WriteAllText(Path.Combine(repository, ".gitignore"), "bin/\nobj/\n*.db\nTestResults/\n.aegis-test-results/\n");
+        foreach (var git in new[] { "init -q -b main .", "add -A", "-c user.name=bench -c user.email=bench@aegis.invalid -c commit.gpgsign=false commit -qm sample" })
+        {
+            Git(repository, git, timeout);
+        }
+
+        return repository;
+    }
+
+    private static void Git(string directory, string arguments, TimeSpan timeout)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new BenchException("git did not start");
+        if (!process.WaitForExit((int)timeout.TotalMilliseconds) || process.ExitCode != 0)
+        {
+            throw new BenchException($"git {arguments} failed in {directory}: {process.StandardError.ReadToEnd()}");
+        }
     }
 
     private static EngineTiming Verify(string name, string cli, string target, string sandbox, string output, string workingDirectory, TimeSpan timeout, bool warm)
@@ -65,41 +138,65 @@ internal static class Engine
             DotnetProcess.Run(workingDirectory, arguments, timeout);
         }
 
+        Environment.SetEnvironmentVariable("AEGIS_TRACE", "1");
         var result = DotnetProcess.Run(workingDirectory, arguments, timeout);
+        Environment.SetEnvironmentVariable("AEGIS_TRACE", null);
         var command = $"dotnet artifacts/bin/Aegis.Cli/<c>/Aegis.Cli.dll verify {Path.GetFileName(target)} --sandbox {sandbox} --json";
-        return new EngineTiming(name, command, result.Elapsed.TotalSeconds, result.ExitCode, Status(result.Output));
+        return new EngineTiming(name, command, result.Elapsed.TotalSeconds, result.ExitCode, Status(result.Output), InputsSeconds(result.Output));
     }
 
-    /// <summary>The card's status and risk from the --json output; the reason when it failed.</summary>
+    /// <summary>The sum of the engine's "aegis: trace inputs N ms" lines, in seconds.</summary>
+    private static double? InputsSeconds(string output)
+    {
+        double? total = null;
+        foreach (var line in output.Split('\n'))
+        {
+            const string Prefix = "aegis: trace inputs ";
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(Prefix, StringComparison.Ordinal) && trimmed.EndsWith(" ms", StringComparison.Ordinal)
+                && double.TryParse(trimmed[Prefix.Length..^3], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms))
+            {
+                total = (total ?? 0) + ms / 1000;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The card's status and risk, read from the card the --json output names; the reason when it failed.</summary>
     private static string? Status(string output)
     {
-        var start = output.IndexOf('{', StringComparison.Ordinal);
-        if (start < 0)
+        // The JSON object is the lines from "{" to "}"; trace and gate lines go around it.
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var start = lines.FindIndex(l => l == "{");
+        var end = lines.FindLastIndex(l => l == "}");
+        if (start < 0 || end < start)
         {
             return DotnetProcess.Tail(output, 3).Trim();
         }
 
         try
         {
-            using var document = JsonDocument.Parse(output[start..]);
+            using var document = JsonDocument.Parse(string.Join('\n', lines.Skip(start).Take(end - start + 1)));
             var rootElement = document.RootElement;
-            if (rootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            if (rootElement.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
             {
                 return error.ToString();
             }
 
-            if (rootElement.TryGetProperty("risk_card", out var card) && card.ValueKind == JsonValueKind.Object)
+            if (rootElement.TryGetProperty("card", out var path) && path.ValueKind == JsonValueKind.String && File.Exists(path.GetString()))
             {
+                using var card = JsonDocument.Parse(File.ReadAllText(path.GetString()!));
                 var parts = new List<string>();
-                foreach (var key in new[] { "status", "risk", "level", "recommendation" })
+                foreach (var key in new[] { "status", "risk_score", "risk_level", "recommendation" })
                 {
-                    if (card.TryGetProperty(key, out var value) && value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+                    if (card.RootElement.TryGetProperty(key, out var value) && value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
                     {
                         parts.Add($"{key}={value}");
                     }
                 }
 
-                return parts.Count > 0 ? string.Join(' ', parts) : null;
+                return string.Join(' ', parts);
             }
         }
         catch (JsonException)
@@ -116,7 +213,8 @@ internal static class Engine
         sb.Append("Engine (Risk Card via the CLI; wall time of one run after an untimed warm-up where noted)\n");
         foreach (var t in r.Timings)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"  {t.Name,-24} {t.Seconds,8:0.00} s  exit {t.ExitCode}  {t.Status}\n");
+            var inputs = t.InputsSeconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $" (of which MSBuild evaluation {seconds:0.00} s)") : string.Empty;
+            sb.Append(CultureInfo.InvariantCulture, $"  {t.Name,-24} {t.Seconds,8:0.00} s{inputs}  exit {t.ExitCode}  {t.Status}\n");
         }
 
         return sb.ToString();
