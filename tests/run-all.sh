@@ -17,6 +17,8 @@ if ! command -v chromium >/dev/null 2>&1 && [ "${AEGIS_SKIP_BROWSER_TESTS:-}" !=
   chromium --version
 fi
 
+# No filter: the tests traited Category=Slow (the 21-project parallel build in Aegis.Reliability.Tests) run here and
+# in CI too; `--filter "Category!=Slow"` leaves them out of a quick local run.
 # Every test assembly prints its own "Passed!/Failed!" line; the last line adds them up.
 log=$(mktemp)
 set +e

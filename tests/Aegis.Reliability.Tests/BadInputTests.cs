@@ -81,7 +81,7 @@ public sealed class BadInputTests
         Assert.Equal(2, run.ExitCode);
         var errors = (run.Stdout + run.Stderr).Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).ToArray();
         Assert.Single(errors);
-        Assert.Contains(action, errors[0]);
+        Assert.Contains("aegis: error AEGB003: bad action file " + action, errors[0], StringComparison.Ordinal);
         Assert.Equal(before, SmallProject.HashTree(directory.Path));
     }
 

@@ -81,6 +81,56 @@ public sealed class FaultTests
         Assert.True(await NoProcessMatchesAsync(marker));
     }
 
+    [Fact(Skip = "Unfinished: from the test host, 'kill -INT <engine pid>' exits 1 (and SIGINT to a setsid group reached the sandbox's build but not the engine), while the same SIGINT from a shell ends the engine with AEGB007 'cancelled', its copy removed and the verify command killed. Cause not found yet.")]
+    public async Task CtrlC_ToTheEngineProcess_DuringRepositorySandbox_RemovesTempCopy_NothingLeftRunning()
+    {
+        using var directory = new TempDirectory();
+        var inputs = SmallProject.Write(directory, Files);
+        // Its own TMPDIR, outside the repository (the engine's runtime keeps a socket there the copy must not meet).
+        using var tempDirectory = new TempDirectory();
+        var temp = tempDirectory.Path;
+        var marker = "aegis-sigint-" + Guid.NewGuid().ToString("N")[..8];
+
+        // The engine out of process, as MSBuild starts it; Ctrl+C is SIGINT to it (its Console.CancelKeyPress path,
+        // which the in-process cancellation test above does not reach).
+        var start = new ProcessStartInfo(Aegis.Package.Tests.EndToEnd.DotNet.HostPath) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Aegis.Cli.dll"), "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--verify-command", $"bash -c 'exec -a {marker} sleep 600'", "--output", Path.Combine(directory.Path, "out") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["TMPDIR"] = temp;
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        using var engine = Process.Start(start)!;
+        var stdout = engine.StandardOutput.ReadToEndAsync();
+        var stderr = engine.StandardError.ReadToEndAsync();
+
+        // Ctrl+C once the sandbox copy exists and the sandbox's build (or the verify command) is under way.
+        var stopwatch = Stopwatch.StartNew();
+        while (!engine.HasExited && stopwatch.Elapsed < TimeSpan.FromMinutes(3) && Directory.GetDirectories(temp, "aegis-sandbox-*").Length == 0)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(engine.HasExited, "the engine ended before its sandbox was copied: " + await stdout + await stderr);
+        await Task.Delay(1000);
+        using (var kill = Process.Start("kill", new[] { "-INT", engine.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!)
+        {
+            await kill.WaitForExitAsync();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await engine.WaitForExitAsync(deadline.Token);
+        var text = await stdout + await stderr;
+
+        Assert.True(engine.ExitCode == 3, "exit " + engine.ExitCode + ": " + text);
+        Assert.Contains("aegis: error AEGB007: cancelled", text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(temp, "aegis-sandbox-*"));
+        Assert.True(await NoProcessMatchesAsync(marker), "the verify command survived Ctrl+C");
+        Assert.False(File.Exists(Path.Combine(directory.Path, "out", "risk-card.json")), "a cancelled run wrote a card");
+    }
+
     /// <summary>pgrep -f for the marker, retried briefly: a killed process may take a moment to be reaped.</summary>
     private static async Task<bool> NoProcessMatchesAsync(string marker)
     {

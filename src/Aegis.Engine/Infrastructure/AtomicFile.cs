@@ -32,6 +32,25 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="content"/> to a hidden temp file next to <paramref name="path"/> and returns its
+    /// path, for a caller that renames several files only once all of them are written; removes it on failure.</summary>
+    public static string Stage(string path, string content)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            File.WriteAllText(temp, content, Utf8NoBom);
+            return temp;
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
     /// <summary>Creates <paramref name="path"/> with <paramref name="content"/>; never replaces an existing file (append-only stores).</summary>
     public static bool TryCreate(string path, string content)
     {

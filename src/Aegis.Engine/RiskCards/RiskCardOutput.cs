@@ -5,8 +5,8 @@ namespace Aegis.Engine.RiskCards;
 /// <summary>Where a card was written.</summary>
 public sealed record RiskCardFiles(string Json, string Markdown, string Html, string? History, string JsonText, string MarkdownText);
 
-/// <summary>Writes <c>risk-card.json</c>, <c>.md</c> and <c>.html</c> (atomically), appends the Markdown to
-/// <c>$GITHUB_STEP_SUMMARY</c> when set, and records the card in the history.</summary>
+/// <summary>Writes <c>risk-card.json</c>, <c>.md</c> and <c>.html</c> and records the card in the history, all or
+/// nothing as far as a full disk goes; appends the Markdown to <c>$GITHUB_STEP_SUMMARY</c> when set.</summary>
 public static class RiskCardOutput
 {
     public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null)
@@ -18,16 +18,63 @@ public static class RiskCardOutput
         var jsonPath = Path.Combine(outputDirectory, "risk-card.json");
         var markdownPath = Path.Combine(outputDirectory, "risk-card.md");
         var htmlPath = Path.Combine(outputDirectory, "risk-card.html");
+        var history = repositoryRoot is null ? null : RiskHistory.PathFor(repositoryRoot, card);
+
+        // Every file is written to a temp file first and renamed only once all are written: a full disk or an
+        // unwritable folder then fails before anything is replaced, so the previous card (and the history it
+        // matches) stays whole, and no card is left in place whose history record was lost.
+        var staged = new List<(string Temp, string Path)>();
         try
         {
-            Directory.CreateDirectory(outputDirectory);
-            AtomicFile.WriteAllText(jsonPath, json);
-            AtomicFile.WriteAllText(markdownPath, markdown);
-            AtomicFile.WriteAllText(htmlPath, html);
+            try
+            {
+                Directory.CreateDirectory(outputDirectory);
+                staged.Add((AtomicFile.Stage(jsonPath, json), jsonPath));
+                staged.Add((AtomicFile.Stage(markdownPath, markdown), markdownPath));
+                staged.Add((AtomicFile.Stage(htmlPath, html), htmlPath));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new AegisException(ErrorCodes.OutputNotWritable, "cannot write the Risk Card to " + outputDirectory + ": " + exception.Message, exception);
+            }
+
+            if (history is not null)
+            {
+                try
+                {
+                    // The record is created (never replaced) first: its unique name means a clash is a bug, not a race.
+                    if (!AtomicFile.TryCreate(history, json))
+                    {
+                        throw new AegisException(ErrorCodes.OutputNotWritable, "history record already exists: " + history);
+                    }
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    throw new AegisException(ErrorCodes.OutputNotWritable, "cannot record history under " + RiskHistory.DirectoryFor(repositoryRoot!) + ": " + exception.Message, exception);
+                }
+            }
+
+            try
+            {
+                foreach (var (temp, path) in staged)
+                {
+                    File.Move(temp, path, overwrite: true);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new AegisException(ErrorCodes.OutputNotWritable, "cannot write the Risk Card to " + outputDirectory + ": " + exception.Message, exception);
+            }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        finally
         {
-            throw new AegisException(ErrorCodes.OutputNotWritable, "cannot write the Risk Card to " + outputDirectory + ": " + exception.Message, exception);
+            foreach (var (temp, _) in staged)
+            {
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
+            }
         }
 
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
@@ -39,19 +86,6 @@ public static class RiskCardOutput
             catch (IOException)
             {
                 // The job summary is a convenience; the card itself is written.
-            }
-        }
-
-        string? history = null;
-        if (repositoryRoot is not null)
-        {
-            try
-            {
-                history = RiskHistory.Record(repositoryRoot, card, json);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                throw new AegisException(ErrorCodes.OutputNotWritable, "cannot record history under " + RiskHistory.DirectoryFor(repositoryRoot) + ": " + exception.Message, exception);
             }
         }
 

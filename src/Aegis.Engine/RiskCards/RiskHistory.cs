@@ -14,9 +14,7 @@ public static class RiskHistory
 
     public static string Record(string repositoryRoot, RiskCard card, string cardJson)
     {
-        var directory = DirectoryFor(repositoryRoot);
-        var milliseconds = ((long)Math.Round(card.Ts * 1000)).ToString("D15", CultureInfo.InvariantCulture);
-        var path = Path.Combine(directory, milliseconds + "-" + card.RequestId + ".json");
+        var path = PathFor(repositoryRoot, card);
         if (!AtomicFile.TryCreate(path, cardJson))
         {
             throw new AegisException(ErrorCodes.OutputNotWritable, "history record already exists: " + path);
@@ -24,6 +22,10 @@ public static class RiskHistory
 
         return path;
     }
+
+    /// <summary>The record's file: <c>&lt;ts in ms&gt;-&lt;request_id&gt;.json</c>.</summary>
+    public static string PathFor(string repositoryRoot, RiskCard card)
+        => Path.Combine(DirectoryFor(repositoryRoot), ((long)Math.Round(card.Ts * 1000)).ToString("D15", CultureInfo.InvariantCulture) + "-" + card.RequestId + ".json");
 
     public static IReadOnlyList<string> List(string repositoryRoot)
     {

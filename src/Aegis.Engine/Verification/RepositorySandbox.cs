@@ -28,17 +28,25 @@ public sealed class RepositorySandbox
         var sandbox = Path.Combine(Path.GetTempPath(), "aegis-sandbox-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
-            await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
-            foreach (var change in changes)
+            try
             {
-                var target = Path.GetFullPath(Path.Combine(sandbox, change.RelativePath));
-                if (!target.StartsWith(Path.GetFullPath(sandbox) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
+                foreach (var change in changes)
                 {
-                    throw new AegisException(ErrorCodes.SandboxFailure, "change escapes the sandbox: " + change.RelativePath);
-                }
+                    var target = Path.GetFullPath(Path.Combine(sandbox, change.RelativePath));
+                    if (!target.StartsWith(Path.GetFullPath(sandbox) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    {
+                        throw new AegisException(ErrorCodes.SandboxFailure, "change escapes the sandbox: " + change.RelativePath);
+                    }
 
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.WriteAllText(target, change.NewContent, AtomicFile.Utf8NoBom);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.WriteAllText(target, change.NewContent, AtomicFile.Utf8NoBom);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // A full or unwritable temporary folder is the machine's problem, not an engine crash: say which folder.
+                throw new AegisException(ErrorCodes.SandboxFailure, "cannot copy the repository into the temporary folder " + Path.GetTempPath() + ": " + exception.Message, exception);
             }
 
             // Build: the sandbox build switches the Risk Card off, so it never starts another sandbox.
