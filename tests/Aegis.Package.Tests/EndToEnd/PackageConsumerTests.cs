@@ -153,8 +153,8 @@ public sealed class PackageConsumerTests(EndToEndEnvironment environment, ITestO
         ];
         Assert.All(kept, f => Assert.True(File.Exists(consumer.PathOf(f)), f + " was not written"));
 
-        // --no-incremental: the compiler writes again, so IncrementalClean compares a fresh list with the prior one.
-        Succeeds(consumer.Build("CardOff", null, FakeEngineProperty, "-p:AegisRiskCard=false", "--no-incremental"));
+        // Not --no-incremental: that is a Rebuild, whose Clean rightly removes them.
+        Succeeds(consumer.Build("CardOff", null, FakeEngineProperty, "-p:AegisRiskCard=false"));
         Assert.All(kept, f => Assert.True(File.Exists(consumer.PathOf(f)), f + " was deleted by the card-off build"));
 
         // The card is still up to date, so the next card build does not start the engine.
