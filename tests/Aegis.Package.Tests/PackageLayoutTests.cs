@@ -106,6 +106,58 @@ public sealed class PackageLayoutTests
         Assert.Equal("Major", options.GetProperty("rollForward").GetString());
     }
 
+    [RequiresEngineFact]
+    public void Engine_ShipsIL_AndReadyToRunCopiesOnlyAsRuntimeTargetsOfTheirLibraries()
+    {
+        const string Root = "tools/engine/";
+        var engine = PackageUnderTest.Entries.Where(e => e.StartsWith(Root, StringComparison.Ordinal)).ToArray();
+        var copies = engine.Where(e => e.StartsWith(Root + "runtimes/", StringComparison.Ordinal)).ToArray();
+
+        // English only: no satellite folders (Roslyn brings 13), and nothing nested anywhere else.
+        Assert.All(engine.Except(copies), e => Assert.DoesNotContain('/', e[Root.Length..]));
+        // Every assembly at the root is IL only, so it runs on any OS and architecture.
+        Assert.All(engine.Where(e => !copies.Contains(e) && e.EndsWith(".dll", StringComparison.Ordinal)), e => Assert.False(IsReadyToRun(e), e + " is ReadyToRun"));
+
+        using var deps = JsonDocument.Parse(PackageUnderTest.ReadText(Root + "Aegis.Cli.deps.json"));
+        var libraries = deps.RootElement.GetProperty("targets").EnumerateObject().Single().Value.EnumerateObject().ToArray();
+        var runtimeTargets = libraries
+            .Where(l => l.Value.TryGetProperty("runtimeTargets", out _))
+            .SelectMany(l => l.Value.GetProperty("runtimeTargets").EnumerateObject().Select(t => (Library: l, Path: t.Name, Rid: t.Value.GetProperty("rid").GetString()!, Type: t.Value.GetProperty("assetType").GetString())))
+            .ToArray();
+
+        if (copies.Length == 0)
+        {
+            // Packed without crossgen2 (AegisReadyToRun=false, or the pack could not be restored): IL only, nothing to pick.
+            Assert.Empty(runtimeTargets);
+            return;
+        }
+
+        // Each copy: runtimes/<rid>/lib/net8.0/<file>, ReadyToRun, with its IL twin at the root, listed in the deps file.
+        Assert.All(copies, copy =>
+        {
+            Assert.Matches(@"^tools/engine/runtimes/[a-z0-9.-]+/lib/net8\.0/[^/]+\.dll$", copy);
+            Assert.Contains(Root + Path.GetFileName(copy), engine);
+            Assert.True(IsReadyToRun(copy), copy + " is not ReadyToRun");
+        });
+        Assert.Equal(copies.Select(c => c[Root.Length..]).Order(StringComparer.Ordinal), runtimeTargets.Select(t => t.Path).Order(StringComparer.Ordinal));
+        Assert.All(runtimeTargets, t =>
+        {
+            Assert.Equal("runtime", t.Type);
+            Assert.StartsWith($"runtimes/{t.Rid}/", t.Path, StringComparison.Ordinal);
+            // The copy replaces the library's IL assembly of the same name, and only that.
+            var il = t.Library.Value.GetProperty("runtime").EnumerateObject().Select(a => Path.GetFileName(a.Name)).ToArray();
+            Assert.Contains(Path.GetFileName(t.Path), il);
+        });
+        // The entry assembly is loaded from the path the task gives; it stays IL only.
+        Assert.DoesNotContain(copies, c => c.EndsWith("/Aegis.Cli.dll", StringComparison.Ordinal));
+    }
+
+    private static bool IsReadyToRun(string entry)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(PackageUnderTest.ReadBytes(entry)));
+        return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
+    }
+
     internal static string RepositoryFile(string relativePath)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

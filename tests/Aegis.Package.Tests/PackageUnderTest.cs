@@ -54,6 +54,18 @@ internal static class PackageUnderTest
         return reader.ReadToEnd();
     }
 
+    public static byte[] ReadBytes(string entry)
+    {
+        using var zip = ZipFile.OpenRead(Path);
+        using var memory = new MemoryStream();
+        using (var stream = zip.GetEntry(entry)!.Open())
+        {
+            stream.CopyTo(memory);
+        }
+
+        return memory.ToArray();
+    }
+
     private static bool DefinesType(string entry, string typeName)
     {
         using var zip = ZipFile.OpenRead(Path);

@@ -8,7 +8,7 @@
 # (-nodeReuse:false, UseSharedCompilation=false), so every build starts its compiler cold: the *difference* between
 # the columns is the engine's added time. Load averages are printed before and after: on a shared machine the
 # seconds mean little without them. Usage: bash tests/Aegis.Package.Tests/measure-engine-overhead.sh [runs] [pack
-# arguments, e.g. -p:AegisReadyToRun=true]
+# arguments, e.g. -p:AegisReadyToRun=false for an IL-only engine]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-3}

@@ -138,6 +138,36 @@ public sealed class PackageConsumerTests(EndToEndEnvironment environment, ITestO
     }
 
     [Fact]
+    public void AegisRiskCardFalse_AfterACardBuild_KeepsTheCardItsInputsAndItsStamp()
+    {
+        // IncrementalClean deletes what an earlier build wrote and this one does not claim: a card-off build of the
+        // same project (a test project's ProjectReference, a sandbox build) must not take the last card's files.
+        var consumer = environment.NewConsumer("cardoff").WriteLibrary("CardOff");
+        Succeeds(consumer.Build("CardOff", null, FakeEngineProperty));
+        string[] kept =
+        [
+            "CardOff/obj/Debug/net10.0/aegis/compile-inputs.txt",
+            "CardOff/obj/Debug/net10.0/aegis/aegis.rsp",
+            "CardOff/obj/Debug/net10.0/aegis/risk-card.stamp",
+            "CardOff/bin/Debug/net10.0/aegis/risk-card.json",
+        ];
+        Assert.All(kept, f => Assert.True(File.Exists(consumer.PathOf(f)), f + " was not written"));
+
+        // Not --no-incremental: that is a Rebuild, whose Clean rightly removes them.
+        Succeeds(consumer.Build("CardOff", null, FakeEngineProperty, "-p:AegisRiskCard=false"));
+        Assert.All(kept, f => Assert.True(File.Exists(consumer.PathOf(f)), f + " was deleted by the card-off build"));
+
+        // The card is still up to date, so the next card build does not start the engine.
+        var again = Succeeds(consumer.Build("CardOff", null, FakeEngineProperty));
+        Assert.DoesNotContain(EngineCommandMarker, again.Output, StringComparison.Ordinal);
+        Assert.Equal(1, consumer.EngineRuns("CardOff"));
+
+        // 'dotnet clean' still removes them.
+        Succeeds(environment.Run(consumer.Directory, null, "clean", "CardOff/CardOff.csproj", "-nologo"));
+        Assert.All(kept, f => Assert.False(File.Exists(consumer.PathOf(f)), f + " survived dotnet clean"));
+    }
+
+    [Fact]
     public void MultiProjectSolution_EachProjectAndEachTargetFrameworkGetsItsCard()
     {
         var consumer = environment.NewConsumer("solution")
