@@ -196,3 +196,61 @@ public sealed class SandboxCancellationTests
         Assert.Equal("no projects here\n", File.ReadAllText(Path.Combine(directory.Path, "README.md")));
     }
 }
+
+/// <summary>
+/// Ctrl+C on <c>dotnet build</c> ends with MSBuild killing the engine, which runs no clean-up: the next sandbox run
+/// removes copies whose engine is gone, and only those.
+/// </summary>
+public sealed class AbandonedSandboxTests
+{
+    [Fact]
+    public async Task NextRun_RemovesCopiesOfKilledEngines_KeepsLiveAndUnownedOnes()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("README.md", "no projects here\n");
+        var temp = Path.GetTempPath();
+
+        // A copy left by an engine that was killed: an id that no longer runs.
+        using var finished = System.Diagnostics.Process.Start("true")!;
+        await finished.WaitForExitAsync();
+        var killed = MakeCopy(temp, "aaaaaaaaaaaa", finished.Id + " 638000000000000000\n");
+
+        // A copy whose engine still runs (this process, its real start time), and one with no owner file (an older engine's).
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var live = MakeCopy(temp, "bbbbbbbbbbbb", self.Id + " " + self.StartTime.ToUniversalTime().Ticks + "\n");
+        var unowned = MakeCopy(temp, "cccccccccccc", owner: null);
+
+        // The same id started at another time is another process: its copy is abandoned.
+        var reused = MakeCopy(temp, "dddddddddddd", self.Id + " 1\n");
+
+        var result = await new RepositorySandbox().RunAsync(directory.Path, new[] { new FileChange("README.md", "changed\n") }, null, Array.Empty<VerifyCommand>(), CancellationToken.None);
+
+        Assert.False(Directory.Exists(killed), "a killed engine's copy was left");
+        Assert.False(File.Exists(killed + ".owner"));
+        Assert.False(Directory.Exists(reused), "a copy whose owner id was reused was left");
+        Assert.True(Directory.Exists(live), "a running engine's copy was removed");
+        Assert.True(File.Exists(live + ".owner"));
+        Assert.True(Directory.Exists(unowned), "a copy without an owner file was removed");
+        Assert.False(File.Exists(reused + ".owner"));
+        Assert.DoesNotContain(Directory.GetFiles(temp, "aegis-sandbox-*.owner"), owner => owner.StartsWith(killed, StringComparison.Ordinal) || owner.StartsWith(reused, StringComparison.Ordinal));
+
+        Assert.NotNull(result);
+
+        RepositorySandbox.TryDelete(live);
+        File.Delete(live + ".owner");
+        RepositorySandbox.TryDelete(unowned);
+    }
+
+    private static string MakeCopy(string temp, string id, string? owner)
+    {
+        var copy = Path.Combine(temp, RepositorySandbox.SandboxPrefix + id);
+        Directory.CreateDirectory(Path.Combine(copy, "src"));
+        File.WriteAllText(Path.Combine(copy, "src", "Program.cs"), "class P { }\n");
+        if (owner is not null)
+        {
+            File.WriteAllText(copy + ".owner", owner);
+        }
+
+        return copy;
+    }
+}

@@ -18,6 +18,9 @@ public sealed class RepositorySandbox
 {
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Every sandbox copy is a folder of the temporary folder named so.</summary>
+    public const string SandboxPrefix = "aegis-sandbox-";
+
     public TimeSpan TestTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public bool RunTests { get; init; } = true;
@@ -25,11 +28,13 @@ public sealed class RepositorySandbox
     public async Task<SandboxResult> RunAsync(string repositoryRoot, IReadOnlyList<FileChange> changes, string? buildTarget, IReadOnlyList<VerifyCommand> verifyCommands, CancellationToken cancellationToken)
     {
         var result = new SandboxResult { Mode = SandboxModes.Repository };
-        var sandbox = Path.Combine(Path.GetTempPath(), "aegis-sandbox-" + Guid.NewGuid().ToString("N")[..12]);
+        var sandbox = Path.Combine(Path.GetTempPath(), SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
+        AbandonedSandboxes.Sweep(Path.GetTempPath());
         try
         {
             try
             {
+                AbandonedSandboxes.Claim(sandbox);
                 await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
                 foreach (var change in changes)
                 {
@@ -93,6 +98,7 @@ public sealed class RepositorySandbox
         finally
         {
             TryDelete(sandbox);
+            AbandonedSandboxes.Release(sandbox);
         }
 
         return result;
