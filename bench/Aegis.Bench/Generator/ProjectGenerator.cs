@@ -154,9 +154,9 @@ internal static class ProjectGenerator
     private static string Registration(List<Module> modules, int feature)
     {
         var sb = new StringBuilder();
+        // The Endpoints namespace exists only when some module has minimal-API endpoints.
+        sb.Append(modules.Any(m => m.HasEndpoints) ? "using Generated.App.Data;\nusing Generated.App.Endpoints;\n" : "using Generated.App.Data;\n");
         sb.Append(CultureInfo.InvariantCulture, $$"""
-            using Generated.App.Data;
-            using Generated.App.Endpoints;
             using Generated.App.Services;
             using Microsoft.EntityFrameworkCore;
 
@@ -276,9 +276,8 @@ internal static class ProjectGenerator
     private static string Program(List<Module> modules)
     {
         var sb = new StringBuilder();
+        sb.Append(modules.Any(m => m.HasEndpoints) ? "using Generated.App.Data;\nusing Generated.App.Endpoints;\n" : "using Generated.App.Data;\n");
         sb.Append("""
-            using Generated.App.Data;
-            using Generated.App.Endpoints;
             using Generated.App.Services;
             using Microsoft.EntityFrameworkCore;
 
