@@ -44,72 +44,86 @@ public sealed class PatchGenerator
         using var workspace = new AdhocWorkspace();
         var solution = BuildSolution(workspace, project);
         workspaceTrace.Dispose();
-        foreach (var group in incidents.Where(i => fixable.Contains(i.Fingerprint)).GroupBy(i => i.AbsolutePath).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // Files are fixed independently, each from the same solution, so they are fixed in parallel; results are
+        // gathered in path order, so the patches are the same whatever finishes first.
+        var files = incidents.Where(i => fixable.Contains(i.Fingerprint)).GroupBy(i => i.AbsolutePath).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var results = await Task.WhenAll(files.Select(group => Task.Run(() => FixFileAsync(solution, group, cancellationToken), cancellationToken))).ConfigureAwait(false);
+        foreach (var (patch, notFixed) in results)
         {
-            var documentId = solution.GetDocumentIdsWithFilePath(group.Key).FirstOrDefault();
-            if (documentId is null)
+            unfixable.UnionWith(notFixed);
+            if (patch is not null)
             {
-                unfixable.UnionWith(group.Select(i => i.Fingerprint));
-                continue;
+                patches.Add(patch);
             }
-
-            var originalText = (await solution.GetDocument(documentId)!.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
-            var current = solution;
-            var plan = new StringBuilder();
-            var artifact = new PatchArtifact
-            {
-                File = RepositoryPaths.Relative(repositoryRoot, group.Key),
-                AbsolutePath = group.Key,
-                OriginalText = originalText,
-                OriginalSha256 = Hashing.Sha256(originalText),
-            };
-
-            // Fixes are applied one after another; after each, the document is re-analyzed so the next fix sees
-            // a diagnostic that matches the text it edits (spans move when earlier fixes insert code).
-            foreach (var incident in group)
-            {
-                // Until a fix has changed this file, the analyzer's own diagnostic still matches the text.
-                var diagnostic = artifact.Fixes.Count == 0
-                    ? incident.Diagnostic
-                    : await FindCurrentDiagnosticAsync(current, documentId, incident, cancellationToken).ConfigureAwait(false);
-                var chosen = diagnostic is null ? null : await ChooseActionAsync(current.GetDocument(documentId)!, diagnostic, incident, cancellationToken).ConfigureAwait(false);
-                if (chosen is null)
-                {
-                    unfixable.Add(incident.Fingerprint);
-                    continue;
-                }
-
-                var changed = await ApplyAsync(chosen, current, cancellationToken).ConfigureAwait(false);
-                var changedDocument = changed?.GetDocument(documentId);
-                var before = (await current.GetDocument(documentId)!.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
-                var after = changedDocument is null ? before : (await changedDocument.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
-                if (changed is null || after == before)
-                {
-                    unfixable.Add(incident.Fingerprint);
-                    continue;
-                }
-
-                current = changed;
-                artifact.Fixes.Add(incident.Fingerprint);
-                artifact.EquivalenceKeys.Add(chosen.EquivalenceKey ?? "");
-                plan.Append("- ").Append(incident.Rule).Append(" line ").Append(incident.Line).Append(": ").Append(chosen.Title)
-                    .Append(" (").Append(chosen.EquivalenceKey).Append(") because ").Append(incident.Message.TrimEnd('.')).Append(". Verified by ").Append(incident.VerificationStrategy).Append(".\n");
-            }
-
-            if (artifact.Fixes.Count == 0)
-            {
-                continue;
-            }
-
-            var patchedText = (await current.GetDocument(documentId)!.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
-            artifact.PatchedText = patchedText;
-            artifact.PatchedSha256 = Hashing.Sha256(patchedText);
-            artifact.Diff = UnifiedDiff.Create(artifact.File, originalText, patchedText);
-            artifact.Plan = plan.ToString().TrimEnd('\n');
-            patches.Add(artifact);
         }
 
         return (patches, unfixable);
+    }
+
+    /// <summary>One file's incidents fixed one after another; the patch (null when nothing was fixed) and the incidents left.</summary>
+    private async Task<(PatchArtifact? Patch, List<string> Unfixable)> FixFileAsync(Solution solution, IGrouping<string, Incident> group, CancellationToken cancellationToken)
+    {
+        var unfixable = new List<string>();
+        var documentId = solution.GetDocumentIdsWithFilePath(group.Key).FirstOrDefault();
+        if (documentId is null)
+        {
+            return (null, group.Select(i => i.Fingerprint).ToList());
+        }
+
+        var originalText = (await solution.GetDocument(documentId)!.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
+        var current = solution;
+        var plan = new StringBuilder();
+        var artifact = new PatchArtifact
+        {
+            File = RepositoryPaths.Relative(repositoryRoot, group.Key),
+            AbsolutePath = group.Key,
+            OriginalText = originalText,
+            OriginalSha256 = Hashing.Sha256(originalText),
+        };
+
+        // Fixes are applied one after another; after each, the document is re-analyzed so the next fix sees
+        // a diagnostic that matches the text it edits (spans move when earlier fixes insert code).
+        foreach (var incident in group)
+        {
+            // Until a fix has changed this file, the analyzer's own diagnostic still matches the text.
+            var diagnostic = artifact.Fixes.Count == 0
+                ? incident.Diagnostic
+                : await FindCurrentDiagnosticAsync(current, documentId, incident, cancellationToken).ConfigureAwait(false);
+            var chosen = diagnostic is null ? null : await ChooseActionAsync(current.GetDocument(documentId)!, diagnostic, incident, cancellationToken).ConfigureAwait(false);
+            if (chosen is null)
+            {
+                unfixable.Add(incident.Fingerprint);
+                continue;
+            }
+
+            var changed = await ApplyAsync(chosen, current, cancellationToken).ConfigureAwait(false);
+            var changedDocument = changed?.GetDocument(documentId);
+            var before = (await current.GetDocument(documentId)!.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
+            var after = changedDocument is null ? before : (await changedDocument.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
+            if (changed is null || after == before)
+            {
+                unfixable.Add(incident.Fingerprint);
+                continue;
+            }
+
+            current = changed;
+            artifact.Fixes.Add(incident.Fingerprint);
+            artifact.EquivalenceKeys.Add(chosen.EquivalenceKey ?? "");
+            plan.Append("- ").Append(incident.Rule).Append(" line ").Append(incident.Line).Append(": ").Append(chosen.Title)
+                .Append(" (").Append(chosen.EquivalenceKey).Append(") because ").Append(incident.Message.TrimEnd('.')).Append(". Verified by ").Append(incident.VerificationStrategy).Append(".\n");
+        }
+
+        if (artifact.Fixes.Count == 0)
+        {
+            return (null, unfixable);
+        }
+
+        var patchedText = (await current.GetDocument(documentId)!.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
+        artifact.PatchedText = patchedText;
+        artifact.PatchedSha256 = Hashing.Sha256(patchedText);
+        artifact.Diff = UnifiedDiff.Create(artifact.File, originalText, patchedText);
+        artifact.Plan = plan.ToString().TrimEnd('\n');
+        return (artifact, unfixable);
     }
 
     internal static Solution BuildSolution(AdhocWorkspace workspace, LoadedProject project)
