@@ -104,12 +104,7 @@ internal static class AuthorizationProfileBuilder
         InvocationExpressionSyntax invocation => MethodName(invocation.Expression) is { } name
             && (EndpointTables.MinimalEndpointMethods.ContainsKey(name) || EndpointTables.ControllerMappingMethods.Contains(name) || name == SetFallbackPolicy),
         AssignmentExpressionSyntax assignment => MethodName(assignment.Left) == FallbackPolicy,
-        ObjectCreationExpressionSyntax creation => creation.Type switch
-        {
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            _ => null,
-        } == AuthorizeFilter,
+        ObjectCreationExpressionSyntax creation => SyntaxNames.LastName(creation.Type) == AuthorizeFilter,
         _ => false,
     };
 

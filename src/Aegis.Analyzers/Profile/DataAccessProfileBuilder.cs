@@ -185,7 +185,7 @@ internal static class DataAccessProfileBuilder
                     }
 
                     break;
-                case ObjectCreationExpressionSyntax { Type: var created } when LastName(created) == "DynamicParameters":
+                case ObjectCreationExpressionSyntax { Type: var created } when SyntaxNames.LastName(created) == "DynamicParameters":
                     facts.DapperStyles[0]++;
                     break;
             }
@@ -302,13 +302,6 @@ internal static class DataAccessProfileBuilder
 
     private static bool StartsWithAny(string text, string[] prefixes) => prefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal));
 
-    private static string? LastName(TypeSyntax type) => type switch
-    {
-        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        SimpleNameSyntax simple => simple.Identifier.ValueText,
-        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-        _ => null,
-    };
 
     /// <summary>What one tree says about data access; plain data, so it can outlive the compilation.</summary>
     private sealed class TreeFacts

@@ -22,7 +22,7 @@ internal static class HttpClientProfileBuilder
             {
                 switch (node)
                 {
-                    case ObjectCreationExpressionSyntax { Type: var type } when LastName(type) == "HttpClient":
+                    case ObjectCreationExpressionSyntax { Type: var type } when SyntaxNames.LastName(type) == "HttpClient":
                         direct++;
                         break;
                     case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
@@ -50,12 +50,4 @@ internal static class HttpClientProfileBuilder
         };
         return new HttpClientProfile(style, factory, typed, direct);
     }
-
-    private static string? LastName(TypeSyntax type) => type switch
-    {
-        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        SimpleNameSyntax simple => simple.Identifier.ValueText,
-        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-        _ => null,
-    };
 }
