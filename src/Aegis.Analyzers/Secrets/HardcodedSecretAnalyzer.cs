@@ -318,7 +318,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 var secret = pattern.Kind == "private-key" ? value : match.Value;
                 var secretStart = pattern.Kind == "private-key" ? 0 : match.Index;
                 if (SecretPatterns.IsDocumentedPublicValue(secret)
-                    || (pattern.Kind != "private-key" && (Placeholders.ContainsAny(secret, Placeholders.FakeMarkers) || Entropy.Shannon(secret) < FormatMinimumEntropy))
+                    || (pattern.Kind != "private-key" && (TextSearch.ContainsAny(secret, Placeholders.FakeMarkers, StringComparison.OrdinalIgnoreCase) || Entropy.Shannon(secret) < FormatMinimumEntropy))
                     || (pattern.Context == PatternContext.Aws && !HasMixedCharacters(secret)))
                 {
                     benign = true;

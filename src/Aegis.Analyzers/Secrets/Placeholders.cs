@@ -1,3 +1,5 @@
+using Aegis.Analyzers.Infrastructure;
+
 namespace Aegis.Analyzers.Secrets;
 
 /// <summary>
@@ -83,24 +85,11 @@ internal static class Placeholders
             masked &= MaskCharacters.IndexOf(c) >= 0;
         }
 
-        return masked || ContainsAny(text, Markers) || StartsWithMask(text);
+        return masked || TextSearch.ContainsAny(text, Markers, StringComparison.OrdinalIgnoreCase) || StartsWithMask(text);
     }
 
     /// <summary>Fake test data: marker words (<c>EXAMPLE</c>, <c>fake</c>, <c>dummy</c>...) or trivial shapes (<c>aaaaaaaa</c>, <c>12345678</c>).</summary>
-    public static bool IsFake(string value) => ContainsAny(value, FakeMarkers) || Entropy.IsTrivial(value);
-
-    public static bool ContainsAny(string text, IReadOnlyList<string> markers)
-    {
-        foreach (var marker in markers)
-        {
-            if (text.IndexOf(marker, StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsFake(string value) => TextSearch.ContainsAny(value, FakeMarkers, StringComparison.OrdinalIgnoreCase) || Entropy.IsTrivial(value);
 
     // "xxxxxxxx1234" and "****abcd": a masked value that shows only its tail.
     private static bool StartsWithMask(string text)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Aegis.Analyzers.Infrastructure;
 
 namespace Aegis.Analyzers.Secrets;
 
@@ -50,7 +51,7 @@ internal sealed class SecretPattern
     /// <summary>The first match in <paramref name="text"/>, or null (also when matching times out).</summary>
     public Match? Find(string text)
     {
-        if (Anchors is not null && !SecretPatterns.ContainsAny(text, Anchors))
+        if (Anchors is not null && !TextSearch.ContainsAny(text, Anchors, StringComparison.Ordinal))
         {
             return null;
         }
@@ -129,19 +130,6 @@ internal static class SecretPatterns
         {
             return null;
         }
-    }
-
-    public static bool ContainsAny(string text, IReadOnlyList<string> words)
-    {
-        foreach (var word in words)
-        {
-            if (text.IndexOf(word, StringComparison.Ordinal) >= 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     public static bool IsDocumentedPublicValue(string value)
