@@ -24,19 +24,21 @@ public static class RepositoryProfileCache
 
     /// <summary>Every section (the engine and <c>aegis scan --update-profile</c>).</summary>
     public static RepositoryProfile Get(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
-        => new(
-            GetDataAccess(compilation, options, cancellationToken),
-            GetAuthorization(compilation, options, cancellationToken),
-            Override(options, cancellationToken).Configuration ?? HolderFor(compilation).Configuration.Get(c => ConfigurationProfileBuilder.Build(KnownTypes.For(c), cancellationToken)),
-            Override(options, cancellationToken).HttpClient ?? HolderFor(compilation).HttpClient.Get(c => HttpClientProfileBuilder.Build(KnownTypes.For(c), cancellationToken)));
+    {
+        var given = Override(options, cancellationToken);
+        var holder = HolderFor(compilation);
+        return new(
+            given.DataAccess ?? holder.DataAccess.Get(cancellationToken),
+            given.Authorization ?? holder.Authorization.Get(cancellationToken),
+            given.Configuration ?? holder.Configuration.Get(cancellationToken),
+            given.HttpClient ?? holder.HttpClient.Get(cancellationToken));
+    }
 
     public static DataAccessProfile GetDataAccess(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
-        => Override(options, cancellationToken).DataAccess
-            ?? HolderFor(compilation).DataAccess.Get(c => DataAccessProfileBuilder.Build(KnownTypes.For(c), cancellationToken));
+        => Override(options, cancellationToken).DataAccess ?? HolderFor(compilation).DataAccess.Get(cancellationToken);
 
     public static AuthorizationProfile GetAuthorization(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
-        => Override(options, cancellationToken).Authorization
-            ?? HolderFor(compilation).Authorization.Get(c => AuthorizationProfileBuilder.Build(KnownTypes.For(c), cancellationToken));
+        => Override(options, cancellationToken).Authorization ?? HolderFor(compilation).Authorization.Get(cancellationToken);
 
     /// <summary>The <c>.aegis/profile.json</c> AdditionalFile, if the project passes one.</summary>
     public static AdditionalText? FindProfileFile(AnalyzerOptions options)
@@ -77,10 +79,11 @@ public static class RepositoryProfileCache
     {
         public Holder(Compilation compilation)
         {
-            DataAccess = new Section<DataAccessProfile>(compilation);
-            Authorization = new Section<AuthorizationProfile>(compilation);
-            Configuration = new Section<ConfigurationProfile>(compilation);
-            HttpClient = new Section<HttpClientProfile>(compilation);
+            var types = KnownTypes.For(compilation);
+            DataAccess = new(types, DataAccessProfileBuilder.Build);
+            Authorization = new(types, AuthorizationProfileBuilder.Build);
+            Configuration = new(types, ConfigurationProfileBuilder.Build);
+            HttpClient = new(types, HttpClientProfileBuilder.Build);
         }
 
         public Section<DataAccessProfile> DataAccess { get; }
@@ -96,13 +99,18 @@ public static class RepositoryProfileCache
     private sealed class Section<T>
         where T : class
     {
-        private readonly Compilation compilation;
+        private readonly KnownTypes types;
+        private readonly Func<KnownTypes, CancellationToken, T> build;
         private readonly object gate = new();
         private volatile T? value;
 
-        public Section(Compilation compilation) => this.compilation = compilation;
+        public Section(KnownTypes types, Func<KnownTypes, CancellationToken, T> build)
+        {
+            this.types = types;
+            this.build = build;
+        }
 
-        public T Get(Func<Compilation, T> compute)
+        public T Get(CancellationToken cancellationToken)
         {
             var current = value;
             if (current is not null)
@@ -112,7 +120,7 @@ public static class RepositoryProfileCache
 
             lock (gate)
             {
-                return value ??= compute(compilation);
+                return value ??= build(types, cancellationToken);
             }
         }
     }
