@@ -12,7 +12,7 @@ internal sealed class BenchException(string message) : Exception(message);
 /// <summary>Runs <c>dotnet</c> with a time limit, English output and no lingering build servers.</summary>
 internal static class DotnetProcess
 {
-    public static ProcessResult Run(string workingDirectory, IReadOnlyList<string> arguments, TimeSpan timeout)
+    public static ProcessResult Run(string workingDirectory, IReadOnlyList<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(DotnetPath())
         {
@@ -35,6 +35,10 @@ internal static class DotnetProcess
         startInfo.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         startInfo.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         startInfo.Environment["UseSharedCompilation"] = "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         var gate = new object();

@@ -138,9 +138,7 @@ internal static class Engine
             DotnetProcess.Run(workingDirectory, arguments, timeout);
         }
 
-        Environment.SetEnvironmentVariable("AEGIS_TRACE", "1");
-        var result = DotnetProcess.Run(workingDirectory, arguments, timeout);
-        Environment.SetEnvironmentVariable("AEGIS_TRACE", null);
+        var result = DotnetProcess.Run(workingDirectory, arguments, timeout, new Dictionary<string, string> { ["AEGIS_TRACE"] = "1" });
         var command = $"dotnet artifacts/bin/Aegis.Cli/<c>/Aegis.Cli.dll verify {Path.GetFileName(target)} --sandbox {sandbox} --json";
         return new EngineTiming(name, command, result.Elapsed.TotalSeconds, result.ExitCode, Status(result.Output), InputsSeconds(result.Output));
     }
