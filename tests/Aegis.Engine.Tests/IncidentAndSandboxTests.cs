@@ -53,7 +53,7 @@ public sealed class IncidentAndSandboxTests
         using var first = new TempDirectory();
         using var second = new TempDirectory();
         var a = await IncidentCollector.CollectAsync(LoadedProject.Load(TestProjects.WriteControllerProject(first)), TestProjects.Catalog, first.Path, CancellationToken.None);
-        var moved = "// a comment\n\n// another\n" + TestProjects.OpenController;
+        var moved = "// a comment\n\n// another\n" + ShopSources.OpenController;
         var b = await IncidentCollector.CollectAsync(LoadedProject.Load(TestProjects.WriteControllerProject(second, moved)), TestProjects.Catalog, second.Path, CancellationToken.None);
 
         Assert.NotEqual(a[0].Line, b[0].Line);
@@ -80,14 +80,14 @@ public sealed class IncidentAndSandboxTests
         Assert.Contains(card.Checks, c => c.Name == CheckNames.SandboxRescan && c.Passed);
         Assert.Contains(card.Checks, c => c.Name == CheckNames.SandboxAssertions && c.Passed);
         Assert.Contains(card.Checks, c => c.Name == CheckNames.SandboxCompile && c.Passed);
-        Assert.Equal(TestProjects.OpenController, File.ReadAllText(Path.Combine(directory.Path, "src/Shop/Controllers/OrdersController.cs"))); // working tree untouched
+        Assert.Equal(ShopSources.OpenController, File.ReadAllText(Path.Combine(directory.Path, "src/Shop/Controllers/OrdersController.cs"))); // working tree untouched
     }
 
     [Fact]
     public async Task TwoIncidentsInOneFile_OnePatch_BothFixed()
     {
         using var directory = new TempDirectory();
-        var twoOpen = TestProjects.OpenController + "\n[ApiController]\n[Route(\"api/[controller]\")]\npublic class RefundsController : ControllerBase\n{\n    [HttpGet]\n    public IActionResult List() => Ok();\n}\n";
+        var twoOpen = ShopSources.OpenController + "\n[ApiController]\n[Route(\"api/[controller]\")]\npublic class RefundsController : ControllerBase\n{\n    [HttpGet]\n    public IActionResult List() => Ok();\n}\n";
         var engine = new AegisEngine(TestProjects.Options(directory.Path));
         var analysis = await engine.AnalyzeAsync(LoadedProject.Load(TestProjects.WriteControllerProject(directory, twoOpen)), CancellationToken.None);
 

@@ -22,10 +22,10 @@ public sealed partial class RiskCardBrowserTests(ITestOutputHelper output)
 
     private static readonly Dictionary<string, string> Files = new()
     {
-        ["src/Shop/Controllers/AccountsController.cs"] = TestProjects.AuthorizedController.Replace("{0}", "Accounts"),
-        ["src/Shop/Controllers/InvoicesController.cs"] = TestProjects.AuthorizedController.Replace("{0}", "Invoices"),
-        ["src/Shop/Controllers/CustomersController.cs"] = TestProjects.AuthorizedController.Replace("{0}", "Customers"),
-        ["src/Shop/Controllers/OrdersController.cs"] = TestProjects.OpenController,
+        ["src/Shop/Controllers/AccountsController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Accounts"),
+        ["src/Shop/Controllers/InvoicesController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Invoices"),
+        ["src/Shop/Controllers/CustomersController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Customers"),
+        ["src/Shop/Controllers/OrdersController.cs"] = ShopSources.OpenController,
         ["src/Shop/Data/OrderSearch.cs"] = """
             using System.Data.Common;
 

@@ -87,7 +87,7 @@ public sealed class SandboxProcessTests
         Assert.Equal(Recommendations.ApprovedForRollout, card.Recommendation);
         Assert.Equal("repository", card.Sandbox.Mode);
         Assert.Contains(card.Sandbox.Commands, c => c.Command.StartsWith("dotnet build", StringComparison.Ordinal) && c.Command.Contains("-p:AegisRiskCard=false", StringComparison.Ordinal));
-        Assert.Equal(TestProjects.OpenController, File.ReadAllText(Path.Combine(directory.Path, "src/Shop/Controllers/OrdersController.cs")));
+        Assert.Equal(ShopSources.OpenController, File.ReadAllText(Path.Combine(directory.Path, "src/Shop/Controllers/OrdersController.cs")));
         Assert.False(Directory.Exists(Path.Combine(directory.Path, "src/Shop/bin")));
         Assert.DoesNotContain(Directory.GetFileSystemEntries(Path.GetTempPath(), "aegis-sandbox-*"), entry => !before.Contains(entry));
 

@@ -9,54 +9,15 @@ public static class TestProjects
     /// <summary>The analyzers under test: the real ones, plus stand-ins for rules not merged yet on this branch.</summary>
     public static AnalyzerCatalog Catalog { get; } = AnalyzerCatalog.Default.With(new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new StandInMissingAuthorizationAnalyzer(), new StandInHardcodedSecretAnalyzer() });
 
-    public static IReadOnlyList<string> References { get; } = ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
-        .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-        .Where(p => System.IO.Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal)
-            || System.IO.Path.GetFileName(p).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
-            || System.IO.Path.GetFileName(p).StartsWith("Microsoft.Extensions", StringComparison.Ordinal)
-            || System.IO.Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "Microsoft.Net.Http.Headers.dll")
-        .OrderBy(p => p, StringComparer.Ordinal)
-        .ToList();
-
-    public const string AuthorizedController = """
-        using Microsoft.AspNetCore.Authorization;
-        using Microsoft.AspNetCore.Mvc;
-
-        namespace Shop;
-
-        [Authorize]
-        [ApiController]
-        [Route("api/[controller]")]
-        public class {0}Controller : ControllerBase
-        {
-            [HttpGet]
-            public IActionResult Get() => Ok();
-        }
-        """;
-
-    public const string OpenController = """
-        using Microsoft.AspNetCore.Mvc;
-
-        namespace Shop;
-
-        [ApiController]
-        [Route("api/[controller]")]
-        public class OrdersController : ControllerBase
-        {
-            [HttpGet("{id}")]
-            public IActionResult Get(int id) => Ok(id);
-        }
-        """;
-
     /// <summary>Three authorized controllers and one without authorization (src/Shop/Controllers/OrdersController.cs).</summary>
     public static CompileInputs WriteControllerProject(TempDirectory directory, string? openController = null)
     {
         var files = new Dictionary<string, string>
         {
-            ["src/Shop/Controllers/AccountsController.cs"] = AuthorizedController.Replace("{0}", "Accounts"),
-            ["src/Shop/Controllers/InvoicesController.cs"] = AuthorizedController.Replace("{0}", "Invoices"),
-            ["src/Shop/Controllers/CustomersController.cs"] = AuthorizedController.Replace("{0}", "Customers"),
-            ["src/Shop/Controllers/OrdersController.cs"] = openController ?? OpenController,
+            ["src/Shop/Controllers/AccountsController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Accounts"),
+            ["src/Shop/Controllers/InvoicesController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Invoices"),
+            ["src/Shop/Controllers/CustomersController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Customers"),
+            ["src/Shop/Controllers/OrdersController.cs"] = openController ?? ShopSources.OpenController,
         };
         return WriteProject(directory, "src/Shop/Shop.csproj", files);
     }
@@ -70,7 +31,7 @@ public static class TestProjects
             inputs.Sources.Add(directory.Write(relative, text));
         }
 
-        inputs.References.AddRange(References);
+        inputs.References.AddRange(ShopSources.References);
         if (editorConfig is not null)
         {
             inputs.AnalyzerConfigs.Add(directory.Write(".editorconfig", editorConfig));

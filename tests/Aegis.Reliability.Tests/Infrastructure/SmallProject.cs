@@ -1,58 +1,19 @@
 using System.Security.Cryptography;
 using Aegis.Engine.Compilation;
+using Aegis.Engine.Tests.Infrastructure;
 
 namespace Aegis.Reliability.Tests.Infrastructure;
 
 /// <summary>A small project in a temp repository with its compile-inputs.txt, as the MSBuild target writes it.</summary>
 public static class SmallProject
 {
-    public static IReadOnlyList<string> References { get; } = ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
-        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-        .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal)
-            || Path.GetFileName(p).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
-            || Path.GetFileName(p).StartsWith("Microsoft.Extensions", StringComparison.Ordinal)
-            || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "Microsoft.Net.Http.Headers.dll")
-        .OrderBy(p => p, StringComparer.Ordinal)
-        .ToList();
-
-    /// <summary>An ASP.NET Core controller without authorization: AEG003 reports it and offers a fix.</summary>
-    public const string OpenController = """
-        using Microsoft.AspNetCore.Mvc;
-
-        namespace Shop;
-
-        [ApiController]
-        [Route("api/[controller]")]
-        public class OrdersController : ControllerBase
-        {
-            [HttpGet("{id}")]
-            public IActionResult Get(int id) => Ok(id);
-        }
-        """;
-
-    public const string AuthorizedController = """
-        using Microsoft.AspNetCore.Authorization;
-        using Microsoft.AspNetCore.Mvc;
-
-        namespace Shop;
-
-        [Authorize]
-        [ApiController]
-        [Route("api/[controller]")]
-        public class {0}Controller : ControllerBase
-        {
-            [HttpGet]
-            public IActionResult Get() => Ok();
-        }
-        """;
-
     /// <summary>Three authorized controllers and one open one: AEG003 reports the open one (the convention) and offers a fix.</summary>
     public static Dictionary<string, string> ControllerFiles() => new()
     {
-        ["src/Shop/AccountsController.cs"] = AuthorizedController.Replace("{0}", "Accounts"),
-        ["src/Shop/InvoicesController.cs"] = AuthorizedController.Replace("{0}", "Invoices"),
-        ["src/Shop/CustomersController.cs"] = AuthorizedController.Replace("{0}", "Customers"),
-        ["src/Shop/OrdersController.cs"] = OpenController,
+        ["src/Shop/AccountsController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Accounts"),
+        ["src/Shop/InvoicesController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Invoices"),
+        ["src/Shop/CustomersController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Customers"),
+        ["src/Shop/OrdersController.cs"] = ShopSources.OpenController,
     };
 
     /// <summary>Writes the project and returns the path of its compile-inputs.txt.</summary>
@@ -65,7 +26,7 @@ public static class SmallProject
             inputs.Sources.Add(directory.Write(relative, text));
         }
 
-        inputs.References.AddRange(References);
+        inputs.References.AddRange(ShopSources.References);
         inputs.AdditionalFiles.AddRange(additionalFiles ?? Array.Empty<string>());
         inputs.AnalyzerConfigs.AddRange(analyzerConfigs ?? Array.Empty<string>());
         inputs.Defines.Add("DEBUG");
