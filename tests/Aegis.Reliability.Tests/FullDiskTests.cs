@@ -40,14 +40,9 @@ public sealed class FullDiskTests(ITestOutputHelper output)
 
         var run = Engine(temp, "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--output", outputFolder);
 
-        output.WriteLine(run.ToString());
-        Assert.Equal(3, run.ExitCode);
-        var error = Assert.Single(ErrorLines(run));
-        Assert.Contains("aegis: error AEGB007: ", error, StringComparison.Ordinal);
-        Assert.Contains(temp, error, StringComparison.Ordinal);
+        AssertOneError(run, "AEGB007", temp, fullDisk: disk is not null);
         if (disk is not null)
         {
-            Assert.Contains("No space left on device", error, StringComparison.Ordinal);
             Assert.Equal(new[] { "filler" }, Directory.GetFileSystemEntries(temp).Select(Path.GetFileName));
         }
 
@@ -66,12 +61,7 @@ public sealed class FullDiskTests(ITestOutputHelper output)
 
         var run = Engine(null, "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "file", "--output", outputFolder);
 
-        output.WriteLine(run.ToString());
-        Assert.Equal(3, run.ExitCode);
-        var error = Assert.Single(ErrorLines(run));
-        Assert.Contains("aegis: error AEGB006: ", error, StringComparison.Ordinal);
-        Assert.Contains(outputFolder, error, StringComparison.Ordinal);
-        Assert.Contains("No space left on device", error, StringComparison.Ordinal);
+        AssertOneError(run, "AEGB006", outputFolder, fullDisk: true);
         Assert.Equal(before, SmallProject.HashTree(directory.Path));
     }
 
@@ -87,12 +77,7 @@ public sealed class FullDiskTests(ITestOutputHelper output)
 
         var run = Engine(null, "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "file", "--output", outputFolder);
 
-        output.WriteLine(run.ToString());
-        Assert.Equal(3, run.ExitCode);
-        var error = Assert.Single(ErrorLines(run));
-        Assert.Contains("aegis: error AEGB006: ", error, StringComparison.Ordinal);
-        Assert.Contains(history, error, StringComparison.Ordinal);
-        Assert.Contains("No space left on device", error, StringComparison.Ordinal);
+        AssertOneError(run, "AEGB006", history, fullDisk: true);
 
         // The card of a run whose record could not be kept is not left in place of the previous one.
         Assert.Equal(before, SmallProject.HashTree(directory.Path));
@@ -113,6 +98,20 @@ public sealed class FullDiskTests(ITestOutputHelper output)
     /// <summary>The engine out of process (the Aegis.Cli.dll next to the tests), optionally with its own TMPDIR.</summary>
     private static DotNet.RunResult Engine(string? temp, params string[] arguments)
         => DotNet.Run(Path.GetTempPath(), new Dictionary<string, string?> { ["TMPDIR"] = temp ?? Path.GetTempPath() }, [Path.Combine(AppContext.BaseDirectory, "Aegis.Cli.dll"), .. arguments]);
+
+    /// <summary>Exit 3 and exactly one error line: the code, the folder, and (on a real full disk) the system's reason.</summary>
+    private void AssertOneError(DotNet.RunResult run, string code, string folder, bool fullDisk)
+    {
+        output.WriteLine(run.ToString());
+        Assert.Equal(3, run.ExitCode);
+        var error = Assert.Single(ErrorLines(run));
+        Assert.Contains("aegis: error " + code + ": ", error, StringComparison.Ordinal);
+        Assert.Contains(folder, error, StringComparison.Ordinal);
+        if (fullDisk)
+        {
+            Assert.Contains("No space left on device", error, StringComparison.Ordinal);
+        }
+    }
 
     private static string[] ErrorLines(DotNet.RunResult run)
         => run.Output.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Select(l => l.Trim()).ToArray();
