@@ -114,8 +114,9 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
                 ? "no Aegis analyzer reported (none registered, or the analyzer did not load)"
                 : string.Join(", ", m.PerRule.Select(r => FormattableString.Invariant($"{r.Ids} {r.Analyzer} {r.Seconds:0.000} s")));
             Line(sb, $"Per rule (aegis, {m.Target}): {rules}");
-            var counts = string.Join(", ", Rules.Select(r => $"{r.Id} {m.Diagnostics.GetValueOrDefault(r.Id)}"));
-            var other = m.Diagnostics.Where(d => Rules.All(r => r.Id != d.Key)).Select(d => $"{d.Key} {d.Value}");
+            var counts = string.Join(", ", Rules.Select(r => WithLevels(m.Diagnostics, r.Id)));
+            var other = m.Diagnostics.Where(d => Rules.All(r => r.Id != d.Key) && !d.Key.Contains(SarifCounter.LevelSeparator))
+                .Select(d => WithLevels(m.Diagnostics, d.Key));
             counts = string.Join(", ", new[] { counts }.Concat(other));
             Line(sb, $"Diagnostics (aegis, {m.Target}): {counts}{(m.DiagnosticsStable ? string.Empty : " (differed between runs!)")}");
             if (m.Target == "generated")
@@ -180,6 +181,13 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         }).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+    }
+
+    /// <summary>"AEG001 294 (warning 290, note 4)": the count and its split by SARIF level (note = the low band).</summary>
+    private static string WithLevels(IReadOnlyDictionary<string, int> counts, string id)
+    {
+        var levels = SarifCounter.Levels(counts, id);
+        return levels.Length == 0 ? $"{id} {counts.GetValueOrDefault(id)}" : $"{id} {counts.GetValueOrDefault(id)} ({levels})";
     }
 
     private static void Line(StringBuilder sb, FormattableString text) =>
