@@ -33,6 +33,7 @@ internal static class PublicEndpoints
         ["external callback"] = "external login callback",
         ["login callback"] = "external login callback",
         ["oauth callback"] = "external login callback",
+        ["o auth callback"] = "external login callback", // OAuthCallback, split as identifiers are
         ["signin oidc"] = "external login callback",
         ["signin google"] = "external login callback",
         ["signin microsoft"] = "external login callback",
