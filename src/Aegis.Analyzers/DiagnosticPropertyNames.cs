@@ -84,6 +84,9 @@ public static class RemediationStrategies
     public const string EnvironmentLookup = "environment-lookup";
     public const string AddAuthorize = "add-authorize";
     public const string RequireAuthorization = "require-authorization";
+
+    /// <summary>AEG003: an endpoint public by necessity (login…) that does not say so; a person confirms it with <c>[AllowAnonymous]</c>.</summary>
+    public const string ConfirmPublic = "confirm-public";
 }
 
 /// <summary>Values of <see cref="DiagnosticPropertyNames.VerificationStrategy"/>: what the sandbox asserts after patching.</summary>

@@ -36,8 +36,25 @@ public static class DiagnosticRules
         description: "Most endpoints of this repository require authorization, and this one does not. "
             + "Add the authorization the rest of the repository uses, or mark it [AllowAnonymous] if it is public on purpose.");
 
+    /// <summary>
+    /// AEG003's wording for an endpoint that is public by necessity (login, registration, token refresh…) but not
+    /// marked so: a question for a person, reported at the <c>confirm_public_severity</c> option's level
+    /// (suggestion by default). Same ID, so every AEG003 setting and suppression covers it.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ConfirmPublicEndpoint = Create(
+        RuleIdentifiers.MissingAuthorization,
+        title: "Confirm that this endpoint is public",
+        messageFormat: "{0} looks public by necessity ({1}) while {2}; confirm it is public with [AllowAnonymous]",
+        category: RuleCategories.Authorization,
+        level: RuleLevel.BuildWarning,
+        description: "Sign-in, registration, token refresh and exchange, password recovery and external-login callbacks must "
+            + "accept anonymous callers. Mark them [AllowAnonymous] so that the decision is visible and the convention can tell them from drift.");
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[] { NonConstantSql, HardcodedSecret, MissingAuthorization };
+
+    /// <summary>Other wordings of rules of <see cref="All"/>: same ID, category and default severity as their rule.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> Variants { get; } = new[] { ConfirmPublicEndpoint };
 
     /// <summary>The family a rule belongs to (for option lookup and Risk Card incidents).</summary>
     public static RuleFamily FamilyOf(string ruleId) => ruleId switch

@@ -48,7 +48,11 @@ public sealed class AEG003AuthorizationProfileTests
 
         Assert.Equal(5, profile.ControllersTotal);
         Assert.Equal(4, profile.ControllersAuthorized);
-        Assert.Equal(5, profile.MinimalEndpointsTotal);
+        Assert.Equal(5, profile.ControllerActionsTotal);
+        Assert.Equal(4, profile.ControllerActionsAuthorized);
+
+        // "/e" is explicitly public: a decision, not a vote against the convention, so not in the population.
+        Assert.Equal(4, profile.MinimalEndpointsTotal);
         Assert.Equal(3, profile.MinimalEndpointsAuthorized);
         Assert.Equal("[Authorize(Policy = \"Staff\")]", profile.DominantAttribute);
         Assert.Equal("class", profile.DominantLevel);
@@ -105,5 +109,76 @@ public sealed class AEG003AuthorizationProfileTests
             new[] { CSharpSyntaxTree.ParseText("public class C { }") },
             new[] { MetadataReference.CreateFromFile(typeof(object).Assembly.Location) });
         Assert.Same(AuthorizationProfile.Empty, RepositoryProfileBuilder.Build(compilation, CancellationToken.None).Authorization);
+    }
+
+    [Fact]
+    public void CountsActions_AndHelperReturnedGroupsByTheirCallers()
+    {
+        var profile = Build("""
+            using Microsoft.AspNetCore.Authorization;
+            using Microsoft.AspNetCore.Mvc;
+
+            var app = WebApplication.CreateBuilder(args).Build();
+            app.MapOrders().RequireAuthorization();
+            app.MapReports();
+            app.MapGet("/", () => Results.Redirect("/swagger"));
+            app.MapPost("/auth/login", () => "token");
+            app.Run();
+
+            public static class Features
+            {
+                public static RouteGroupBuilder MapOrders(this IEndpointRouteBuilder app)
+                {
+                    var group = app.MapGroup("/orders");
+                    group.MapGet("/", () => "orders");
+                    group.MapPost("/", () => "created");
+                    return group;
+                }
+
+                public static RouteGroupBuilder MapReports(this IEndpointRouteBuilder app)
+                {
+                    var group = app.MapGroup("/reports");
+                    group.MapGet("/", () => "reports");
+                    return group;
+                }
+            }
+
+            [Authorize]
+            public class ShipmentsController : ControllerBase
+            {
+                [HttpGet] public IActionResult List() => Ok();
+                [HttpPost] public IActionResult Create() => Ok();
+                [HttpGet("browse"), AllowAnonymous] public IActionResult Browse() => Ok();
+            }
+
+            public class AccountController : ControllerBase
+            {
+                [HttpGet("profile"), Authorize] public IActionResult Profile() => Ok();
+                [HttpPost("login")] public IActionResult Login() => Ok();
+                [HttpGet("settings")] public IActionResult Settings() => Ok();
+            }
+            """);
+
+        Assert.Equal(2, profile.ControllersTotal);
+        Assert.Equal(1, profile.ControllersAuthorized);
+        Assert.Equal(4, profile.ControllerActionsTotal);
+        Assert.Equal(3, profile.ControllerActionsAuthorized);
+
+        // Orders (2, protected by the caller) and Reports (1, left open); not the root redirect nor the login.
+        Assert.Equal(3, profile.MinimalEndpointsTotal);
+        Assert.Equal(2, profile.MinimalEndpointsAuthorized);
+    }
+
+    [Fact]
+    public void ProfileFileWithoutActionCounts_JudgesByItsControllers()
+    {
+        var profile = RepositoryProfile.Empty().OverriddenBy("""{ "schema": "aegis.profile/v1", "authorization": { "controllers_total": 10, "controllers_authorized": 9 } }""").Authorization;
+        Assert.Equal(10, profile.ControllerActionsTotal);
+        Assert.Equal(9, profile.ControllerActionsAuthorized);
+
+        var withActions = RepositoryProfile.Empty().OverriddenBy("""{ "schema": "aegis.profile/v1", "authorization": { "controllers_total": 10, "controllers_authorized": 9, "controller_actions_total": 40, "controller_actions_authorized": 31 } }""").Authorization;
+        Assert.Equal(40, withActions.ControllerActionsTotal);
+        Assert.Equal(31, withActions.ControllerActionsAuthorized);
+        Assert.Equal("31 of 40 controller actions require authorization", withActions.DescribeControllers());
     }
 }

@@ -367,4 +367,114 @@ public sealed class AEG003MissingAuthorizationFixerTests
                 """)
             .ValidateAsync();
     }
+
+    [Fact]
+    public async Task Fix_ConfirmPublic_Action_FirstFixMarksItAllowAnonymous()
+    {
+        await Test("""
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("account")]
+                public class AccountController : ControllerBase
+                {
+                    [HttpPost("login")]
+                    public IActionResult [|Login|]() => Ok();
+                }
+                """)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("account")]
+                public class AccountController : ControllerBase
+                {
+                    [HttpPost("login")]
+                    [AllowAnonymous]
+                    public IActionResult Login() => Ok();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_ConfirmPublic_MinimalApi_AppendsAllowAnonymous()
+    {
+        await Test(
+            """
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.[|MapPost|]("/auth/refresh", () => "token");
+                app.Run();
+                """)
+            .ExpectFix("""
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.MapPost("/auth/refresh", () => "token").AllowAnonymous();
+                app.Run();
+                """)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData(EquivalenceKeys.AddAuthorize)]
+    [InlineData(EquivalenceKeys.RequireAuthorization)]
+    public async Task Fix_ConfirmPublic_OffersNoAuthorization(string key)
+    {
+        // Authorization on a login endpoint would lock every user out.
+        const string source = """
+                using Microsoft.AspNetCore.Mvc;
+
+                public static class Api
+                {
+                    public static void Map(WebApplication app) => app.[|MapPost|]("/auth/login", () => "token");
+                }
+
+                [Route("account")]
+                public class AccountController : ControllerBase
+                {
+                    [HttpPost("forgot-password")] public IActionResult [|ForgotPassword|]() => Ok();
+                }
+                """;
+        await Test(source)
+            .WithEquivalenceKey(key)
+            .ExpectFix(source.Replace("[|", string.Empty, StringComparison.Ordinal).Replace("|]", string.Empty, StringComparison.Ordinal))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FixAll_LeavesEndpointsPublicByNecessityAlone()
+    {
+        // dotnet format applies each finding's recommended fix: the drifted action gets the convention's
+        // authorization; declaring the sign-in endpoint public stays a person's decision.
+        await Test(
+            """
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("account")]
+                public class AccountController : ControllerBase
+                {
+                    [HttpPost("login")]
+                    public IActionResult [|Login|]() => Ok();
+
+                    [HttpGet("profile")]
+                    public IActionResult [|Profile|]() => Ok();
+                }
+                """)
+            .WithBatchEquivalenceKey(null)
+            .WithEquivalenceKey(EquivalenceKeys.AddAuthorize)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("account")]
+                public class AccountController : ControllerBase
+                {
+                    [HttpPost("login")]
+                    public IActionResult Login() => Ok();
+
+                    [HttpGet("profile")]
+                    [Authorize(Policy = "Staff")]
+                    public IActionResult Profile() => Ok();
+                }
+                """)
+            .ValidateAsync();
+    }
 }

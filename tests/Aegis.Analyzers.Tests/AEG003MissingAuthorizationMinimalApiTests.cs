@@ -150,7 +150,7 @@ public sealed class AEG003MissingAuthorizationMinimalApiTests
                 [ApiController, Route("api/[controller]")] public class InvoicesController : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
                 [ApiController, Route("api/[controller]")] public class ReportsController : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
                 """)
-            .ExpectMessage(0, "Endpoint 'GET /health/details' allows anonymous access, but 3 of 4 endpoints (controllers and minimal APIs) require authorization")
+            .ExpectMessage(0, "Endpoint 'GET /health/details' allows anonymous access, but 3 of 4 endpoints (controller actions and minimal APIs) require authorization")
             .ValidateAsync();
     }
 }

@@ -217,8 +217,8 @@ public sealed class AEG003MissingAuthorizationSafeTests
     {
         await Test(HalfProtected)
             .WithEditorConfig(option)
-            .ExpectMessage(0, "Controller 'CController' allows anonymous access, but 2 of 4 controllers require authorization")
-            .ExpectMessage(1, "Controller 'DController' allows anonymous access, but 2 of 4 controllers require authorization")
+            .ExpectMessage(0, "Controller 'CController' allows anonymous access, but 2 of 4 controller actions require authorization")
+            .ExpectMessage(1, "Controller 'DController' allows anonymous access, but 2 of 4 controller actions require authorization")
             .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.50")
             .ValidateAsync();
     }
@@ -282,7 +282,7 @@ public sealed class AEG003MissingAuthorizationSafeTests
                 public class [|ReportsController|] : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
                 """)
             .WithAdditionalFile("/0/.aegis/profile.json", profile)
-            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 9 of 10 controllers require policy 'Staff'")
+            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 9 of 10 controller actions require policy 'Staff'")
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeAttribute, "[Authorize(Policy = \"Staff\")]")
             .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.90")
             .ValidateAsync();

@@ -48,9 +48,9 @@ public sealed class AEG003MissingAuthorizationTests
                     [HttpGet("{id}")] public IActionResult Get(int id) => Ok();
                 }
                 """)
-            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 3 of 4 controllers require policy 'Staff'")
+            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 6 of 7 controller actions require policy 'Staff'")
             .ExpectSeverity(0, DiagnosticSeverity.Warning)
-            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.75")
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.86")
             .ExpectProperty(0, DiagnosticPropertyNames.Severity, IncidentSeverities.Medium)
             .ExpectProperty(0, DiagnosticPropertyNames.RemediationStrategy, RemediationStrategies.AddAuthorize)
             .ExpectProperty(0, DiagnosticPropertyNames.VerificationStrategy, VerificationStrategies.EndpointAuthorized)
@@ -58,7 +58,7 @@ public sealed class AEG003MissingAuthorizationTests
             .ExpectProperty(0, DiagnosticPropertyNames.EndpointKind, "controller")
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeAttribute, "[Authorize(Policy = \"Staff\")]")
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeLevel, "class")
-            .ExpectProperty(0, DiagnosticPropertyNames.Convention, "3 of 4 controllers require policy 'Staff'")
+            .ExpectProperty(0, DiagnosticPropertyNames.Convention, "6 of 7 controller actions require policy 'Staff'")
             .ValidateAsync();
     }
 
@@ -74,7 +74,7 @@ public sealed class AEG003MissingAuthorizationTests
                     [HttpDelete("{id}")] public IActionResult Delete(int id) => Ok();
                 }
                 """)
-            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 3 of 4 controllers require policy 'Staff'")
+            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 6 of 8 controller actions require policy 'Staff'")
             .ExpectProperty(0, DiagnosticPropertyNames.Severity, IncidentSeverities.High)
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeAttribute, "[Authorize(\"Staff\")]")
             .ValidateAsync();
@@ -90,7 +90,7 @@ public sealed class AEG003MissingAuthorizationTests
                     public IActionResult Index() => View();
                 }
                 """)
-            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 3 of 4 controllers require role(s) 'Admin,Staff'")
+            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 6 of 7 controller actions require role(s) 'Admin,Staff'")
             .ExpectProperty(0, DiagnosticPropertyNames.Route, "/Reports")
             .ExpectProperty(0, DiagnosticPropertyNames.Severity, IncidentSeverities.High)
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeAttribute, "[Authorize(Roles = \"Admin,Staff\")]")
@@ -108,7 +108,7 @@ public sealed class AEG003MissingAuthorizationTests
                     [HttpGet] public IActionResult List() => Ok();
                 }
                 """)
-            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 3 of 4 controllers require authorization")
+            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 6 of 7 controller actions require authorization")
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeAttribute, "[Authorize(AuthenticationSchemes = \"Bearer\")]")
             .ValidateAsync();
     }
@@ -131,7 +131,7 @@ public sealed class AEG003MissingAuthorizationTests
                     [HttpGet] public IActionResult List() => Ok();
                 }
                 """)
-            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 3 of 4 controllers require authorization")
+            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 6 of 7 controller actions require authorization")
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeAttribute, "[StaffOnly]")
             .ValidateAsync();
     }
@@ -149,7 +149,7 @@ public sealed class AEG003MissingAuthorizationTests
                 [Route("api/[controller]")] public class CustomersController : SecureController { [HttpGet] public IActionResult List() => Ok(); }
                 [Route("api/[controller]")] public class [|ReportsController|] : ControllerBase { [HttpGet] public IActionResult List() => Ok(); }
                 """)
-            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 3 of 4 controllers require policy 'Staff'")
+            .ExpectMessage(0, "Controller 'ReportsController' allows anonymous access, but 3 of 4 controller actions require policy 'Staff'")
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeLevel, "class")
             .ValidateAsync();
     }
@@ -186,7 +186,7 @@ public sealed class AEG003MissingAuthorizationTests
                     [HttpDelete("{id}")] public IActionResult [|Delete|](int id) => Ok();
                 }
                 """)
-            .ExpectMessage(0, "Action 'UsersController.Delete' allows anonymous access, but 3 of 4 controllers require role(s) 'Admin'")
+            .ExpectMessage(0, "Action 'UsersController.Delete' allows anonymous access, but 5 of 6 controller actions require role(s) 'Admin'")
             .ExpectProperty(0, DiagnosticPropertyNames.Route, "DELETE /api/Users/{id}")
             .ExpectProperty(0, DiagnosticPropertyNames.EndpointKind, "action")
             .ExpectProperty(0, DiagnosticPropertyNames.Severity, IncidentSeverities.High)
@@ -212,10 +212,10 @@ public sealed class AEG003MissingAuthorizationTests
                     [HttpPut("reports/{id}")] public IActionResult [|UpdateAsync|](int id) => Ok();
                 }
                 """)
-            .ExpectMessage(0, "Action 'ReportsController.List' allows anonymous access, but 4 of 5 controllers require authorization")
+            .ExpectMessage(0, "Action 'ReportsController.List' allows anonymous access, but 4 of 6 controller actions require authorization")
             .ExpectProperty(0, DiagnosticPropertyNames.Route, "GET /reports")
             .ExpectProperty(0, DiagnosticPropertyNames.Severity, IncidentSeverities.Medium)
-            .ExpectMessage(1, "Action 'ReportsController.UpdateAsync' allows anonymous access, but 4 of 5 controllers require authorization")
+            .ExpectMessage(1, "Action 'ReportsController.UpdateAsync' allows anonymous access, but 4 of 6 controller actions require authorization")
             .ExpectProperty(1, DiagnosticPropertyNames.Route, "PUT /reports/{id}")
             .ExpectProperty(1, DiagnosticPropertyNames.Severity, IncidentSeverities.High)
             .ValidateAsync();
@@ -233,7 +233,7 @@ public sealed class AEG003MissingAuthorizationTests
                     [HttpPost] public IActionResult [|ExportAsync|]() => Ok();
                 }
                 """)
-            .ExpectMessage(0, "Action 'ReportsController.ExportAsync' allows anonymous access, but 3 of 4 controllers require authorization")
+            .ExpectMessage(0, "Action 'ReportsController.ExportAsync' allows anonymous access, but 7 of 8 controller actions require authorization")
             .ExpectProperty(0, DiagnosticPropertyNames.Route, "POST /api/Reports/Export")
             .ExpectProperty(0, DiagnosticPropertyNames.EndpointKind, "action")
             .ExpectProperty(0, DiagnosticPropertyNames.AuthorizeLevel, "class")
@@ -256,7 +256,7 @@ public sealed class AEG003MissingAuthorizationTests
                     [HttpGet, Authorize] public IActionResult List() => Ok();
                 }
                 """)
-            .ExpectMessage(0, "Action 'ReportsController.Get' allows anonymous access, but 3 of 4 controllers require authorization")
+            .ExpectMessage(0, "Action 'ReportsController.Get' allows anonymous access, but 7 of 8 controller actions require authorization")
             .ExpectProperty(0, DiagnosticPropertyNames.Route, "GET /api/Reports/{id}")
             .ValidateAsync();
     }

@@ -24,11 +24,18 @@ public sealed class MissingAuthorizationCodeFixProvider : CodeFixProvider
 
     public override FixAllProvider GetFixAllProvider() => new DocumentFixAllProvider(FixDocumentAsync, Recommended, EquivalenceKeys.AllowAnonymous);
 
-    /// <summary>What FixAll applies: the convention's authorization, in the form the endpoint's kind takes.</summary>
+    /// <summary>
+    /// What FixAll applies: the convention's authorization, in the form the endpoint's kind takes; nothing for an
+    /// endpoint public by necessity, where authorization would lock users out and declaring it public is a person's call.
+    /// </summary>
     private static IReadOnlyList<string> Recommended(Diagnostic diagnostic)
-        => diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.EndpointKind, out var kind) && kind == "minimal_api"
+        => IsConfirmPublic(diagnostic) ? Array.Empty<string>()
+            : diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.EndpointKind, out var kind) && kind == "minimal_api"
             ? new[] { EquivalenceKeys.RequireAuthorization }
             : new[] { EquivalenceKeys.AddAuthorize };
+
+    private static bool IsConfirmPublic(Diagnostic diagnostic)
+        => diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.RemediationStrategy, out var remediation) && remediation == RemediationStrategies.ConfirmPublic;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -43,6 +50,13 @@ public sealed class MissingAuthorizationCodeFixProvider : CodeFixProvider
             var target = FindTarget(root, diagnostic);
             if (target is null)
             {
+                continue;
+            }
+
+            if (IsConfirmPublic(diagnostic))
+            {
+                // Login, token refresh…: the one fix is to say so.
+                Register(context, diagnostic, target is InvocationExpressionSyntax ? "Confirm public: .AllowAnonymous()" : "Confirm public: mark [AllowAnonymous]", EquivalenceKeys.AllowAnonymous);
                 continue;
             }
 

@@ -3,9 +3,10 @@ using Aegis.Analyzers.Profile;
 namespace Aegis.Analyzers.Authorization;
 
 /// <summary>
-/// The convention an endpoint is judged by. Controllers and minimal-API endpoints are judged against their own
+/// The convention an endpoint is judged by. Controller actions and minimal-API endpoints are judged against their own
 /// population; when that population is smaller than the minimum, against all endpoints together (a project with
-/// many protected controllers and two minimal-API endpoints still has a convention for those two).
+/// many protected controllers and two minimal-API endpoints still has a convention for those two). Populations are
+/// counted per action and endpoint, so one drifted action does not hide its controller's protected ones.
 /// </summary>
 internal sealed class AuthorizationConvention
 {
@@ -24,7 +25,7 @@ internal sealed class AuthorizationConvention
     public static AuthorizationConvention? ForControllers(AuthorizationProfile profile, double threshold, int minimum)
         => profile.HasFallbackPolicy || profile.HasGlobalAuthorizeFilter
             ? null
-            : Judge(profile, profile.ControllersAuthorized, profile.ControllersTotal, profile.DescribeControllers(), threshold, minimum);
+            : Judge(profile, profile.ControllerActionsAuthorized, profile.ControllerActionsTotal, profile.DescribeControllers(), threshold, minimum);
 
     public static AuthorizationConvention? ForMinimalEndpoints(AuthorizationProfile profile, double threshold, int minimum)
         => profile.HasFallbackPolicy
@@ -36,9 +37,9 @@ internal sealed class AuthorizationConvention
         if (total < minimum)
         {
             // A global AuthorizeFilter protects every controller: it is as much a convention as attributes are.
-            var controllersAuthorized = profile.HasGlobalAuthorizeFilter ? profile.ControllersTotal : profile.ControllersAuthorized;
-            authorized = controllersAuthorized + profile.MinimalEndpointsAuthorized;
-            total = profile.ControllersTotal + profile.MinimalEndpointsTotal;
+            var actionsAuthorized = profile.HasGlobalAuthorizeFilter ? profile.ControllerActionsTotal : profile.ControllerActionsAuthorized;
+            authorized = actionsAuthorized + profile.MinimalEndpointsAuthorized;
+            total = profile.ControllerActionsTotal + profile.MinimalEndpointsTotal;
             description = AuthorizationProfile.DescribeEndpoints(authorized, total);
         }
 

@@ -37,6 +37,11 @@ internal sealed class ControllerModel
     public bool IsAuthorized
         => Actions.All(action => action.State != AuthorizationState.None) && Actions.Any(action => action.State == AuthorizationState.Authorized);
 
+    /// <summary>Actions the convention counts (see <see cref="ActionModel.IsJudged"/>): explicit decisions and public-by-necessity actions are not votes.</summary>
+    public int JudgedActions => Actions.Count(action => action.IsJudged);
+
+    public int AuthorizedActions => Actions.Count(action => action.State == AuthorizationState.Authorized);
+
     /// <summary>Where this controller's own authorization sits: <c>class</c>, <c>action</c>, or null when it has none.</summary>
     public string? Level
         => ClassAuthorize is not null ? AuthorizationLevels.Class
@@ -236,7 +241,7 @@ internal sealed class ControllerModel
 /// <summary>One action of a controller.</summary>
 internal sealed class ActionModel
 {
-    private ActionModel(IMethodSymbol method, bool inherited, AttributeData? ownAuthorize, AuthorizationState state, string? verb, string route)
+    private ActionModel(IMethodSymbol method, bool inherited, AttributeData? ownAuthorize, AuthorizationState state, string? verb, string route, string? publicByNecessity)
     {
         Method = method;
         Inherited = inherited;
@@ -244,6 +249,7 @@ internal sealed class ActionModel
         State = state;
         Verb = verb;
         Route = route;
+        PublicByNecessity = publicByNecessity;
     }
 
     public IMethodSymbol Method { get; }
@@ -264,6 +270,12 @@ internal sealed class ActionModel
     public string Route { get; }
 
     public string Display => EndpointTables.Display(Verb, Route);
+
+    /// <summary>What the action is public for by its nature (<c>login</c>, <c>token refresh</c>…), or null; see <see cref="PublicEndpoints"/>.</summary>
+    public string? PublicByNecessity { get; }
+
+    /// <summary>Counted in the convention's population: requires authorization, or has none and is not public by necessity.</summary>
+    public bool IsJudged => State == AuthorizationState.Authorized || (State == AuthorizationState.None && PublicByNecessity is null);
 
     public static ActionModel Create(
         IMethodSymbol method,
@@ -313,7 +325,12 @@ internal sealed class ActionModel
         var state = anonymous ? AuthorizationState.Anonymous
             : ownAuthorize is not null || classAuthorize is not null ? AuthorizationState.Authorized
             : AuthorizationState.None;
-        return new ActionModel(method, inherited, ownAuthorize, state, verb, ControllerModel.ReplaceTokens(path, controllerName, actionName, areaName));
+        var route = ControllerModel.ReplaceTokens(path, controllerName, actionName, areaName);
+        var segments = PublicEndpoints.LiteralSegments(route);
+        var necessity = PublicEndpoints.NecessityOf(
+            new[] { actionName, segments.LastOrDefault() },
+            segments.Take(Math.Max(0, segments.Count - 1)).Prepend(controllerName));
+        return new ActionModel(method, inherited, ownAuthorize, state, verb, route, necessity);
     }
 }
 

@@ -11,13 +11,24 @@ namespace Aegis.Analyzers.Authorization;
 /// </summary>
 internal sealed class MinimalEndpointModel
 {
-    private MinimalEndpointModel(IInvocationOperation invocation, string? verb, string path, AuthorizationState state, string? requireAuthorizationArguments)
+    private MinimalEndpointModel(
+        IInvocationOperation invocation,
+        string? verb,
+        string path,
+        AuthorizationState state,
+        string? requireAuthorizationArguments,
+        string? groupHelper,
+        string? publicByNecessity,
+        bool servesNoData)
     {
         Invocation = invocation;
         Verb = verb;
         Path = path;
         State = state;
         RequireAuthorizationArguments = requireAuthorizationArguments;
+        GroupHelper = groupHelper;
+        PublicByNecessity = publicByNecessity;
+        ServesNoData = servesNoData;
     }
 
     public IInvocationOperation Invocation { get; }
@@ -33,6 +44,22 @@ internal sealed class MinimalEndpointModel
 
     /// <summary>The arguments of the nearest <c>.RequireAuthorization(...)</c> that protects the endpoint, as source text.</summary>
     public string? RequireAuthorizationArguments { get; }
+
+    /// <summary>
+    /// The documentation ID of the method that creates the endpoint's group and returns it to its callers, which add
+    /// the conventions (<c>app.MapOrders().RequireAuthorization()</c>); null when the group stays in the method.
+    /// </summary>
+    public string? GroupHelper { get; }
+
+    /// <summary>What the endpoint is public for by its nature (<c>login</c>, <c>token refresh</c>…), or null.</summary>
+    public string? PublicByNecessity { get; }
+
+    /// <summary>A root or API-docs path whose handler only redirects: nothing there needs authorization.</summary>
+    public bool ServesNoData { get; }
+
+    /// <summary>Counted in the convention's population: requires authorization, or has none and is not public by nature.</summary>
+    public bool IsJudged => State == AuthorizationState.Authorized
+        || (State == AuthorizationState.None && PublicByNecessity is null && !ServesNoData && GroupHelper is null);
 
     /// <summary>The method name of the call (<c>MapGet</c>), where AEG003 reports.</summary>
     public Location NameLocation => Invocation.Syntax is InvocationExpressionSyntax invocation
@@ -56,11 +83,15 @@ internal sealed class MinimalEndpointModel
         }
 
         var walker = new ConventionWalker(types, invocation.SemanticModel, cancellationToken);
+        var redirects = false;
+        string? handlerName = null;
         foreach (var argument in invocation.Arguments)
         {
             if (HandlerOf(argument.Value) is { } handler)
             {
                 walker.AddAttributes(handler.GetAttributes());
+                redirects |= OnlyRedirects(handler, cancellationToken);
+                handlerName = handler.MethodKind == MethodKind.AnonymousFunction ? null : handler.Name;
             }
         }
 
@@ -74,7 +105,42 @@ internal sealed class MinimalEndpointModel
         }
 
         var path = EndpointTables.JoinRoute(walker.Prefix, ConventionWalker.StringArgument(invocation, "pattern"));
-        return new MinimalEndpointModel(invocation, verb, path, walker.State, walker.RequireAuthorizationArguments);
+        var segments = PublicEndpoints.LiteralSegments(path);
+        var necessity = PublicEndpoints.NecessityOf(
+            new[] { segments.LastOrDefault(), handlerName },
+            segments.Take(Math.Max(0, segments.Count - 1)));
+        var servesNoData = redirects && (path == "/" || PublicEndpoints.IsDocumentation(path));
+        return new MinimalEndpointModel(invocation, verb, path, walker.State, walker.RequireAuthorizationArguments, walker.GroupHelper, necessity, servesNoData);
+    }
+
+    /// <summary>A handler whose body is one redirect: <c>() => Results.Redirect("/swagger")</c>.</summary>
+    private static bool OnlyRedirects(IMethodSymbol handler, CancellationToken cancellationToken)
+    {
+        if (handler.MethodKind != MethodKind.AnonymousFunction || handler.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var body = handler.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch
+        {
+            AnonymousFunctionExpressionSyntax { ExpressionBody: { } expression } => expression,
+            AnonymousFunctionExpressionSyntax { Block.Statements: { Count: 1 } statements } => statements[0] switch
+            {
+                ReturnStatementSyntax { Expression: { } returned } => returned,
+                ExpressionStatementSyntax { Expression: var expression } => expression,
+                _ => null,
+            },
+            _ => null,
+        };
+        var name = body is InvocationExpressionSyntax { Expression: var callee }
+            ? callee switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            }
+            : null;
+        return name is not null && PublicEndpoints.RedirectMethods.Contains(name);
     }
 
     private static IMethodSymbol? HandlerOf(IOperation value)
@@ -159,6 +225,9 @@ internal sealed class ConventionWalker
             : AuthorizationState.None;
 
     public string? RequireAuthorizationArguments { get; private set; }
+
+    /// <summary>The documentation ID of the method that returns the endpoint's group to callers that add its conventions.</summary>
+    public string? GroupHelper { get; private set; }
 
     /// <summary>The group prefixes, outermost first, joined.</summary>
     public string Prefix => prefixes.Aggregate(string.Empty, (route, prefix) => EndpointTables.JoinRoute(route, prefix));
@@ -288,6 +357,11 @@ internal sealed class ConventionWalker
                     }
 
                     ApplyStatementsOn(local.Local);
+                    if (GroupHelper is null && local.Local.Type.InheritsFromOrEquals(types.RouteGroupBuilder))
+                    {
+                        GroupHelper = MethodReturning(local.Local);
+                    }
+
                     receiver = InitializerOf(local.Local);
                     if (receiver is null)
                     {
@@ -351,6 +425,30 @@ internal sealed class ConventionWalker
         return syntax is VariableDeclaratorSyntax { Initializer.Value: { } value } && value.SyntaxTree == model.SyntaxTree
             ? model.GetOperation(value, cancellationToken)
             : null;
+    }
+
+    /// <summary>
+    /// The documentation ID of the method (not a lambda or local function: callers must be able to name it) that
+    /// returns the variable, as helpers that build a group for their caller to protect do; null otherwise.
+    /// </summary>
+    private string? MethodReturning(ILocalSymbol local)
+    {
+        if (model is null || local.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        var body = declaration.Ancestors().FirstOrDefault(node => node is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+        if (body is not MethodDeclarationSyntax method || method.SyntaxTree != model.SyntaxTree)
+        {
+            return null;
+        }
+
+        var returned = method.DescendantNodes(node => node is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
+            .OfType<ReturnStatementSyntax>()
+            .Any(statement => statement.Expression is IdentifierNameSyntax name && name.Identifier.ValueText == local.Name);
+        return returned ? model.GetDeclaredSymbol(method, cancellationToken)?.GetDocumentationCommentId() : null;
     }
 
     /// <summary><c>group.RequireAuthorization();</c> and <c>group.AllowAnonymous();</c> anywhere in the variable's scope.</summary>

@@ -18,7 +18,7 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
     // When the convention comes from minimal APIs only, a controller fix still needs an attribute to add.
     private const string DefaultAttribute = "[Authorize]";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticRules.MissingAuthorization);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticRules.MissingAuthorization, DiagnosticRules.ConfirmPublicEndpoint);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -66,10 +66,29 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // A controller with no authorization at all, in a class-level convention, gets one finding on the class.
-        if (profile.DominantLevel != AuthorizationLevels.Action && unprotected.Count == controller.Actions.Count)
+        foreach (var action in unprotected.Where(action => action.PublicByNecessity is not null))
         {
-            var mutating = unprotected.Any(action => EndpointTables.IsMutating(action.Verb));
+            ReportConfirmPublic(
+                context.ReportDiagnostic,
+                context.Options,
+                ActionLocation(action, typeLocation),
+                convention,
+                "Action '" + type.Name + "." + action.Method.Name + "'",
+                action.PublicByNecessity!,
+                EndpointKinds.Action,
+                action.Display);
+        }
+
+        var drifted = unprotected.Where(action => action.PublicByNecessity is null).ToList();
+        if (drifted.Count == 0)
+        {
+            return;
+        }
+
+        // A controller with no authorization at all, in a class-level convention, gets one finding on the class.
+        if (profile.DominantLevel != AuthorizationLevels.Action && drifted.Count == controller.Actions.Count)
+        {
+            var mutating = drifted.Any(action => EndpointTables.IsMutating(action.Verb));
             context.ReportDiagnostic(Create(
                 typeLocation,
                 profile,
@@ -82,12 +101,10 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var action in unprotected)
+        foreach (var action in drifted)
         {
-            // Actions inherited from a base class are reported on the controller that exposes them.
-            var location = action.Inherited ? typeLocation : action.Method.Locations.FirstOrDefault(l => l.IsInSource) ?? typeLocation;
             context.ReportDiagnostic(Create(
-                location,
+                ActionLocation(action, typeLocation),
                 profile,
                 convention,
                 "Action '" + type.Name + "." + action.Method.Name + "'",
@@ -98,6 +115,10 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    // Actions inherited from a base class are reported on the controller that exposes them.
+    private static Location ActionLocation(ActionModel action, Location typeLocation)
+        => action.Inherited ? typeLocation : action.Method.Locations.FirstOrDefault(l => l.IsInSource) ?? typeLocation;
+
     private static void AnalyzeInvocation(OperationAnalysisContext context, AuthorizationTypes types)
     {
         var invocation = (IInvocationOperation)context.Operation;
@@ -107,9 +128,36 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        if (endpoint.ServesNoData)
+        {
+            return;
+        }
+
         var profile = RepositoryProfileCache.GetAuthorization(context.Compilation, context.Options, context.CancellationToken);
+
+        // Endpoints on a group a helper returns are what its callers make them: judged only when a caller leaves it open.
+        if (endpoint.GroupHelper is { } helper
+            && !(profile.GroupHelpers.TryGetValue(helper, out var callers) && callers == AuthorizationState.None))
+        {
+            return;
+        }
+
         if (Judge(profile, context.Options, invocation.Syntax.SyntaxTree, AuthorizationConvention.ForMinimalEndpoints) is not { } convention)
         {
+            return;
+        }
+
+        if (endpoint.PublicByNecessity is { } necessity)
+        {
+            ReportConfirmPublic(
+                context.ReportDiagnostic,
+                context.Options,
+                endpoint.NameLocation,
+                convention,
+                "Endpoint '" + endpoint.Display + "'",
+                necessity,
+                EndpointKinds.MinimalApi,
+                endpoint.Display);
             return;
         }
 
@@ -133,6 +181,35 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
             profile,
             AegisOptions.ConventionThreshold.GetValue(options, tree, RuleIdentifiers.MissingAuthorization),
             AegisOptions.MinimumEndpoints.GetValue(options, tree, RuleIdentifiers.MissingAuthorization));
+
+    /// <summary>An endpoint public by necessity that does not say so: a question at the confirm-public severity, LOW on the Risk Card.</summary>
+    private static void ReportConfirmPublic(
+        Action<Diagnostic> report,
+        AnalyzerOptions options,
+        Location location,
+        AuthorizationConvention convention,
+        string subject,
+        string necessity,
+        string endpointKind,
+        string route)
+    {
+        if (location.SourceTree is not { } tree
+            || AegisOptions.ConfirmPublicSeverity.GetValue(options, tree, RuleIdentifiers.MissingAuthorization).ToDiagnosticSeverity() is not { } severity)
+        {
+            return;
+        }
+
+        var properties = new IncidentProperties(
+                convention.Share,
+                IncidentSeverities.Low,
+                RemediationStrategies.ConfirmPublic,
+                VerificationStrategies.ManualReview)
+            .With(DiagnosticPropertyNames.Route, route)
+            .With(DiagnosticPropertyNames.EndpointKind, endpointKind)
+            .With(DiagnosticPropertyNames.Convention, convention.Description)
+            .ToImmutable();
+        report(Diagnostic.Create(DiagnosticRules.ConfirmPublicEndpoint, location, severity, additionalLocations: null, properties, subject, necessity, convention.Description));
+    }
 
     private static Diagnostic Create(
         Location location,

@@ -41,6 +41,10 @@ public static class AegisOptions
         "minimum_endpoints", 3, OptionParsers.Int,
         "A convention needs at least this many endpoints (controllers or minimal-API groups) to be counted.");
 
+    public static readonly AegisOption<ReportedSeverity> ConfirmPublicSeverity = new(
+        "confirm_public_severity", ReportedSeverity.Suggestion, OptionParsers.Severity,
+        "Severity of endpoints public by necessity (login, registration, token refresh…) that are not marked [AllowAnonymous].");
+
     /// <summary>All options with the rule they belong to, for docs and tests.</summary>
     public static IReadOnlyList<(string RuleId, string Name, object? DefaultValue, string Description)> All { get; } = new (string, string, object?, string)[]
     {
@@ -52,5 +56,6 @@ public static class AegisOptions
         (RuleIdentifiers.HardcodedSecret, AdditionalPlaceholders.Name, AdditionalPlaceholders.DefaultValue, AdditionalPlaceholders.Description),
         (RuleIdentifiers.MissingAuthorization, ConventionThreshold.Name, ConventionThreshold.DefaultValue, ConventionThreshold.Description),
         (RuleIdentifiers.MissingAuthorization, MinimumEndpoints.Name, MinimumEndpoints.DefaultValue, MinimumEndpoints.Description),
+        (RuleIdentifiers.MissingAuthorization, ConfirmPublicSeverity.Name, ConfirmPublicSeverity.DefaultValue, ConfirmPublicSeverity.Description),
     };
 }

@@ -19,7 +19,9 @@ public sealed class AuthorizationProfile
         string? dominantRoles,
         string? requireAuthorizationArguments,
         bool hasFallbackPolicy,
-        bool hasGlobalAuthorizeFilter)
+        bool hasGlobalAuthorizeFilter,
+        int? controllerActionsTotal = null,
+        int? controllerActionsAuthorized = null)
     {
         ControllersTotal = controllersTotal;
         ControllersAuthorized = controllersAuthorized;
@@ -32,6 +34,10 @@ public sealed class AuthorizationProfile
         RequireAuthorizationArguments = requireAuthorizationArguments;
         HasFallbackPolicy = hasFallbackPolicy;
         HasGlobalAuthorizeFilter = hasGlobalAuthorizeFilter;
+
+        // A profile file written before actions were counted: its controllers are the best population there is.
+        ControllerActionsTotal = controllerActionsTotal ?? controllersTotal;
+        ControllerActionsAuthorized = controllerActionsAuthorized ?? controllersAuthorized;
     }
 
     /// <summary>Controllers (types deriving from ControllerBase or marked [ApiController]/[Controller]).</summary>
@@ -39,6 +45,27 @@ public sealed class AuthorizationProfile
 
     /// <summary>Controllers whose every action requires authorization (class, base class or every action).</summary>
     public int ControllersAuthorized { get; }
+
+    /// <summary>
+    /// The controllers' population, counted per action: actions that require authorization plus actions with none.
+    /// Explicitly public actions (<c>[AllowAnonymous]</c>, a decision) and public-by-necessity ones (login…) are not in it.
+    /// </summary>
+    public int ControllerActionsTotal { get; }
+
+    /// <summary>Controller actions that require authorization (on the action, its class or a base class).</summary>
+    public int ControllerActionsAuthorized { get; }
+
+    /// <summary>
+    /// Methods that create a group, map endpoints on it and return it, by documentation ID, with what their callers
+    /// add to it (<c>app.MapOrders().RequireAuthorization()</c>). Computed only, never written to the profile file.
+    /// </summary>
+    internal IReadOnlyDictionary<string, Authorization.AuthorizationState> GroupHelpers { get; private set; } = new Dictionary<string, Authorization.AuthorizationState>();
+
+    internal AuthorizationProfile WithGroupHelpers(IReadOnlyDictionary<string, Authorization.AuthorizationState> helpers)
+    {
+        GroupHelpers = helpers;
+        return this;
+    }
 
     /// <summary>Minimal-API endpoints (MapGet/MapPost/… calls).</summary>
     public int MinimalEndpointsTotal { get; }
@@ -66,9 +93,9 @@ public sealed class AuthorizationProfile
     /// <summary>A global MVC <c>AuthorizeFilter</c> protects controllers (not minimal APIs).</summary>
     public bool HasGlobalAuthorizeFilter { get; }
 
-    /// <summary>The convention in words, e.g. "9 of 11 controllers require policy 'Staff'".</summary>
+    /// <summary>The convention in words, e.g. "9 of 11 controller actions require policy 'Staff'".</summary>
     public string DescribeControllers()
-        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} controllers {2}", ControllersAuthorized, ControllersTotal, DescribeRequirement());
+        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} controller actions {2}", ControllerActionsAuthorized, ControllerActionsTotal, DescribeRequirement());
 
     /// <summary>The convention in words, e.g. "4 of 5 minimal-API endpoints require policy 'Staff'".</summary>
     public string DescribeMinimalEndpoints()
@@ -76,7 +103,7 @@ public sealed class AuthorizationProfile
 
     /// <summary>The convention over controllers and minimal-API endpoints together, when one population alone is too small.</summary>
     public static string DescribeEndpoints(int authorized, int total)
-        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} endpoints (controllers and minimal APIs) require authorization", authorized, total);
+        => string.Format(CultureInfo.InvariantCulture, "{0} of {1} endpoints (controller actions and minimal APIs) require authorization", authorized, total);
 
     private string DescribeRequirement()
         => DominantPolicy is not null ? "require policy '" + DominantPolicy + "'"
@@ -97,6 +124,8 @@ public sealed class AuthorizationProfile
     {
         Field("controllers_total", ControllersTotal),
         Field("controllers_authorized", ControllersAuthorized),
+        Field("controller_actions_total", ControllerActionsTotal),
+        Field("controller_actions_authorized", ControllerActionsAuthorized),
         Field("minimal_endpoints_total", MinimalEndpointsTotal),
         Field("minimal_endpoints_authorized", MinimalEndpointsAuthorized),
         Field("dominant_attribute", DominantAttribute),
@@ -119,5 +148,7 @@ public sealed class AuthorizationProfile
         String(json, "dominant_roles"),
         String(json, "require_authorization_arguments"),
         Bool(json, "fallback_policy"),
-        Bool(json, "global_authorize_filter"));
+        Bool(json, "global_authorize_filter"),
+        json.ContainsKey("controller_actions_total") ? Int(json, "controller_actions_total") : (int?)null,
+        json.ContainsKey("controller_actions_authorized") ? Int(json, "controller_actions_authorized") : (int?)null);
 }

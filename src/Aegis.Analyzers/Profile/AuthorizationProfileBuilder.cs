@@ -101,8 +101,9 @@ internal static class AuthorizationProfileBuilder
 
     private static bool IsCandidate(SyntaxNode node) => node switch
     {
+        // Any Map… call: endpoints, controller mappings, and helpers that return a group (app.MapOrders()).
         InvocationExpressionSyntax invocation => MethodName(invocation.Expression) is { } name
-            && (EndpointTables.MinimalEndpointMethods.ContainsKey(name) || EndpointTables.ControllerMappingMethods.Contains(name) || name == SetFallbackPolicy),
+            && (name.StartsWith(MapPrefix, StringComparison.Ordinal) || name == SetFallbackPolicy),
         AssignmentExpressionSyntax assignment => MethodName(assignment.Left) == FallbackPolicy,
         ObjectCreationExpressionSyntax creation => SyntaxNames.LastName(creation.Type) == AuthorizeFilter,
         _ => false,
@@ -124,10 +125,14 @@ internal static class AuthorizationProfileBuilder
         // Attribute text → votes and its policy and roles: plain data, so a tree's tally can outlive its compilation.
         private readonly Dictionary<string, (int Count, string? Policy, string? Roles)> attributes = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> requireArguments = new(StringComparer.Ordinal);
-        private int controllersTotal;
-        private int controllersAuthorized;
         private int classLevel;
         private int actionLevel;
+        private readonly Dictionary<string, int> helperEndpoints = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, AuthorizationState> helperCallers = new(StringComparer.Ordinal);
+        private int controllersTotal;
+        private int controllersAuthorized;
+        private int actionsTotal;
+        private int actionsAuthorized;
         private int minimalTotal;
         private int minimalAuthorized;
         private bool fallbackPolicy;
@@ -140,6 +145,9 @@ internal static class AuthorizationProfileBuilder
             {
                 controllersAuthorized++;
             }
+
+            actionsTotal += controller.JudgedActions;
+            actionsAuthorized += controller.AuthorizedActions;
 
             switch (controller.Level)
             {
@@ -174,7 +182,14 @@ internal static class AuthorizationProfileBuilder
             switch (operation)
             {
                 case IInvocationOperation invocation when MinimalEndpointModel.TryCreate(invocation, types, cancellationToken) is { } endpoint:
-                    if (endpoint.State == AuthorizationState.Unknown)
+                    if (endpoint is { State: AuthorizationState.None, PublicByNecessity: null, ServesNoData: false, GroupHelper: { } helper })
+                    {
+                        // Counted once the callers of the helper that returns its group are known (ToProfile).
+                        helperEndpoints[helper] = (helperEndpoints.TryGetValue(helper, out var pending) ? pending : 0) + 1;
+                        break;
+                    }
+
+                    if (!endpoint.IsJudged)
                     {
                         break;
                     }
@@ -196,6 +211,16 @@ internal static class AuthorizationProfileBuilder
                     var walker = new ConventionWalker(types, invocation.SemanticModel, cancellationToken);
                     walker.WalkUp(invocation);
                     globalFilter |= walker.State == AuthorizationState.Authorized;
+                    break;
+                case IInvocationOperation invocation when IsGroupHelperCall(invocation, types):
+                    var caller = new ConventionWalker(types, invocation.SemanticModel, cancellationToken);
+                    caller.WalkUp(invocation);
+                    caller.WalkDown(ConventionWalker.ReceiverOf(invocation));
+                    if (invocation.TargetMethod.OriginalDefinition.GetDocumentationCommentId() is { } id)
+                    {
+                        helperCallers[id] = Merge(helperCallers.TryGetValue(id, out var seen) ? seen : (AuthorizationState?)null, caller.State);
+                    }
+
                     break;
                 case IInvocationOperation invocation when invocation.TargetMethod.Name == SetFallbackPolicy
                     && AuthorizationTypes.Is(invocation.TargetMethod.ContainingType, types.AuthorizationBuilder):
@@ -226,6 +251,18 @@ internal static class AuthorizationProfileBuilder
                 requireArguments[pair.Key] = (requireArguments.TryGetValue(pair.Key, out var count) ? count : 0) + pair.Value;
             }
 
+            foreach (var pair in other.helperEndpoints)
+            {
+                helperEndpoints[pair.Key] = (helperEndpoints.TryGetValue(pair.Key, out var count) ? count : 0) + pair.Value;
+            }
+
+            foreach (var pair in other.helperCallers)
+            {
+                helperCallers[pair.Key] = Merge(helperCallers.TryGetValue(pair.Key, out var seen) ? seen : (AuthorizationState?)null, pair.Value);
+            }
+
+            actionsTotal += other.actionsTotal;
+            actionsAuthorized += other.actionsAuthorized;
             controllersTotal += other.controllersTotal;
             controllersAuthorized += other.controllersAuthorized;
             classLevel += other.classLevel;
@@ -240,6 +277,18 @@ internal static class AuthorizationProfileBuilder
         {
             var attribute = Dominant(attributes.ToDictionary(pair => pair.Key, pair => pair.Value.Count, StringComparer.Ordinal));
             var vote = attribute is null ? default : attributes[attribute];
+            var minimalTotal = this.minimalTotal;
+            var minimalAuthorized = this.minimalAuthorized;
+            foreach (var pair in helperEndpoints)
+            {
+                // Endpoints on a returned group are what its callers make them; with no caller seen, they are not counted.
+                if (helperCallers.TryGetValue(pair.Key, out var state) && state is AuthorizationState.Authorized or AuthorizationState.None)
+                {
+                    minimalTotal += pair.Value;
+                    minimalAuthorized += state == AuthorizationState.Authorized ? pair.Value : 0;
+                }
+            }
+
             return new AuthorizationProfile(
                 controllersTotal,
                 controllersAuthorized,
@@ -251,8 +300,24 @@ internal static class AuthorizationProfileBuilder
                 vote.Roles,
                 Dominant(requireArguments),
                 fallbackPolicy,
-                globalFilter);
+                globalFilter,
+                actionsTotal,
+                actionsAuthorized).WithGroupHelpers(new Dictionary<string, AuthorizationState>(helperCallers, StringComparer.Ordinal));
         }
+
+        /// <summary>A call of a method of this project that returns a route group (a helper that maps a feature's endpoints).</summary>
+        private static bool IsGroupHelperCall(IInvocationOperation invocation, AuthorizationTypes types)
+            => invocation.TargetMethod.ReturnType.InheritsFromOrEquals(types.RouteGroupBuilder)
+                && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingAssembly, types.Compilation.Assembly)
+                && invocation.TargetMethod.Name != EndpointTables.MapGroup;
+
+        /// <summary>One caller that leaves the group unprotected exposes its endpoints; an explicit decision comes next.</summary>
+        private static AuthorizationState Merge(AuthorizationState? seen, AuthorizationState caller)
+            => seen is null ? caller
+                : seen == AuthorizationState.None || caller == AuthorizationState.None ? AuthorizationState.None
+                : seen == AuthorizationState.Anonymous || caller == AuthorizationState.Anonymous ? AuthorizationState.Anonymous
+                : seen == AuthorizationState.Unknown || caller == AuthorizationState.Unknown ? AuthorizationState.Unknown
+                : AuthorizationState.Authorized;
 
         private static bool IsAddedToFilters(IObjectCreationOperation creation, AuthorizationTypes types)
         {

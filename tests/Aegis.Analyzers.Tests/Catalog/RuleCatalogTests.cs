@@ -112,8 +112,21 @@ public sealed class RuleCatalogTests
             Assert.NotNull(analyzer.GetType().GetCustomAttribute<DiagnosticAnalyzerAttribute>());
             foreach (var descriptor in analyzer.SupportedDiagnostics)
             {
-                Assert.Contains(descriptor, DiagnosticRules.All);
+                Assert.True(DiagnosticRules.All.Contains(descriptor) || DiagnosticRules.Variants.Contains(descriptor), descriptor.Id + " '" + descriptor.Title + "' is not in the catalog");
             }
+        }
+    }
+
+    [Fact]
+    public void Variants_AgreeWithTheirRule()
+    {
+        foreach (var variant in DiagnosticRules.Variants)
+        {
+            var rule = DiagnosticRules.All.Single(d => d.Id == variant.Id);
+            Assert.Equal(rule.Category, variant.Category);
+            Assert.Equal(rule.DefaultSeverity, variant.DefaultSeverity);
+            Assert.Equal(rule.HelpLinkUri, variant.HelpLinkUri);
+            Assert.NotEqual(rule.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), variant.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

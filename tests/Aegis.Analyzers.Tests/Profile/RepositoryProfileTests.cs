@@ -51,7 +51,7 @@ public sealed class RepositoryProfileTests
     [Fact]
     public void DescribeControllers_NamesCountsAndPolicy()
     {
-        Assert.Equal("9 of 11 controllers require policy 'Staff'", Sample.Authorization.DescribeControllers());
+        Assert.Equal("9 of 11 controller actions require policy 'Staff'", Sample.Authorization.DescribeControllers());
         Assert.Equal("4 of 5 minimal-API endpoints require policy 'Staff'", Sample.Authorization.DescribeMinimalEndpoints());
     }
 

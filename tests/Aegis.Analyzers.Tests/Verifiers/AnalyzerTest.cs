@@ -215,7 +215,9 @@ public sealed partial class AnalyzerTest
     private (Project Project, List<(string Id, string Path, TextSpan Span)> Expected) BuildProject()
     {
         Assert.NotEmpty(analyzers);
-        var defaultId = analyzers[0].SupportedDiagnostics.Length == 1 ? analyzers[0].SupportedDiagnostics[0].Id : null;
+        // One rule may have several wordings (descriptors with the same ID): markup needs an ID only for several rules.
+        var ruleIds = analyzers[0].SupportedDiagnostics.Select(descriptor => descriptor.Id).Distinct().ToArray();
+        var defaultId = ruleIds.Length == 1 ? ruleIds[0] : null;
         var workspace = new AdhocWorkspace();
         var parseOptions = new CSharpParseOptions(languageVersion, DocumentationMode.Diagnose);
         var projectId = ProjectId.CreateNewId();
