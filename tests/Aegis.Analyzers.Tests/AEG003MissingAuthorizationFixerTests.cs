@@ -397,6 +397,32 @@ public sealed class AEG003MissingAuthorizationFixerTests
     }
 
     [Fact]
+    public async Task Fix_AttributesOnTheDeclarationsLine_NewAttributeJoinsThemOnThatLine()
+    {
+        // The repository writes attributes inline; a new line here would leave the method at column 0.
+        await Test("""
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("account")]
+                public class AccountController : ControllerBase
+                {
+                    [HttpPost("login")] public IActionResult [|Login|]() => Ok();
+                }
+                """)
+            .ExpectFix("""
+                using Microsoft.AspNetCore.Authorization;
+                using Microsoft.AspNetCore.Mvc;
+
+                [Route("account")]
+                public class AccountController : ControllerBase
+                {
+                    [HttpPost("login")] [AllowAnonymous] public IActionResult Login() => Ok();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Fix_ConfirmPublic_MinimalApi_AppendsAllowAnonymous()
     {
         await Test(

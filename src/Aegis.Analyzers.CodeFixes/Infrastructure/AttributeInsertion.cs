@@ -4,7 +4,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Aegis.Analyzers.CodeFixes.Infrastructure;
 
-/// <summary>Adds an attribute list to a declaration on its own line, indented like the declaration.</summary>
+/// <summary>
+/// Adds an attribute list to a declaration on its own line, indented like the declaration, or beside the existing
+/// attributes when they share the declaration's line.
+/// </summary>
 internal static class AttributeInsertion
 {
     /// <summary>Parses attribute source text such as <c>[Authorize(Policy = "Staff")]</c>; null when it is not one attribute list.</summary>
@@ -22,6 +25,14 @@ internal static class AttributeInsertion
         var indentation = Indentation(declaration);
         if (declaration.AttributeLists.Count > 0)
         {
+            var last = declaration.AttributeLists[declaration.AttributeLists.Count - 1];
+            if (!last.GetTrailingTrivia().Any(SyntaxKind.EndOfLineTrivia))
+            {
+                // The attributes share the declaration's line: the new one joins them there, as the code is written.
+                var inline = list.WithTrailingTrivia(last.GetTrailingTrivia());
+                return declaration.WithAttributeLists(declaration.AttributeLists.Add(inline));
+            }
+
             var added = list.WithLeadingTrivia(indentation).WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine));
             return declaration.WithAttributeLists(declaration.AttributeLists.Add(added));
         }
