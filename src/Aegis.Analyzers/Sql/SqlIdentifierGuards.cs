@@ -92,8 +92,8 @@ internal sealed class SqlIdentifierGuards
 
                     break;
                 case IArgumentOperation { Parameter.RefKind: RefKind.Out, Value: IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared }, Parent: IInvocationOperation lookup }
-                    when symbol is ILocalSymbol && SymbolEqualityComparer.Default.Equals(declared.Local, symbol):
-                    return IsFixedLookup(lookup);
+                    when symbol is ILocalSymbol && SymbolEqualityComparer.Default.Equals(declared.Local, symbol) && IsFixedLookup(lookup):
+                    return true;
             }
         }
 
@@ -279,6 +279,11 @@ internal sealed class SqlIdentifierGuards
                     break;
                 case '[':
                     i = body.IndexOf(']', i);
+                    if (i < 0)
+                    {
+                        return false;
+                    }
+
                     break;
                 case '(':
                     depth++;

@@ -293,6 +293,7 @@ public partial class AEG001NonConstantSqlTests
         "var column = ColumnsByKey[sort]; return Ok(db.Query($\"SELECT * FROM Products ORDER BY {column}\"));",
         "if (!ColumnsByKey.TryGetValue(sort, out var column)) return BadRequest(); return Ok(db.Query($\"SELECT * FROM Products ORDER BY {column}\"));",
         "var column = ColumnsByKey.GetValueOrDefault(sort, \"Name\"); return Ok(db.Query($\"SELECT * FROM Products ORDER BY {column}\"));",
+        "PublicColumnsByKey.TryGetValue(sort, out var column); if (!AllowedColumns.Contains(column)) return BadRequest(); return Ok(db.Query($\"SELECT * FROM Products ORDER BY {column}\"));",
     };
 
     [Theory]
