@@ -11,11 +11,12 @@ public static class DiagnosticRules
     public static readonly DiagnosticDescriptor NonConstantSql = Create(
         RuleIdentifiers.NonConstantSql,
         title: "SQL built from non-constant text reaches a SQL sink",
-        messageFormat: "SQL passed to {0} is built from {1}; pass the value as a parameter",
+        messageFormat: "SQL passed to {0} is built from {1}; {2}",
         category: RuleCategories.Sql,
         level: RuleLevel.BuildWarning,
         description: "Text that a caller controls is concatenated or interpolated into a SQL command. "
-            + "Pass values as parameters so the database never parses them as SQL.");
+            + "Pass values as parameters so the database never parses them as SQL; check identifiers, which cannot be "
+            + "parameters, against an allow-list of names or quote them as identifiers.");
 
     public static readonly DiagnosticDescriptor HardcodedSecret = Create(
         RuleIdentifiers.HardcodedSecret,

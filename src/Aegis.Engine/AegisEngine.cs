@@ -66,9 +66,15 @@ public sealed class AegisEngine
         var card = new RiskCard { Action = action, Incidents = incidents, Patches = patches };
 
         card.Checks.Add(new Check(CheckNames.Incidents, incidents.Count == 0, incidents.Count == 0 ? "no incidents" : DescribeIncidents(incidents)));
-        var unpatched = incidents.Count(i => unfixable.Contains(i.Fingerprint) || !patches.Any(p => p.Fixes.Contains(i.Fingerprint)));
-        card.Checks.Add(new Check(CheckNames.Patches, unpatched == 0, incidents.Count == 0 ? "nothing to patch" : unpatched == 0 ? "every incident has a deterministic patch" : Count(unpatched) + " of " + Count(incidents.Count) + " incident(s) have no safe patch (needs human review)"));
-        var lowConfidence = incidents.Where(i => i.Confidence < policy.MinConfidence).ToList();
+        // Review notes need a person, never a patch: they neither fail the patch check nor the confidence check.
+        var reviewNotes = incidents.Count(i => i.IsReviewNote);
+        var unpatched = incidents.Count(i => !i.IsReviewNote && (unfixable.Contains(i.Fingerprint) || !patches.Any(p => p.Fixes.Contains(i.Fingerprint))));
+        card.Checks.Add(new Check(CheckNames.Patches, unpatched == 0, incidents.Count == 0 ? "nothing to patch"
+            : unpatched > 0 ? Count(unpatched) + " of " + Count(incidents.Count) + " incident(s) have no safe patch (needs human review)"
+            : reviewNotes == 0 ? "every incident has a deterministic patch"
+            : reviewNotes == incidents.Count ? Count(reviewNotes) + " review note(s): a person decides, no patch expected"
+            : "every other incident has a deterministic patch; " + Count(reviewNotes) + " review note(s): a person decides, no patch expected"));
+        var lowConfidence = incidents.Where(i => !i.IsReviewNote && i.Confidence < policy.MinConfidence).ToList();
         card.Checks.Add(new Check(CheckNames.Confidence, lowConfidence.Count == 0, lowConfidence.Count == 0 ? "every incident at or above confidence " + Glob.Format(policy.MinConfidence) : Count(lowConfidence.Count) + " incident(s) below confidence " + Glob.Format(policy.MinConfidence)));
         var pathProblems = patches.Select(p => policy.CheckPath(options.RepositoryRoot, p.File)).Where(p => p is not null).ToList();
         card.Checks.Add(new Check(CheckNames.Policy, pathProblems.Count == 0, pathProblems.Count == 0 ? "OK" : string.Join("; ", pathProblems)));
@@ -89,7 +95,7 @@ public sealed class AegisEngine
             ? Recommendations.Rollback
             : sandbox.BrokeBuildOrTests || sandbox.PatchIneffective
                 ? Recommendations.NeedsHumanReview
-            : unpatched > 0 || lowConfidence.Count > 0 || pathProblems.Count > 0 || (patches.Count > 0 && sandbox.Mode == SandboxModes.None)
+            : unpatched > 0 || reviewNotes > 0 || lowConfidence.Count > 0 || pathProblems.Count > 0 || (patches.Count > 0 && sandbox.Mode == SandboxModes.None)
                 ? Recommendations.NeedsHumanReview
                 : Recommendations.ApprovedForRollout;
         return Finish(card, recommendation, MaskerFor(incidents));

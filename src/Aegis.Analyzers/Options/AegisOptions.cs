@@ -13,7 +13,7 @@ public static class AegisOptions
 
     public static readonly AegisOption<ReportedSeverity> LowConfidenceSeverity = new(
         "low_confidence_severity", ReportedSeverity.Suggestion, OptionParsers.Severity,
-        "Severity of findings whose text comes from fields or properties the type sets from configuration or reflection.");
+        "Severity of findings whose text comes from fields or properties the type sets from configuration or reflection, and of identifiers that no request data reaches unquoted.");
 
     public static readonly AegisOption<double> HighConfidenceThreshold = new(
         "high_confidence_threshold", 0.5, OptionParsers.Double,

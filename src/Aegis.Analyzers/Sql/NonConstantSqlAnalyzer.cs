@@ -157,9 +157,11 @@ public sealed class NonConstantSqlAnalyzer : DiagnosticAnalyzer
             }
 
             taint = Describe(value, taint);
+            var identifierOnly = text.IsContainedIdentifierOnly();
+            var confidence = identifierOnly ? Math.Min(taint.Confidence, SqlConfidence.IdentifierOnly) : taint.Confidence;
             var tree = context.Operation.Syntax.SyntaxTree;
             var threshold = AegisOptions.HighConfidenceThreshold.GetValue(context.Options, tree, RuleIdentifiers.NonConstantSql);
-            var highBand = taint.Confidence >= threshold;
+            var highBand = confidence >= threshold;
             var option = highBand ? AegisOptions.HighConfidenceSeverity : AegisOptions.LowConfidenceSeverity;
             if (option.GetValue(context.Options, tree, RuleIdentifiers.NonConstantSql).ToDiagnosticSeverity() is not { } severity)
             {
@@ -180,12 +182,12 @@ public sealed class NonConstantSqlAnalyzer : DiagnosticAnalyzer
                 SqlLibrary.EfCore => RemediationStrategies.EfInterpolated,
                 _ => RemediationStrategies.ParameterizeAdo,
             };
-            var incidentSeverity = taint.Confidence >= HighSeverityConfidence ? IncidentSeverities.High
+            var incidentSeverity = confidence >= HighSeverityConfidence ? IncidentSeverities.High
                 : highBand ? IncidentSeverities.Medium
                 : IncidentSeverities.Low;
             var source = taint.Describe();
             var properties = new IncidentProperties(
-                    taint.Confidence,
+                    confidence,
                     incidentSeverity,
                     remediation,
                     identifier ? VerificationStrategies.ManualReview : VerificationStrategies.SqlConstantText)
@@ -209,7 +211,21 @@ public sealed class NonConstantSqlAnalyzer : DiagnosticAnalyzer
                 additionalLocations: null,
                 properties,
                 sinkName,
-                source));
+                source,
+                SqlAdvice.For(text)));
+        }
+
+        /// <summary>The message's last part: what to do about the holes, which depends on what SQL expects there.</summary>
+        private static class SqlAdvice
+        {
+            public const string Parameterize = "pass the value as a parameter";
+            public const string AllowListOrQuote = "it is an identifier (a table, column or sort order), which cannot be a parameter: check it against an allow-list of names or quote it as an identifier";
+            public const string AllowListOverQuoting = "it is an identifier, quoted: prefer an allow-list of names";
+
+            public static string For(SqlValue text)
+                => text.AreAllIdentifiersQuoted() ? AllowListOverQuoting
+                    : text.TaintedHoles().All(hole => hole.Position == SqlHolePosition.Identifier) ? AllowListOrQuote
+                    : Parameterize;
         }
 
         /// <summary>Names the sink's own variable first when the SQL reaches the sink through one.</summary>

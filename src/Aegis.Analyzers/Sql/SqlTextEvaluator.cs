@@ -14,6 +14,12 @@ internal static class SqlConfidence
     public const double PublicParameter = 0.90;
     public const double Unknown = 0.60;
     public const double ConfiguredMember = 0.30;
+
+    /// <summary>
+    /// The most an identifier-only finding can have when no request data reaches it unquoted: code computes such names
+    /// (from types, attributes, mappers, its own callers) far more often than a user does, so it is a suggestion.
+    /// </summary>
+    public const double IdentifierOnly = 0.40;
 }
 
 /// <summary>Types per compilation that the evaluation needs; one instance per compilation.</summary>
@@ -130,6 +136,7 @@ internal sealed class SqlTextEvaluator
     private readonly CancellationToken cancellationToken;
     private readonly HashSet<IOperation> activeReferences = new();
     private readonly HashSet<ISymbol> activeMethods = new(SymbolEqualityComparer.Default);
+    private readonly SqlIdentifierGuards identifierGuards;
     private int methodLevels;
 
     public SqlTextEvaluator(SqlEvaluationTypes types, SemanticModel model, CancellationToken cancellationToken)
@@ -137,6 +144,7 @@ internal sealed class SqlTextEvaluator
         this.types = types;
         this.model = model;
         this.cancellationToken = cancellationToken;
+        identifierGuards = new SqlIdentifierGuards(types.Compilation, ModelFor, cancellationToken);
     }
 
     public SqlValue Evaluate(IOperation? operation) => Evaluate(operation, null, 0);
@@ -204,6 +212,9 @@ internal sealed class SqlTextEvaluator
                 return SqlValue.Safe;
             case IArrayElementReferenceOperation element:
                 return Evaluate(element.ArrayReference, bindings, next);
+            case ILocalReferenceOperation or IParameterReferenceOperation when identifierGuards.IsValidated(operation):
+            case IPropertyReferenceOperation or IInvocationOperation when identifierGuards.IsFixedLookup(operation):
+                return SqlValue.Safe;
             case ILocalReferenceOperation local:
                 return EvaluateLocal(local, bindings, next);
             case IParameterReferenceOperation parameter:
@@ -413,6 +424,11 @@ internal sealed class SqlTextEvaluator
             return Evaluate(receiver, bindings, depth);
         }
 
+        if (EvaluateIdentifierQuoting(invocation, bindings, depth) is { } quoted)
+        {
+            return quoted;
+        }
+
         if (containing?.SpecialType == SpecialType.System_String && !method.IsStatic && TextPreservingStringMethods.Contains(method.Name))
         {
             var value = Evaluate(invocation.Instance, bindings, depth);
@@ -437,6 +453,32 @@ internal sealed class SqlTextEvaluator
 
         return EvaluateHelper(invocation, bindings, depth)
             ?? SqlValue.Tainted(new SqlTaint("return value of '" + (containing?.Name is { Length: > 0 } type ? type + "." : string.Empty) + method.Name + "'", null, SqlConfidence.Unknown));
+    }
+
+    /// <summary><c>x.Replace("]", "]]")</c> or a provider's <c>QuoteIdentifier(x)</c>: x's text, marked as quoted; null for other calls.</summary>
+    private SqlValue? EvaluateIdentifierQuoting(IInvocationOperation invocation, Bindings? bindings, int depth)
+    {
+        var method = invocation.TargetMethod;
+        IOperation? quotedText;
+        string? quoting;
+        if (method.ContainingType?.SpecialType == SpecialType.System_String && method.Name == "Replace" && invocation.Arguments.Length == 2
+            && SqlIdentifierQuoting.OfReplace(invocation.Arguments[0].Value.ConstantValue.Value, invocation.Arguments[1].Value.ConstantValue.Value) is { } doubled)
+        {
+            (quotedText, quoting) = (invocation.Instance, doubled);
+        }
+        else if (identifierGuards.QuotedByProvider(invocation) is { } argument)
+        {
+            (quotedText, quoting) = (argument, SqlIdentifierQuoting.Provider);
+        }
+        else
+        {
+            return null;
+        }
+
+        var value = Evaluate(quotedText, bindings, depth);
+        return value.IsTainted
+            ? new SqlValue(value.Parts.Select(p => p.Taint is { } taint ? SqlPart.Tainted(taint.QuotedWith(quoting)) : p).ToImmutableArray(), value.Built)
+            : SqlValue.Safe;
     }
 
     /// <summary>A method of this compilation: the values it returns, with its parameters bound to this call's arguments.</summary>

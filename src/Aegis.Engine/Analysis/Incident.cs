@@ -1,3 +1,4 @@
+using Aegis.Analyzers;
 using Microsoft.CodeAnalysis;
 
 namespace Aegis.Engine.Analysis;
@@ -28,6 +29,12 @@ public sealed class Incident
     public string RemediationStrategy { get; init; } = "";
 
     public string VerificationStrategy { get; init; } = "";
+
+    /// <summary>
+    /// A LOW incident that only a person can resolve (e.g. an SQL identifier a library computes): the card lists and
+    /// scores it, but expects no patch for it and does not hold its confidence against the repair threshold.
+    /// </summary>
+    public bool IsReviewNote => Severity == IncidentSeverities.Low && RemediationStrategy == RemediationStrategies.NeedsHumanReview;
 
     /// <summary>sha256 of rule, file and whitespace-normalized (masked) evidence: survives edits that move lines.</summary>
     public string Fingerprint { get; init; } = "";

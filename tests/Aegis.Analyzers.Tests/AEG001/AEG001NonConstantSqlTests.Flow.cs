@@ -178,7 +178,7 @@ public partial class AEG001NonConstantSqlTests
                     }
                 }
                 """)
-            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from parameter 'table'; pass the value as a parameter")
+            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from parameter 'table'; it is an identifier (a table, column or sort order), which cannot be a parameter: check it against an allow-list of names or quote it as an identifier")
             .ExpectProperty(0, DiagnosticPropertyNames.RemediationStrategy, RemediationStrategies.NeedsHumanReview)
             .ExpectProperty(0, DiagnosticPropertyNames.VerificationStrategy, VerificationStrategies.ManualReview)
             .ValidateAsync();
@@ -303,9 +303,9 @@ public partial class AEG001NonConstantSqlTests
     {
         await AnalyzerTest.For<NonConstantSqlAnalyzer>()
             .WithSource(JobStore)
-            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from field 'tablePrefix'; pass the value as a parameter")
-            .ExpectMessage(1, "SQL passed to SqliteCommand.CommandText is built from field 'tableName'; pass the value as a parameter")
-            .ExpectMessage(2, "SQL passed to SqliteCommand.CommandText is built from reflection 'GetType().Name'; pass the value as a parameter")
+            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from field 'tablePrefix'; it is an identifier (a table, column or sort order), which cannot be a parameter: check it against an allow-list of names or quote it as an identifier")
+            .ExpectMessage(1, "SQL passed to SqliteCommand.CommandText is built from field 'tableName'; it is an identifier (a table, column or sort order), which cannot be a parameter: check it against an allow-list of names or quote it as an identifier")
+            .ExpectMessage(2, "SQL passed to SqliteCommand.CommandText is built from reflection 'GetType().Name'; it is an identifier (a table, column or sort order), which cannot be a parameter: check it against an allow-list of names or quote it as an identifier")
             .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.30")
             .ExpectProperty(DiagnosticPropertyNames.Severity, IncidentSeverities.Low)
             .ExpectProperty(DiagnosticPropertyNames.RemediationStrategy, RemediationStrategies.NeedsHumanReview)
