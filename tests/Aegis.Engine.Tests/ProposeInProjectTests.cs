@@ -190,6 +190,29 @@ public sealed class ProposeInProjectTests
         Assert.Empty(Rules(card));
     }
 
+    /// <summary>No build has run: the compile inputs come from <c>dotnet msbuild -restore -getItem</c>, with the real
+    /// Dapper package from the local package cache.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Detect_DapperInterpolation_InAProjectNeverBuilt_ThroughMsBuild()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("src/Orders/Orders.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup>
+              <ItemGroup><PackageReference Include="Dapper" Version="2.1.66" /></ItemGroup>
+            </Project>
+            """);
+        const string queries = "using System.Data;\nusing Dapper;\n\nnamespace Orders;\n\npublic static class OrderQueries\n{\n    public static int Cancel(IDbConnection connection, string customer) => connection.Execute(\"DELETE FROM Orders WHERE Customer = @customer\", new { customer });\n}\n";
+        directory.Write("src/Orders/OrderQueries.cs", queries);
+
+        var (exit, card, _, _) = await ProposeAsync(directory, "src/Orders/OrderQueries.cs", queries.Replace("\"DELETE FROM Orders WHERE Customer = @customer\", new { customer }", "$\"DELETE FROM Orders WHERE Customer = '{customer}'\"", StringComparison.Ordinal));
+
+        Assert.Equal(1, exit);
+        Assert.Equal(new[] { "AEG001" }, Rules(card));
+        Assert.Contains("(judged in src/Orders/Orders.csproj)", Check(card, "incidents")[2].GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NoProject_ScannedAlone_AndTheCardSaysSo()
     {
