@@ -7,8 +7,6 @@ using Aegis.Engine.Patching;
 using Aegis.Engine.Policy;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Verification;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Aegis.Engine;
 

@@ -1,3 +1,4 @@
+using Aegis.Engine.Infrastructure;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Tests.Infrastructure;
 using Aegis.Engine.Verification;
@@ -81,6 +82,19 @@ public sealed class TestBaselineTests
         Assert.NotEqual(clean, edited);
         directory.Write("src/B.cs", "class B { }\n");
         Assert.NotEqual(edited, await TestBaseline.KeyAsync(directory.Path, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CorruptCache_AEGB005_NamingIt_NeverOverwritten()
+    {
+        using var directory = new TempDirectory();
+        var cache = directory.Write(TestBaseline.CacheRelativePath, "{ \"key\": ");
+
+        var error = await Assert.ThrowsAsync<AegisException>(() => TestBaseline.GetAsync(new RepositorySandbox(), directory.Path, null, CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.CorruptStateFile, error.Code);
+        Assert.Contains(cache, error.Message, StringComparison.Ordinal);
+        Assert.Equal("{ \"key\": ", File.ReadAllText(cache));
     }
 
     /// <summary>

@@ -39,8 +39,7 @@ public sealed class TestBaseline
     {
         var key = await KeyAsync(repositoryRoot, cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(repositoryRoot, CacheRelativePath);
-        var (cached, unreadable) = TryRead(path, key);
-        if (cached is not null)
+        if (TryRead(path, key) is { } cached)
         {
             return cached;
         }
@@ -48,12 +47,6 @@ public sealed class TestBaseline
         var run = await sandbox.RunAsync(repositoryRoot, Array.Empty<FileChange>(), buildTarget, Array.Empty<VerifyCommand>(), cancellationToken).ConfigureAwait(false);
         var built = run.Checks.All(c => c.Name != CheckNames.SandboxBuild || c.Passed);
         var failed = run.FailedTests.Distinct(StringComparer.Ordinal).OrderBy(t => t, StringComparer.Ordinal).ToList();
-        if (unreadable is not null)
-        {
-            // A state file that does not parse is never silently overwritten: this run is used once, and the card says why.
-            return new TestBaseline(key, built, failed, "run on the unpatched copy; " + CacheRelativePath + " not updated: " + unreadable);
-        }
-
         try
         {
             AtomicFile.WriteAllText(path, Serialize(key, built, failed));
@@ -96,12 +89,13 @@ public sealed class TestBaseline
         return (commit?.Trim() ?? "no-commit") + ":" + Hashing.Sha256(state.ToString())[..16];
     }
 
-    /// <summary>The cached baseline for <paramref name="key"/>, or null; and why the file is unusable when it does not parse.</summary>
-    private static (TestBaseline? Baseline, string? Unreadable) TryRead(string path, string key)
+    /// <summary>The cached baseline for <paramref name="key"/>, or null; AEGB005 naming the file when it does not parse
+    /// (like every state file, it is then never overwritten).</summary>
+    private static TestBaseline? TryRead(string path, string key)
     {
         if (!File.Exists(path))
         {
-            return (null, null);
+            return null;
         }
 
         try
@@ -110,15 +104,15 @@ public sealed class TestBaseline
             var root = document.RootElement;
             if (root.GetProperty("key").GetString() != key)
             {
-                return (null, null); // Another commit or working-tree state: taken again and replaced.
+                return null; // Another commit or working-tree state: taken again and replaced.
             }
 
             var failed = root.GetProperty("failed_tests").EnumerateArray().Select(e => e.GetString() ?? "").Where(n => n.Length > 0).ToList();
-            return (new TestBaseline(key, root.GetProperty("built").GetBoolean(), failed, "cached in " + CacheRelativePath), null);
+            return new TestBaseline(key, root.GetProperty("built").GetBoolean(), failed, "cached in " + CacheRelativePath);
         }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            return (null, exception.Message);
+            throw new AegisException(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: {exception.Message} Fix or delete it (it is not overwritten).", exception);
         }
     }
 
