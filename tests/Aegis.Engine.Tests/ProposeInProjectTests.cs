@@ -214,6 +214,20 @@ public sealed class ProposeInProjectTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public async Task ProjectThatCannotBeEvaluated_ScannedAlone_AndTheCardSaysWhy()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("src/Broken/Broken.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup>\n");
+        directory.Write("src/Broken/Tool.cs", "public static class Tool { }\n");
+
+        var (exit, card, _, _) = await ProposeAsync(directory, "src/Broken/Tool.cs", "public static class Tool { public static int Two => 2; }\n");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("the change adds no incidents (scanned on its own: src/Broken/Broken.csproj could not be evaluated (dotnet msbuild could not evaluate ", Check(card, "incidents")[2].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoProject_ScannedAlone_AndTheCardSaysSo()
     {
         using var directory = new TempDirectory();
