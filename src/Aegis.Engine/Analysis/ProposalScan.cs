@@ -22,17 +22,30 @@ public static class ProposalScan
 {
     public static async Task<ProposalIncidents> RunAsync(string repositoryRoot, AnalyzerCatalog catalog, TimeSpan evaluationTimeout, string fullPath, string original, string updated, CancellationToken cancellationToken)
     {
-        var owner = await OwningProject.FindAsync(repositoryRoot, fullPath, evaluationTimeout, cancellationToken).ConfigureAwait(false);
+        OwningProject owner;
+        using (EngineTrace.Measure("inputs"))
+        {
+            owner = await OwningProject.FindAsync(repositoryRoot, fullPath, evaluationTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
         string scope;
         if (owner.Inputs is { } inputs)
         {
             try
             {
                 // The project as it is on disk is the "before": the proposed file's current text, or no such file yet.
-                var current = LoadedProject.Load(inputs, cancellationToken);
-                var before = await IncidentCollector.CollectAsync(current, catalog, repositoryRoot, cancellationToken).ConfigureAwait(false);
-                var after = await IncidentCollector.CollectAsync(current.WithDocument(fullPath, updated, cancellationToken), catalog, repositoryRoot, cancellationToken).ConfigureAwait(false);
-                return new ProposalIncidents(before, after, Added(before, after), "judged in " + owner.Explanation);
+                LoadedProject current;
+                using (EngineTrace.Measure("load"))
+                {
+                    current = LoadedProject.Load(inputs, cancellationToken);
+                }
+
+                using (EngineTrace.Measure("analyze"))
+                {
+                    var before = await IncidentCollector.CollectAsync(current, catalog, repositoryRoot, cancellationToken).ConfigureAwait(false);
+                    var after = await IncidentCollector.CollectAsync(current.WithDocument(fullPath, updated, cancellationToken), catalog, repositoryRoot, cancellationToken).ConfigureAwait(false);
+                    return new ProposalIncidents(before, after, Added(before, after), "judged in " + owner.Explanation);
+                }
             }
             catch (AegisException exception)
             {
