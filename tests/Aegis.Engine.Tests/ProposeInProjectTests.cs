@@ -136,11 +136,13 @@ public sealed class ProposeInProjectTests
     {
         using var directory = ShopRepository();
 
-        var (exit, card, _, _) = await ProposeAsync(directory, "src/Shop/Controllers/OrdersController.cs", ShopSources.OpenController);
+        // A new file in a folder that does not exist yet: the project above it owns it.
+        var (exit, card, _, _) = await ProposeAsync(directory, "src/Shop/Features/Orders/OrdersController.cs", ShopSources.OpenController);
 
         Assert.Equal(1, exit);
         Assert.Equal("blocked", card.GetProperty("status").GetString());
         Assert.Equal(new[] { "AEG003" }, Rules(card));
+        Assert.Contains("(judged in src/Shop/Shop.csproj)", Check(card, "incidents")[2].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class TestBaselineTests
         var run = new RepositorySandbox.TestRun(true, 5, 2, new[] { "T.A" }, Array.Empty<string>(), 0);
         var check = RepositorySandbox.TestsCheck(run, baseline: null);
         Assert.False(check.Passed);
-        Assert.Equal("2 of 5 failed; turned red by the change: T.A", check.Message);
+        Assert.Equal("2 of 5 failed; failing: T.A", check.Message);
     }
 
     [Fact]

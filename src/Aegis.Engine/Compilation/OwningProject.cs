@@ -29,7 +29,9 @@ public sealed class OwningProject
         var problems = new List<string>();
         for (var folder = new DirectoryInfo(Path.GetDirectoryName(file)!); folder is not null && IsAtOrBelow(folder.FullName, root); folder = folder.Parent)
         {
-            foreach (var project in Directory.GetFiles(folder.FullName, "*.csproj").OrderBy(p => p, StringComparer.Ordinal))
+            // A new file may sit in folders that do not exist yet: their projects are further up.
+            var projects = folder.Exists ? Directory.GetFiles(folder.FullName, "*.csproj") : Array.Empty<string>();
+            foreach (var project in projects.OrderBy(p => p, StringComparer.Ordinal))
             {
                 var relativeProject = RepositoryPaths.Relative(root, project);
                 if (!IncludesByLocation(project, file))

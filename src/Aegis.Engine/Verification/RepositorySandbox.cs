@@ -223,7 +223,8 @@ public sealed class RepositorySandbox
             message.Append(Number(failed)).Append(" of ").Append(Number(run.Total)).Append(" failed");
             if (newlyRed.Count > 0)
             {
-                message.Append("; turned red by the change: ").Append(Names(newlyRed.Distinct(StringComparer.Ordinal).ToList()));
+                // Without a baseline (no change in play, or nothing to compare) a failing test is just failing.
+                message.Append(baseline is null ? "; failing: " : "; turned red by the change: ").Append(Names(newlyRed.Distinct(StringComparer.Ordinal).ToList()));
             }
         }
 
