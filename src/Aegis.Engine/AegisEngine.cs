@@ -7,8 +7,6 @@ using Aegis.Engine.Patching;
 using Aegis.Engine.Policy;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Verification;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Aegis.Engine;
 
@@ -150,15 +148,15 @@ public sealed class AegisEngine
                 var syntaxProblem = ContentChecks.Check(relative, updated);
                 card.Checks.Add(new Check(CheckNames.Syntax, syntaxProblem is null, syntaxProblem ?? "content parses"));
 
-                // New incidents the change brings (scanned on the file alone, before and after).
-                var (before, after) = relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
-                    ? (await ScanSingleFileAsync(fullPath, original, cancellationToken).ConfigureAwait(false), await ScanSingleFileAsync(fullPath, updated, cancellationToken).ConfigureAwait(false))
-                    : (new List<Incident>(), new List<Incident>());
-                var beforeFingerprints = before.Select(i => i.Fingerprint).ToHashSet(StringComparer.Ordinal);
-                var added = after.Where(i => !beforeFingerprints.Contains(i.Fingerprint)).ToList();
+                // New incidents the change brings: judged in the owning project's compilation, before and after.
+                var scanned = relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
+                    ? await ProposalScan.RunAsync(options.RepositoryRoot, options.Catalog, options.BuildTimeout, fullPath, original, updated, cancellationToken).ConfigureAwait(false)
+                    : null;
+                var added = scanned?.Added.ToList() ?? new List<Incident>();
                 card.Incidents = added;
-                masker = MaskerFor(after.Concat(before));
-                card.Checks.Add(new Check(CheckNames.Incidents, added.Count == 0, added.Count == 0 ? "the change adds no incidents" : "the change adds " + DescribeIncidents(added)));
+                masker = scanned is null ? SecretMasker.None : MaskerFor(scanned.After.Concat(scanned.Before));
+                var scope = scanned is null ? "" : " (" + scanned.Scope + ")";
+                card.Checks.Add(new Check(CheckNames.Incidents, added.Count == 0, (added.Count == 0 ? "the change adds no incidents" : "the change adds " + DescribeIncidents(added)) + scope));
                 card.DiffAnalysis = DiffAnalyzer.Analyze(card.Diff, masker);
                 var dangerous = card.DiffAnalysis.RiskyPatterns;
                 card.Checks.Add(new Check("diff_analysis", dangerous.Count == 0, dangerous.Count == 0 ? "no risky patterns" : "risky: " + string.Join(", ", dangerous)));
@@ -324,24 +322,6 @@ public sealed class AegisEngine
                 return merged;
             }
         }
-    }
-
-    /// <summary>Scans one C# file on its own (runtime assemblies as references) for the propose verb.</summary>
-    private async Task<List<Incident>> ScanSingleFileAsync(string path, string text, CancellationToken cancellationToken)
-    {
-        if (text.Length == 0)
-        {
-            return new List<Incident>();
-        }
-
-        var references = ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
-        var inputs = new CompileInputs { ProjectPath = Path.Combine(options.RepositoryRoot, "proposed.csproj"), AssemblyName = "Proposed" };
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
-        var tree = CSharpSyntaxTree.ParseText(Microsoft.CodeAnalysis.Text.SourceText.From(text, Encoding.UTF8), parseOptions, path, cancellationToken);
-        var project = LoadedProject.Create(inputs, parseOptions, new[] { tree }, references, Array.Empty<(string, Microsoft.CodeAnalysis.Text.SourceText)>(), System.Collections.Immutable.ImmutableArray<AdditionalText>.Empty);
-        return (await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false)).ToList();
     }
 
     private static string DescribeIncidents(IReadOnlyList<Incident> incidents)

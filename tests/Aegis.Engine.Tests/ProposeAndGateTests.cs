@@ -7,7 +7,7 @@ namespace Aegis.Engine.Tests;
 
 public sealed class ProposeAndGateTests
 {
-    private static async Task<(int Exit, JsonElement Card, string Stdout, string Stderr)> ProposeAsync(TempDirectory directory, object action, params string[] extra)
+    internal static async Task<(int Exit, JsonElement Card, string Stdout, string Stderr)> ProposeAsync(TempDirectory directory, object action, params string[] extra)
     {
         var actionPath = Path.Combine(directory.Path, "action-" + Guid.NewGuid().ToString("N")[..6] + ".json");
         File.WriteAllText(actionPath, JsonSerializer.Serialize(action));

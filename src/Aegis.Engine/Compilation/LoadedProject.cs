@@ -98,6 +98,17 @@ public sealed class LoadedProject
         return new LoadedProject(Inputs, compilation, ParseOptions, AnalyzerOptions, AnalyzerConfigs);
     }
 
+    /// <summary>The same project with one document's text replaced, or added when the project has no such document yet
+    /// (a new file the proposal creates).</summary>
+    public LoadedProject WithDocument(string path, string text, CancellationToken cancellationToken = default)
+    {
+        var full = Path.GetFullPath(path);
+        var replacement = CSharpSyntaxTree.ParseText(SourceText.From(text, Encoding.UTF8), ParseOptions, full, cancellationToken);
+        var existing = Compilation.SyntaxTrees.FirstOrDefault(t => string.Equals(Path.GetFullPath(t.FilePath), full, StringComparison.Ordinal));
+        var compilation = existing is null ? Compilation.AddSyntaxTrees(replacement) : Compilation.ReplaceSyntaxTree(existing, replacement.WithFilePath(existing.FilePath));
+        return new LoadedProject(Inputs, compilation, ParseOptions, AnalyzerOptions, AnalyzerConfigs);
+    }
+
     internal static LoadedProject Create(
         CompileInputs inputs,
         CSharpParseOptions parseOptions,

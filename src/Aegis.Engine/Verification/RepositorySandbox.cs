@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Xml.Linq;
 using Aegis.Engine.Infrastructure;
 
@@ -75,7 +76,14 @@ public sealed class RepositorySandbox
 
             if (RunTests && built)
             {
-                await RunTestsAsync(sandbox, targets, result, cancellationToken).ConfigureAwait(false);
+                var tests = await RunTestsAsync(sandbox, targets, result, cancellationToken).ConfigureAwait(false);
+                // Tests already red before the change are not the change's fault: the baseline says which they are.
+                var baseline = changes.Count > 0 && tests.FailedNames.Count > 0
+                    ? await TestBaseline.GetAsync(this, repositoryRoot, buildTarget, cancellationToken).ConfigureAwait(false)
+                    : null;
+                var check = TestsCheck(tests, baseline);
+                result.Checks.Add(check);
+                result.BrokeBuildOrTests |= !check.Passed;
             }
 
             if (verifyCommands.Count > 0)
@@ -128,7 +136,10 @@ public sealed class RepositorySandbox
         return nonTest.Count > 0 ? nonTest : projects;
     }
 
-    private async Task RunTestsAsync(string sandbox, IReadOnlyList<string> builtTargets, SandboxResult result, CancellationToken cancellationToken)
+    /// <summary>What one sandbox test run found: totals, the failing tests' names, and runs that gave no usable result.</summary>
+    internal sealed record TestRun(bool FoundTestProjects, int Total, int Failed, IReadOnlyList<string> FailedNames, IReadOnlyList<string> Problems, int ProblemFailures);
+
+    private async Task<TestRun> RunTestsAsync(string sandbox, IReadOnlyList<string> builtTargets, SandboxResult result, CancellationToken cancellationToken)
     {
         var testProjects = Directory.EnumerateFiles(sandbox, "*.csproj", SearchOption.AllDirectories)
             .Where(p => !RepositoryPaths.IsBuildOutput(RepositoryPaths.Relative(sandbox, p)))
@@ -137,8 +148,7 @@ public sealed class RepositorySandbox
             .ToList();
         if (testProjects.Count == 0)
         {
-            result.Checks.Add(new Check(CheckNames.SandboxTests, true, "no test projects found"));
-            return;
+            return new TestRun(false, 0, 0, Array.Empty<string>(), Array.Empty<string>(), 0);
         }
 
         // When the solution just built holds every test project, one 'dotnet test <solution> --no-build' runs them all:
@@ -147,8 +157,9 @@ public sealed class RepositorySandbox
         var testTargets = SolutionCovering(sandbox, builtTargets, testProjects) is { } solution
             ? new[] { (Target: solution, NoBuild: true) }
             : testProjects.Select(p => (Target: RepositoryPaths.Relative(sandbox, p), NoBuild: false)).ToArray();
-        int total = 0, failed = 0;
+        int total = 0, failed = 0, problemFailures = 0;
         var problems = new List<string>();
+        var names = new List<string>();
         var index = 0;
         foreach (var (relative, noBuild) in testTargets)
         {
@@ -167,25 +178,77 @@ public sealed class RepositorySandbox
             if (counts is null)
             {
                 problems.Add(relative + ": no test results (exit " + record.ExitCode.ToString(CultureInfo.InvariantCulture) + (record.TimedOut ? ", timed out" : "") + ")");
-                failed += record.ExitCode == 0 ? 0 : 1;
+                problemFailures += record.ExitCode == 0 ? 0 : 1;
                 continue;
             }
 
             total += counts.Value.Total;
             failed += counts.Value.Failed;
+            names.AddRange(ReadFailedTestNames(resultsDirectory));
             if (record.ExitCode != 0 && counts.Value.Failed == 0)
             {
                 problems.Add(relative + ": exit " + record.ExitCode.ToString(CultureInfo.InvariantCulture));
-                failed++;
+                problemFailures++;
             }
         }
 
-        var passed = failed == 0 && problems.Count == 0;
-        var message = passed
-            ? total.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture) + " passed"
-            : failed.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture) + " failed" + (problems.Count > 0 ? "; " + string.Join("; ", problems) : "");
-        result.Checks.Add(new Check(CheckNames.SandboxTests, passed, message));
-        result.BrokeBuildOrTests |= !passed;
+        result.FailedTests.AddRange(names);
+        return new TestRun(true, total, failed, names, problems, problemFailures);
+    }
+
+    /// <summary>
+    /// The sandbox_tests check: failures count unless the baseline had the same test red already (those are named,
+    /// not counted). A failure the TRX files do not name, and a test run without results, always count.
+    /// </summary>
+    internal static Check TestsCheck(TestRun run, TestBaseline? baseline)
+    {
+        if (!run.FoundTestProjects)
+        {
+            return new Check(CheckNames.SandboxTests, true, "no test projects found");
+        }
+
+        var alreadyRed = baseline is null ? new HashSet<string>(StringComparer.Ordinal) : baseline.FailedTests.ToHashSet(StringComparer.Ordinal);
+        var newlyRed = run.FailedNames.Where(n => !alreadyRed.Contains(n)).ToList();
+        var stillRed = run.FailedNames.Where(alreadyRed.Contains).Distinct(StringComparer.Ordinal).ToList();
+        var unnamed = Math.Max(0, run.Failed - run.FailedNames.Count);
+        var failed = newlyRed.Count + unnamed + run.ProblemFailures;
+        var passed = failed == 0 && run.Problems.Count == 0;
+        var message = new StringBuilder();
+        if (passed)
+        {
+            message.Append(Number(run.Total - stillRed.Count)).Append(" of ").Append(Number(run.Total)).Append(" passed");
+        }
+        else
+        {
+            message.Append(Number(failed)).Append(" of ").Append(Number(run.Total)).Append(" failed");
+            if (newlyRed.Count > 0)
+            {
+                // Without a baseline (no change in play, or nothing to compare) a failing test is just failing.
+                message.Append(baseline is null ? "; failing: " : "; turned red by the change: ").Append(Names(newlyRed.Distinct(StringComparer.Ordinal).ToList()));
+            }
+        }
+
+        if (stillRed.Count > 0)
+        {
+            message.Append("; already red before the change (not counted): ").Append(Names(stillRed));
+        }
+
+        if (baseline is not null)
+        {
+            message.Append(" (baseline ").Append(baseline.Built ? "" : "did not build, so no test counted as already red; ").Append(baseline.Source).Append(')');
+        }
+
+        if (run.Problems.Count > 0)
+        {
+            message.Append("; ").Append(string.Join("; ", run.Problems));
+        }
+
+        return new Check(CheckNames.SandboxTests, passed, message.ToString());
+
+        static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        static string Names(IReadOnlyList<string> names)
+            => string.Join(", ", names.Take(10)) + (names.Count > 10 ? " and " + Number(names.Count - 10) + " more" : "");
     }
 
     /// <summary>The one built solution that lists every test project, else null.</summary>
@@ -237,6 +300,26 @@ public sealed class RepositorySandbox
 
         static int Int(XElement element, string name)
             => int.TryParse(element.Attribute(name)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : 0;
+    }
+
+    /// <summary>Outcomes a TRX file gives a test that did not pass.</summary>
+    private static readonly HashSet<string> FailedOutcomes = new(StringComparer.OrdinalIgnoreCase) { "Failed", "Error", "Timeout", "Aborted" };
+
+    /// <summary>The names (<c>testName</c>) of the tests that did not pass, from the TRX files under <paramref name="directory"/>.</summary>
+    internal static IReadOnlyList<string> ReadFailedTestNames(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return Array.Empty<string>();
+        }
+
+        return Directory.GetFiles(directory, "*.trx", SearchOption.AllDirectories)
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .SelectMany(f => XDocument.Load(f).Descendants().Where(e => e.Name.LocalName == "UnitTestResult"))
+            .Where(e => FailedOutcomes.Contains((string?)e.Attribute("outcome") ?? ""))
+            .Select(e => (string?)e.Attribute("testName") ?? "")
+            .Where(n => n.Length > 0)
+            .ToList();
     }
 
     private static bool IsTestProject(string path)

@@ -16,6 +16,9 @@ public sealed class SandboxResult
     public bool PatchIneffective { get; set; }
 
     public List<string> OutputLines { get; } = new();
+
+    /// <summary>The names of the tests that failed in this run (from the TRX files), for the baseline.</summary>
+    public List<string> FailedTests { get; } = new();
 }
 
 public sealed record Check(string Name, bool Passed, string Message);

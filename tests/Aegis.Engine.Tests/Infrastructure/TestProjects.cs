@@ -44,6 +44,24 @@ public static class TestProjects
         return inputs;
     }
 
+    /// <summary>
+    /// A project as its last build left it: the compile inputs in <c>obj/Debug/net10.0/aegis/</c> (where the build target
+    /// writes them) and newer than every source and <c>obj/project.assets.json</c>, so the engine reuses them instead of
+    /// asking MSBuild. <paramref name="packages"/> are extra references (see <see cref="PackageStubs"/>).
+    /// </summary>
+    public static CompileInputs WriteBuiltProject(TempDirectory directory, string projectRelative, IReadOnlyDictionary<string, string> files, IEnumerable<string>? packages = null)
+    {
+        var inputs = WriteProject(directory, projectRelative, files);
+        inputs.References.AddRange(packages ?? Array.Empty<string>());
+        var obj = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(inputs.ProjectPath)!, "obj");
+        File.WriteAllText(System.IO.Path.Combine(obj, "project.assets.json"), "{}\n");
+        var built = System.IO.Path.Combine(obj, "Debug", "net10.0", "aegis", "compile-inputs.txt");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(built)!);
+        File.WriteAllText(built, inputs.Write());
+        File.SetLastWriteTimeUtc(built, DateTime.UtcNow.AddMinutes(1));
+        return inputs;
+    }
+
     public static string InputsPath(CompileInputs inputs)
         => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(inputs.ProjectPath)!, "obj", "aegis", "compile-inputs.txt");
 
