@@ -1,0 +1,417 @@
+using Aegis.Analyzers.Sql;
+using Aegis.Analyzers.Tests.Verifiers;
+
+namespace Aegis.Analyzers.Tests.AEG001;
+
+/// <summary>
+/// AEG001: flow across methods, classes and members — request data through services and repositories (also behind
+/// interfaces), SQL kept in properties and fields, SQL built in one class and run in another, StringBuilders finished
+/// by helpers.
+/// </summary>
+public partial class AEG001NonConstantSqlTests
+{
+    /// <summary>A controller whose action hands request data to a service (a DI-injected interface field).</summary>
+    private const string UsersController = """
+        using Microsoft.AspNetCore.Mvc;
+
+        [ApiController]
+        [Route("api/[controller]")]
+        public class UsersController : ControllerBase
+        {
+            private readonly IUserService users;
+
+            public UsersController(IUserService users) => this.users = users;
+
+            [HttpGet("{name}")]
+            public IActionResult Find(string name) => Ok(users.Find(name));
+
+            [HttpGet("by-id/{id}")]
+            public IActionResult Get(int id) => Ok(users.Get(id));
+        }
+        """;
+
+    /// <summary>The service (through an interface) and the repository (through another) the controller reaches.</summary>
+    private const string UserServices = """
+        using System.Collections.Generic;
+        using Dapper;
+        using Microsoft.Data.Sqlite;
+
+        public interface IUserService
+        {
+            IEnumerable<dynamic> Find(string name);
+
+            IEnumerable<dynamic> Get(int id);
+        }
+
+        public class UserService : IUserService
+        {
+            private readonly IUserRepository repository;
+
+            public UserService(IUserRepository repository) => this.repository = repository;
+
+            public IEnumerable<dynamic> Find(string name) => repository.FindByName(name.Trim());
+
+            public IEnumerable<dynamic> Get(int id) => repository.FindById(id);
+        }
+
+        public interface IUserRepository
+        {
+            IEnumerable<dynamic> FindByName(string name);
+
+            IEnumerable<dynamic> FindById(int id);
+        }
+
+        public class UserRepository : IUserRepository
+        {
+            private readonly SqliteConnection connection = new("Data Source=app.db");
+
+            public IEnumerable<dynamic> FindByName(string name) => connection.Query({0});
+
+            public IEnumerable<dynamic> FindById(int id) => connection.Query($"SELECT * FROM Users WHERE Id = {id}");
+        }
+        """;
+
+    private const string FindByNameSql = "$\"SELECT * FROM Users WHERE Name = '{name}'\"";
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_RequestDataThroughServiceAndRepository_KeepsConfidenceAndRoute()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(UsersController)
+            .WithSource(UserServices.Replace("{0}", "[|" + FindByNameSql + "|]"))
+            .ExpectMessage(0, "SQL passed to SqlMapper.Query is built from parameter 'name' (request data); pass the value as a parameter")
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.95")
+            .ExpectProperty(0, DiagnosticPropertyNames.Severity, IncidentSeverities.High)
+            .ExpectProperty(0, DiagnosticPropertyNames.Route, "GET /api/Users/{name}")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_MinimalApiHandlerThroughServiceAndRepository_KeepsConfidenceAndRoute()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithWebImplicitUsings()
+            .WithSource("""
+                var app = WebApplication.Create(args);
+                var api = app.MapGroup("/api");
+                api.MapGet("/users/{name}", (string name, IUserService users) => users.Find(name));
+                app.Run();
+                """)
+            .WithSource(UserServices.Replace("{0}", "[|" + FindByNameSql + "|]"))
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.95")
+            .ExpectProperty(0, DiagnosticPropertyNames.Route, "GET /api/users/{name}")
+            .ExpectProperty(0, DiagnosticPropertyNames.Source, "parameter 'name' (request data)")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_PublicRepositoryCalledOnlyWithConstants_StaysPublicParameterWithoutRoute()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                public class Nightly
+                {
+                    private readonly IUserService users;
+
+                    public Nightly(IUserService users) => this.users = users;
+
+                    public void Run() => users.Find("system");
+                }
+                """)
+            .WithSource(UserServices.Replace("{0}", "[|" + FindByNameSql + "|]"))
+            .ExpectMessage(0, "SQL passed to SqlMapper.Query is built from parameter 'name'; pass the value as a parameter")
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.90")
+            .ExpectProperty(0, DiagnosticPropertyNames.Route, null)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_RequestDataThroughServiceAndRepository_AsIntegerOrParameter()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(UsersController)
+            .WithSource(UserServices.Replace("{0}", "\"SELECT * FROM Users WHERE Name = @name\", new { name }"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_InternalRepositoryReachedFromAction_RequestData()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                using Dapper;
+                using Microsoft.AspNetCore.Mvc;
+                using Microsoft.Data.Sqlite;
+
+                [ApiController]
+                [Route("api/orders")]
+                public class OrdersController : ControllerBase
+                {
+                    private readonly OrderStore store = new();
+
+                    [HttpDelete("{code}")]
+                    public IActionResult Delete(string code)
+                    {
+                        store.Delete(code);
+                        return NoContent();
+                    }
+                }
+
+                internal sealed class OrderStore
+                {
+                    private readonly SqliteConnection connection = new("Data Source=app.db");
+
+                    internal void Delete(string code) => connection.Execute([|"DELETE FROM Orders WHERE Code = '" + code + "'"|]);
+                }
+                """)
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.95")
+            .ExpectProperty(0, DiagnosticPropertyNames.Route, "DELETE /api/orders/{code}")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_InternalRepositoryCalledOnlyWithConstants()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                using Dapper;
+                using Microsoft.Data.Sqlite;
+
+                public class Cleanup
+                {
+                    private readonly OrderStore store = new();
+
+                    public void Run()
+                    {
+                        store.Delete("expired");
+                        store.Delete("cancelled");
+                    }
+                }
+
+                internal sealed class OrderStore
+                {
+                    private readonly SqliteConnection connection = new("Data Source=app.db");
+
+                    internal void Delete(string state) => connection.Execute("DELETE FROM Orders WHERE State = '" + state + "'");
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    /// <summary>SQL kept in a property, a lazily initialised property and a field set in the constructor; {0} is what the controller passes.</summary>
+    private const string UserSearch = """
+        using System.Collections.Generic;
+        using Dapper;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Data.Sqlite;
+
+        [ApiController]
+        [Route("api/search")]
+        public class SearchController : ControllerBase
+        {
+            private readonly SqliteConnection connection = new("Data Source=app.db");
+
+            [HttpGet]
+            public IActionResult Search(string q) => Ok(new UserSearch({0}).Run(connection));
+        }
+
+        public class UserSearch
+        {
+            private readonly string name;
+            private readonly string countSql;
+            private string? cachedSql;
+
+            public UserSearch(string name)
+            {
+                this.name = name;
+                countSql = "SELECT COUNT(*) FROM Users WHERE Name = '" + name + "'";
+            }
+
+            private string Sql => $"SELECT * FROM Users WHERE Name = '{name}'";
+
+            private string CachedSql => cachedSql ??= "SELECT * FROM Users WHERE Name LIKE '" + name + "%'";
+
+            public IEnumerable<dynamic> Run(SqliteConnection connection)
+            {
+                connection.Query([|Sql|]);
+                connection.Query([|CachedSql|]);
+                connection.ExecuteScalar([|countSql|]);
+                return connection.Query([|"SELECT * FROM Users WHERE Name = '" + name + "'"|]);
+            }
+        }
+        """;
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_SqlInPropertyLazyPropertyAndConstructorField_FollowedToRequestData()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(UserSearch.Replace("{0}", "q"))
+            .ExpectMessage(0, "SQL passed to SqlMapper.Query is built from parameter 'q' (request data); pass the value as a parameter")
+            .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.95")
+            .ExpectProperty(DiagnosticPropertyNames.Route, "GET /api/search")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_SqlInPropertyLazyPropertyAndConstructorField_ConstantArgument()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(UserSearch.Replace("{0}", "\"alice\"").Replace("[|", string.Empty).Replace("|]", string.Empty))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_ConstructorFieldWithoutCallSites_StaysLowConfidence()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                using Microsoft.Data.Sqlite;
+
+                public class Archive
+                {
+                    private readonly string table;
+
+                    public Archive(string table) => this.table = table;
+
+                    public void Purge(SqliteCommand cmd) => cmd.CommandText = [|"DELETE FROM " + table|];
+                }
+                """)
+            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from field 'table'; pass the value as a parameter")
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.30")
+            .ValidateAsync();
+    }
+
+    /// <summary>SQL built by a query factory behind an interface and run by a repository; {0} is what the repository passes.</summary>
+    private const string QueryFactory = """
+        using Dapper;
+        using Microsoft.Data.Sqlite;
+
+        public interface IQueryFactory
+        {
+            string ByCustomer(string customer);
+        }
+
+        public sealed class QueryFactory : IQueryFactory
+        {
+            public string ByCustomer(string customer) => "SELECT * FROM Orders WHERE Customer = '" + customer + "'";
+        }
+
+        public static class Queries
+        {
+            public static IQueryFactory Create() => new QueryFactory();
+        }
+
+        public class OrderRepository
+        {
+            private readonly IQueryFactory queries;
+            private readonly SqliteConnection connection = new("Data Source=app.db");
+
+            public OrderRepository(IQueryFactory queries) => this.queries = queries;
+
+            public void Find(string customer, int id)
+            {
+                connection.Query([|queries.ByCustomer({0})|]);
+                connection.Query([|Queries.Create().ByCustomer({0})|]);
+            }
+        }
+        """;
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_SqlBuiltByFactoryBehindInterface()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(QueryFactory.Replace("{0}", "customer"))
+            .ExpectMessage(0, "SQL passed to SqlMapper.Query is built from parameter 'customer'; pass the value as a parameter")
+            .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.90")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_SqlBuiltByFactoryBehindInterface_ConstantOrInteger()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(QueryFactory.Replace("{0}", "\"ACME\"").Replace("[|", string.Empty).Replace("|]", string.Empty))
+            .WithSource(QueryFactory.Replace("{0}", "id.ToString()").Replace("[|", string.Empty).Replace("|]", string.Empty)
+                .Replace("IQueryFactory", "IIdQueryFactory").Replace("class QueryFactory", "class IdQueryFactory").Replace("new QueryFactory", "new IdQueryFactory")
+                .Replace("class Queries", "class IdQueries").Replace("Queries.Create", "IdQueries.Create").Replace("OrderRepository", "IdOrderRepository"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_InterfaceWithTwoImplementations_NotFollowed()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(QueryFactory.Replace("{0}", "customer").Replace("[|", string.Empty).Replace("|]", string.Empty) + """
+
+                public sealed class CachedQueryFactory : IQueryFactory
+                {
+                    public string ByCustomer(string customer) => "SELECT * FROM Orders WHERE Customer = @customer";
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    /// <summary>A StringBuilder finished by an extension, by <c>ToString(start, length)</c> and by a helper; {0} is the appended value.</summary>
+    private const string BuilderFinishers = """
+        using System.Text;
+        using Microsoft.Data.Sqlite;
+
+        public static class SqlTextExtensions
+        {
+            public static string ToSql(this StringBuilder builder) => builder.ToString().TrimEnd();
+        }
+
+        public class Report
+        {
+            public void Run(SqliteCommand cmd, string region, int year)
+            {
+                var sql = new StringBuilder("SELECT * FROM Sales WHERE Region = '");
+                sql.Append({0}).Append("'");
+                cmd.CommandText = [|sql.ToSql()|];
+                cmd.CommandText = [|sql.ToString(0, sql.Length)|];
+                cmd.CommandText = [|Finish(sql)|];
+            }
+
+            private static string Finish(StringBuilder builder)
+            {
+                builder.Append(" ORDER BY Day");
+                return builder.ToString();
+            }
+        }
+        """;
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_StringBuilderFinishedByExtensionSliceOrHelper()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(BuilderFinishers.Replace("{0}", "region"))
+            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from parameter 'region'; pass the value as a parameter")
+            .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.90")
+            .ExpectProperty(DiagnosticPropertyNames.RemediationStrategy, RemediationStrategies.ParameterizeAdo)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_StringBuilderFinishedByExtensionSliceOrHelper_ConstantOrInteger()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(BuilderFinishers.Replace("{0}", "year").Replace("[|", string.Empty).Replace("|]", string.Empty))
+            .WithSource(BuilderFinishers.Replace("{0}", "\"EMEA\"").Replace("[|", string.Empty).Replace("|]", string.Empty)
+                .Replace("class SqlTextExtensions", "class OtherExtensions").Replace("ToSql", "ToText").Replace("class Report", "class OtherReport"))
+            .ValidateAsync();
+    }
+}
