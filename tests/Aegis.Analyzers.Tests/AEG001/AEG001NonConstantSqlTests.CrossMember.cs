@@ -414,4 +414,52 @@ public partial class AEG001NonConstantSqlTests
                 .Replace("class SqlTextExtensions", "class OtherExtensions").Replace("ToSql", "ToText").Replace("class Report", "class OtherReport"))
             .ValidateAsync();
     }
+
+    /// <summary>A public executor in one class runs SQL that an action in another builds; {0} is what the action appends.</summary>
+    private const string SqlExecutor = """
+        using Dapper;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Data.Sqlite;
+
+        public class Database
+        {
+            private readonly SqliteConnection connection = new("Data Source=app.db");
+
+            public int Execute(string sql) => connection.Execute({1});
+        }
+
+        [ApiController]
+        [Route("api/customers")]
+        public class CustomersController : ControllerBase
+        {
+            private readonly Database database = new();
+
+            [HttpPost("{id}/deactivate")]
+            public IActionResult Deactivate(string email, int id) => Ok(database.Execute("UPDATE Customers SET Active = 0 WHERE Email = '" + {0} + "'"));
+
+            [HttpPost("purge")]
+            public IActionResult Purge() => Ok(database.Execute("DELETE FROM Customers WHERE Active = 0"));
+        }
+        """;
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_SqlBuiltByActionAndRunByExecutorInAnotherClass_RequestDataAndRoute()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(SqlExecutor.Replace("{0}", "email").Replace("{1}", "[|sql|]"))
+            .ExpectMessage(0, "SQL passed to SqlMapper.Execute is built from parameter 'sql' (parameter 'email', request data); pass the value as a parameter")
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.95")
+            .ExpectProperty(0, DiagnosticPropertyNames.Route, "POST /api/customers/{id}/deactivate")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_SqlBuiltByActionAndRunByExecutorInAnotherClass_Integer()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(SqlExecutor.Replace("{0}", "id").Replace("{1}", "sql"))
+            .ValidateAsync();
+    }
 }
