@@ -193,7 +193,8 @@ internal sealed class SqlTextEvaluator
         var next = depth + 1;
 
         // A StringBuilder handed to a helper, returned by one or appended to another stands for the text it holds there.
-        if (operation is ILocalReferenceOperation or IParameterReferenceOperation or IObjectCreationOperation
+        if ((operation is ILocalReferenceOperation or IParameterReferenceOperation or IObjectCreationOperation
+                || (operation is IInvocationOperation call && call.TargetMethod.ContainingType.InheritsFromOrEquals(types.StringBuilder)))
             && operation.Type.InheritsFromOrEquals(types.StringBuilder))
         {
             return EvaluateStringBuilder(operation, operation.Syntax.SpanStart, bindings, next);
@@ -645,7 +646,9 @@ internal sealed class SqlTextEvaluator
         }
         else if (current is not IObjectCreationOperation)
         {
-            return Evaluate(current, bindings, depth);
+            // A builder a helper returns (`Start(x).Append("'")`): what it holds, then this chain's appends.
+            creation = null;
+            received = Evaluate(current, bindings, depth);
         }
 
         if (current is ILocalReferenceOperation or IParameterReferenceOperation)
@@ -657,6 +660,12 @@ internal sealed class SqlTextEvaluator
         while (creation is IConversionOperation conversion)
         {
             creation = conversion.Operand;
+        }
+
+        if (received is not null && calls.Count == 0)
+        {
+            // Passed along unchanged: judged where it was built.
+            return received;
         }
 
         var values = new List<SqlValue>();

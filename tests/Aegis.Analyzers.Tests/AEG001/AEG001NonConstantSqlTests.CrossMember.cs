@@ -363,7 +363,7 @@ public partial class AEG001NonConstantSqlTests
             .ValidateAsync();
     }
 
-    /// <summary>A StringBuilder finished by an extension, by <c>ToString(start, length)</c> and by a helper; {0} is the appended value.</summary>
+    /// <summary>A StringBuilder finished by an extension, by <c>ToString(start, length)</c>, by a helper, or built by one; {0} is the appended value.</summary>
     private const string BuilderFinishers = """
         using System.Text;
         using Microsoft.Data.Sqlite;
@@ -382,6 +382,14 @@ public partial class AEG001NonConstantSqlTests
                 cmd.CommandText = [|sql.ToSql()|];
                 cmd.CommandText = [|sql.ToString(0, sql.Length)|];
                 cmd.CommandText = [|Finish(sql)|];
+                cmd.CommandText = [|Start({0}).ToString()|];
+            }
+
+            private static StringBuilder Start(object value)
+            {
+                var builder = new StringBuilder("SELECT * FROM Sales WHERE Region = '");
+                builder.Append(value);
+                return builder.Append("'");
             }
 
             private static string Finish(StringBuilder builder)
