@@ -123,7 +123,7 @@ internal sealed class SqlTextEvaluator
     /// <summary>Helpers, getters and callers followed at once: action → service → repository is two levels of callers.</summary>
     private const int MaxMethodLevels = 4;
 
-    /// <summary>Candidate call sites bound per sink, so that a common method name cannot make the IDE wait.</summary>
+    /// <summary>Candidate call sites outside the method's own type bound per sink, so that a common method name cannot make the IDE wait.</summary>
     private const int MaxCallSites = 48;
 
     /// <summary><c>ArgumentKind.ParamCollection</c> (Roslyn 4.10+), which the 4.8 API this analyzer builds against lacks.</summary>
@@ -390,7 +390,8 @@ internal sealed class SqlTextEvaluator
         try
         {
             var targets = CallTargets(method);
-            var candidates = method.DeclaredAccessibility == Accessibility.Private || method.MethodKind == MethodKind.LocalFunction
+            var local = method.DeclaredAccessibility == Accessibility.Private || method.MethodKind == MethodKind.LocalFunction;
+            var candidates = local
                 ? method.ContainingType.DeclaringSyntaxReferences.SelectMany(r => r.GetSyntax(cancellationToken).DescendantNodes().OfType<InvocationExpressionSyntax>())
                     .Where(call => NameMatches(call.Expression, method.Name))
                 : SqlCallSites.Candidates(types.Compilation, targets, cancellationToken);
@@ -398,7 +399,8 @@ internal sealed class SqlTextEvaluator
             var complete = true;
             foreach (var candidate in candidates)
             {
-                if (callSitesLeft-- <= 0)
+                // The calls within one type are as many as the type is long; the compilation's are bounded.
+                if (!local && callSitesLeft-- <= 0)
                 {
                     complete = false;
                     break;

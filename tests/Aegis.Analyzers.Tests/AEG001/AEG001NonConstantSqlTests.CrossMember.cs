@@ -470,4 +470,56 @@ public partial class AEG001NonConstantSqlTests
             .WithSource(SqlExecutor.Replace("{0}", "id").Replace("{1}", "sql"))
             .ValidateAsync();
     }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_MutuallyRecursiveCallersAcrossClasses_Terminates()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                using Microsoft.Data.Sqlite;
+
+                public class Ping
+                {
+                    public Pong? Pong { get; set; }
+
+                    public void Run(SqliteCommand cmd, string name)
+                    {
+                        Pong?.Run(cmd, name);
+                        cmd.CommandText = [|"SELECT * FROM Users WHERE Name = '" + name + "'"|];
+                    }
+                }
+
+                public class Pong
+                {
+                    public Ping? Ping { get; set; }
+
+                    public void Run(SqliteCommand cmd, string name) => Ping?.Run(cmd, name);
+                }
+                """)
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.90")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_CallSiteSearchCutShort_KeepsOwnBand()
+    {
+        var calls = string.Concat(Enumerable.Range(0, 60).Select(i => "        store.Delete(\"state" + i + "\");\n"));
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                using Dapper;
+                using Microsoft.Data.Sqlite;
+
+                internal sealed class OrderStore
+                {
+                    private readonly SqliteConnection connection = new("Data Source=app.db");
+
+                    internal void Delete(string state) => connection.Execute([|"DELETE FROM Orders WHERE State = '" + state + "'"|]);
+                }
+                """)
+            .WithSource("public class Cleanup\n{\n    private readonly OrderStore store = new();\n\n    public void Run()\n    {\n" + calls + "    }\n}\n")
+            .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.60")
+            .ValidateAsync();
+    }
 }
