@@ -349,6 +349,9 @@ internal sealed class SqlTextEvaluator
                 return SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.Unknown));
             case IMethodSymbol method when types.Routes.IsControllerAction(method):
                 return SqlValue.Tainted(new SqlTaint(name, "request data", SqlConfidence.RequestData, types.Routes.ForAction(method)));
+            case IMethodSymbol { MethodKind: MethodKind.PropertySet } when memberWriteLevels > 0:
+                // `set => table = value`: set from outside the type, like an auto-property nobody in it writes.
+                return SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.ConfiguredMember));
             case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor when memberWriteLevels > 0:
                 // A field set from a constructor parameter: its creations say what it holds; unseen ones (DI) keep the field's band.
                 return EvaluateCallSites(constructor, parameter, depth) ?? SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.ConfiguredMember));
@@ -736,9 +739,11 @@ internal sealed class SqlTextEvaluator
             }
         }
 
-        // SQL kept in a computed property (`Sql => $"…"`, `sql ??= …`) is what its getter returns.
+        // SQL kept in a computed property (`Sql => $"…"`, `sql ??= …`) is what its getter returns; a value of the
+        // member's own band (configuration, a field set from outside) keeps the property's name.
         if (member is IPropertySymbol { GetMethod: { } getter } computed && !IsAutoProperty(computed)
-            && EvaluateReturns(getter.OriginalDefinition, null, depth) is { } returned)
+            && EvaluateReturns(getter.OriginalDefinition, null, depth) is { } returned
+            && (returned.Built || returned.WorstTaint is not { Confidence: <= SqlConfidence.ConfiguredMember }))
         {
             return returned;
         }

@@ -522,4 +522,37 @@ public partial class AEG001NonConstantSqlTests
             .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.60")
             .ValidateAsync();
     }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_PropertiesOfTheMembersOwnBand_KeepTheirNameAndLowConfidence()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                using Microsoft.Data.Sqlite;
+                using Microsoft.Extensions.Configuration;
+
+                public class Archive
+                {
+                    private readonly IConfiguration configuration;
+                    private string table = "Archive";
+
+                    public Archive(IConfiguration configuration) => this.configuration = configuration;
+
+                    public string Table { get => table; set => table = value; }
+
+                    private string Prefix => configuration["Archive:Prefix"] ?? "arc_";
+
+                    public void Purge(SqliteCommand cmd)
+                    {
+                        cmd.CommandText = [|"DELETE FROM " + Table|];
+                        cmd.CommandText = [|"DELETE FROM " + Prefix + "Items"|];
+                    }
+                }
+                """)
+            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from property 'Table'; pass the value as a parameter")
+            .ExpectMessage(1, "SQL passed to SqliteCommand.CommandText is built from property 'Prefix'; pass the value as a parameter")
+            .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.30")
+            .ValidateAsync();
+    }
 }
