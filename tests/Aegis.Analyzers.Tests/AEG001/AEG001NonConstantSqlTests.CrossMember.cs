@@ -555,4 +555,51 @@ public partial class AEG001NonConstantSqlTests
             .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.30")
             .ValidateAsync();
     }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_SqlBuiltBySingleOverrideOrGenericInterfaceImplementation()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource("""
+                using Dapper;
+                using Microsoft.Data.Sqlite;
+
+                public abstract class QueryBuilder
+                {
+                    public abstract string Where(string value);
+                }
+
+                public sealed class NameQueryBuilder : QueryBuilder
+                {
+                    public override string Where(string value) => "WHERE Name = '" + value + "'";
+                }
+
+                public interface IFilter<T>
+                {
+                    string For(T value, string column);
+                }
+
+                public sealed class TextFilter : IFilter<string>
+                {
+                    public string For(string value, string column) => "SELECT * FROM Users WHERE Code = '" + value + "'";
+                }
+
+                public class Users
+                {
+                    private readonly SqliteConnection connection = new("Data Source=app.db");
+
+                    public void Find(QueryBuilder builder, IFilter<string> filter, string name)
+                    {
+                        connection.Query([|"SELECT * FROM Users " + builder.Where(name)|]);
+                        connection.Query([|filter.For(name, "Code")|]);
+                        connection.Query("SELECT * FROM Users " + builder.Where("alice"));
+                        connection.Query(filter.For("A-1", "Code"));
+                    }
+                }
+                """)
+            .ExpectProperty(DiagnosticPropertyNames.Source, "parameter 'name'")
+            .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.90")
+            .ValidateAsync();
+    }
 }
