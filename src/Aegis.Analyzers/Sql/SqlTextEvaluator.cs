@@ -783,7 +783,8 @@ internal sealed class SqlTextEvaluator
         memberWriteLevels++;
         try
         {
-            return EvaluateMemberWritesIn(type, member, Math.Max(depth, MaxDepth - 6));
+            // At the sink's depth: a cut-off evaluates to safe, and a field's source may be several calls away.
+            return EvaluateMemberWritesIn(type, member, depth);
         }
         finally
         {

@@ -602,4 +602,21 @@ public partial class AEG001NonConstantSqlTests
             .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.90")
             .ValidateAsync();
     }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_ConstructorFieldCreatedByServiceFromAction_RequestData()
+    {
+        await AnalyzerTest.For<NonConstantSqlAnalyzer>()
+            .WithSource(UserSearch.Replace("{0}", "q").Replace("new UserSearch(q).Run(connection)", "new SearchService().Run(q.Trim(), connection)") + """
+
+                public class SearchService
+                {
+                    public IEnumerable<dynamic> Run(string term, SqliteConnection connection) => new UserSearch(term.ToLowerInvariant()).Run(connection);
+                }
+                """)
+            .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.95")
+            .ExpectProperty(DiagnosticPropertyNames.Route, "GET /api/search")
+            .ValidateAsync();
+    }
 }
