@@ -47,6 +47,7 @@ internal sealed class SqlEvaluationTypes
         SystemType = types.Get("System.Type");
         MemberInfo = types.Get("System.Reflection.MemberInfo");
         Routes = new EndpointRoutes(types);
+        Implementations = new SingleImplementations(types.Compilation);
         nonInjectable = NonInjectableTypeNames.Select(types.Get).Where(t => t is not null).ToImmutableArray()!;
     }
 
@@ -63,6 +64,8 @@ internal sealed class SqlEvaluationTypes
     public INamedTypeSymbol? MemberInfo { get; }
 
     public EndpointRoutes Routes { get; }
+
+    public SingleImplementations Implementations { get; }
 
     public bool IsNonInjectable(ITypeSymbol? type)
     {
@@ -115,13 +118,19 @@ internal sealed class SqlEvaluationTypes
 
 /// <summary>
 /// Evaluates the text that reaches a SQL sink into a template of constant, safe and tainted parts. Recursive over
-/// IOperation with a depth limit; follows locals within a method, helper methods one or two calls deep (binding
-/// their parameters to the call-site arguments), and the call sites of private methods. One instance per sink.
+/// IOperation with a depth limit; follows locals within a method, helper methods and property getters a few calls
+/// deep (binding their parameters to the call-site arguments, through an interface when it has one implementation),
+/// the call sites of methods and constructors across the compilation, and the writes of fields. One instance per sink.
 /// </summary>
 internal sealed class SqlTextEvaluator
 {
     private const int MaxDepth = 24;
-    private const int MaxMethodLevels = 2;
+
+    /// <summary>Helpers, getters and callers followed at once: action → service → repository is two levels of callers.</summary>
+    private const int MaxMethodLevels = 4;
+
+    /// <summary>Candidate call sites outside the method's own type bound per sink, so that a common method name cannot make the IDE wait.</summary>
+    private const int MaxCallSites = 48;
 
     /// <summary><c>ArgumentKind.ParamCollection</c> (Roslyn 4.10+), which the 4.8 API this analyzer builds against lacks.</summary>
     private const ArgumentKind ParamCollection = (ArgumentKind)4;
@@ -137,7 +146,12 @@ internal sealed class SqlTextEvaluator
     private readonly HashSet<IOperation> activeReferences = new();
     private readonly HashSet<ISymbol> activeMethods = new(SymbolEqualityComparer.Default);
     private readonly SqlIdentifierGuards identifierGuards;
+    private readonly HashSet<ISymbol> activeMembers = new(SymbolEqualityComparer.Default);
     private int methodLevels;
+    private int callSitesLeft = MaxCallSites;
+
+    /// <summary>Above zero while a field's writes are judged: a constructor parameter then speaks through its callers.</summary>
+    private int memberWriteLevels;
 
     public SqlTextEvaluator(SqlEvaluationTypes types, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -185,10 +199,22 @@ internal sealed class SqlTextEvaluator
         }
 
         var next = depth + 1;
+
+        // A StringBuilder handed to a helper, returned by one or appended to another stands for the text it holds there.
+        if ((operation is ILocalReferenceOperation or IParameterReferenceOperation or IObjectCreationOperation
+                || (operation is IInvocationOperation call && call.TargetMethod.ContainingType.InheritsFromOrEquals(types.StringBuilder)))
+            && operation.Type.InheritsFromOrEquals(types.StringBuilder))
+        {
+            return EvaluateStringBuilder(operation, operation.Syntax.SpanStart, bindings, next);
+        }
+
         switch (operation)
         {
             case IParenthesizedOperation parenthesized:
                 return Evaluate(parenthesized.Operand, bindings, next);
+            case ICoalesceAssignmentOperation lazy:
+                // `sql ??= Build()`: the member's earlier value or the new one.
+                return SqlValue.Either(new[] { Evaluate(lazy.Target, bindings, next), Evaluate(lazy.Value, bindings, next) });
             case IInterpolatedStringOperation interpolated:
                 return SqlValue.Concat(interpolated.Parts.Select(part => part switch
                 {
@@ -334,18 +360,41 @@ internal sealed class SqlTextEvaluator
                 return SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.Unknown));
             case IMethodSymbol method when types.Routes.IsControllerAction(method):
                 return SqlValue.Tainted(new SqlTaint(name, "request data", SqlConfidence.RequestData, types.Routes.ForAction(method)));
+            case IMethodSymbol { MethodKind: MethodKind.PropertySet } when memberWriteLevels > 0:
+                // `set => table = value`: set from outside the type, like an auto-property nobody in it writes.
+                return SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.ConfiguredMember));
+            case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor when memberWriteLevels > 0:
+                // A field set from a constructor parameter: its creations say what it holds; unseen ones (DI) keep the field's band.
+                return EvaluateCallSites(constructor, parameter, depth) ?? SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.ConfiguredMember));
             case IMethodSymbol method when IsEffectivelyPublic(method):
-                return SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.PublicParameter));
-            case IMethodSymbol method when method.DeclaredAccessibility == Accessibility.Private || method.MethodKind == MethodKind.LocalFunction:
+                // Anyone may call a public method; its callers here can only show the text is worse (request data).
+                return Worse(EvaluateCallSites(method, parameter, depth), new SqlTaint(name, null, SqlConfidence.PublicParameter));
+            case IMethodSymbol method when IsClosed(method):
                 return EvaluateCallSites(method, parameter, depth) ?? SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.Unknown));
+            case IMethodSymbol method:
+                return Worse(EvaluateCallSites(method, parameter, depth), new SqlTaint(name, null, SqlConfidence.Unknown));
             default:
                 return SqlValue.Tainted(new SqlTaint(name, null, SqlConfidence.Unknown));
         }
     }
 
-    /// <summary>The arguments every call site in the containing type passes for <paramref name="parameter"/>; null when none is found.</summary>
+    /// <summary>The callers' value when it is more dangerous than <paramref name="floor"/>, else <paramref name="floor"/>.</summary>
+    private static SqlValue Worse(SqlValue? callers, SqlTaint floor)
+        => callers?.WorstTaint is { } taint && taint.Confidence > floor.Confidence ? callers : SqlValue.Tainted(floor);
+
+    /// <summary>Only this compilation can call it, so its call sites are all there is.</summary>
+    private static bool IsClosed(IMethodSymbol method)
+        => method.MethodKind == MethodKind.LocalFunction
+            || method.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal;
+
+    /// <summary>
+    /// The arguments the call sites pass for <paramref name="parameter"/> — in the containing type for a private method,
+    /// anywhere in the compilation otherwise, also through the interface or base method it implements; null when none
+    /// is found or the search was cut short before finding a dangerous one.
+    /// </summary>
     private SqlValue? EvaluateCallSites(IMethodSymbol method, IParameterSymbol parameter, int depth)
     {
+        method = method.OriginalDefinition;
         if (methodLevels >= MaxMethodLevels || !activeMethods.Add(method))
         {
             return null;
@@ -354,40 +403,79 @@ internal sealed class SqlTextEvaluator
         methodLevels++;
         try
         {
+            var targets = CallTargets(method);
+            var local = method.DeclaredAccessibility == Accessibility.Private || method.MethodKind == MethodKind.LocalFunction;
+            var candidates = local
+                ? method.ContainingType.DeclaringSyntaxReferences.SelectMany(r => r.GetSyntax(cancellationToken).DescendantNodes().OfType<InvocationExpressionSyntax>())
+                    .Where(call => NameMatches(call.Expression, method.Name))
+                : SqlCallSites.Candidates(types.Compilation, targets, cancellationToken);
             var values = new List<SqlValue>();
-            foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+            var complete = true;
+            foreach (var candidate in candidates)
             {
-                var node = reference.GetSyntax(cancellationToken);
-                var callModel = ModelFor(node.SyntaxTree);
-                if (callModel is null)
+                // The calls within one type are as many as the type is long; the compilation's are bounded.
+                if (!local && callSitesLeft-- <= 0)
+                {
+                    complete = false;
+                    break;
+                }
+
+                var (target, arguments) = ModelFor(candidate.SyntaxTree)?.GetOperation(candidate, cancellationToken) switch
+                {
+                    IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
+                    IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
+                    _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+                };
+                if (target is null || !targets.Contains(target.OriginalDefinition))
                 {
                     continue;
                 }
 
-                foreach (var call in node.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                var argument = arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal);
+                if (argument is not null)
                 {
-                    if (!NameMatches(call.Expression, method.Name)
-                        || callModel.GetOperation(call, cancellationToken) is not IInvocationOperation invocation
-                        || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method.OriginalDefinition))
-                    {
-                        continue;
-                    }
-
-                    var argument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal);
-                    if (argument is not null)
-                    {
-                        values.Add(Evaluate(argument.Value, null, depth));
-                    }
+                    values.Add(Evaluate(argument.Value, null, depth));
                 }
             }
 
-            return values.Count == 0 ? null : SqlValue.Either(values);
+            return values.Count == 0 || (!complete && !values.Any(v => v.IsTainted)) ? null : SqlValue.Either(values);
         }
         finally
         {
             methodLevels--;
             activeMethods.Remove(method);
         }
+    }
+
+    /// <summary>The method and the interface and base methods it implements: a call to any of them may run it.</summary>
+    private static HashSet<IMethodSymbol> CallTargets(IMethodSymbol method)
+    {
+        var targets = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method };
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            targets.Add(overridden.OriginalDefinition);
+        }
+
+        if (method.MethodKind is MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation && method.ContainingType is { } type)
+        {
+            foreach (var implemented in method.ExplicitInterfaceImplementations)
+            {
+                targets.Add(implemented.OriginalDefinition);
+            }
+
+            foreach (var contract in type.AllInterfaces)
+            {
+                foreach (var member in contract.GetMembers(method.Name).OfType<IMethodSymbol>())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
+                    {
+                        targets.Add(member.OriginalDefinition);
+                    }
+                }
+            }
+        }
+
+        return targets;
     }
 
     private SqlValue EvaluateInvocation(IInvocationOperation invocation, Bindings? bindings, int depth)
@@ -481,10 +569,24 @@ internal sealed class SqlTextEvaluator
             : SqlValue.Safe;
     }
 
-    /// <summary>A method of this compilation: the values it returns, with its parameters bound to this call's arguments.</summary>
+    /// <summary>
+    /// A method of this compilation — or the one implementation of an interface or abstract method — : the values it
+    /// returns, with its parameters bound to this call's arguments.
+    /// </summary>
     private SqlValue? EvaluateHelper(IInvocationOperation invocation, Bindings? bindings, int depth)
     {
         var method = invocation.TargetMethod.OriginalDefinition;
+        if (types.Implementations.Of(method, cancellationToken) is { } implementation)
+        {
+            method = implementation;
+        }
+
+        return EvaluateReturns(method, new Bindings(invocation.Arguments, method, bindings), depth);
+    }
+
+    /// <summary>The values a method or property getter with source returns; null when it has none to read.</summary>
+    private SqlValue? EvaluateReturns(IMethodSymbol method, Bindings? callBindings, int depth)
+    {
         if (activeMethods.Contains(method))
         {
             // A recursive call adds nothing its other returns do not already show.
@@ -505,7 +607,6 @@ internal sealed class SqlTextEvaluator
         methodLevels++;
         try
         {
-            var callBindings = new Bindings(invocation.Arguments, bindings);
             var returns = body.Descendants().OfType<IReturnOperation>()
                 .Where(r => r.ReturnedValue is not null && BelongsTo(r, body))
                 .Select(r => Evaluate(r.ReturnedValue, callBindings, depth))
@@ -578,17 +679,29 @@ internal sealed class SqlTextEvaluator
         }
 
         IOperation? creation = current;
+        SqlValue? received = null;
         if (current is ILocalReferenceOperation local)
         {
-            var root = Root(local);
-            creation = root.Descendants().OfType<IVariableDeclaratorOperation>()
+            creation = Root(local).Descendants().OfType<IVariableDeclaratorOperation>()
                 .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local))?.GetVariableInitializer()?.Value;
-            calls.AddRange(root.Descendants().OfType<IInvocationOperation>()
-                .Where(i => i.Syntax.Span.End <= use && ChainRoot(i) is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, local.Local)));
+        }
+        else if (current is IParameterReferenceOperation parameter)
+        {
+            // A builder a helper receives (`ToSql(this StringBuilder sb)`) holds what the caller appended before the call.
+            creation = null;
+            received = EvaluateParameter(parameter, bindings, depth);
         }
         else if (current is not IObjectCreationOperation)
         {
-            return Evaluate(current, bindings, depth);
+            // A builder a helper returns (`Start(x).Append("'")`): what it holds, then this chain's appends.
+            creation = null;
+            received = Evaluate(current, bindings, depth);
+        }
+
+        if (current is ILocalReferenceOperation or IParameterReferenceOperation)
+        {
+            calls.AddRange(Root(current).Descendants().OfType<IInvocationOperation>()
+                .Where(i => i.Syntax.Span.End <= use && SameVariable(ChainRoot(i), current)));
         }
 
         while (creation is IConversionOperation conversion)
@@ -596,7 +709,18 @@ internal sealed class SqlTextEvaluator
             creation = conversion.Operand;
         }
 
+        if (received is not null && calls.Count == 0)
+        {
+            // Passed along unchanged: judged where it was built.
+            return received;
+        }
+
         var values = new List<SqlValue>();
+        if (received is not null)
+        {
+            values.Add(received);
+        }
+
         if (creation is IObjectCreationOperation created)
         {
             values.AddRange(created.Arguments.Where(a => a.Value.Type?.SpecialType == SpecialType.System_String).Select(a => Evaluate(a.Value, bindings, depth)));
@@ -657,30 +781,70 @@ internal sealed class SqlTextEvaluator
             }
         }
 
-        // Members written only with constants are constants in all but name.
-        if (member.ContainingType is { } type && OnlyConstantWrites(type, member, depth))
+        // SQL kept in a computed property (`Sql => $"…"`, `sql ??= …`) is what its getter returns; a value of the
+        // member's own band (configuration, a field set from outside) keeps the property's name.
+        if (member is IPropertySymbol { GetMethod: { } getter } computed && !IsAutoProperty(computed)
+            && EvaluateReturns(getter.OriginalDefinition, null, depth) is { } returned
+            && (returned.Built || returned.WorstTaint is not { Confidence: <= SqlConfidence.ConfiguredMember }))
         {
-            return SqlValue.Safe;
+            return returned;
+        }
+
+        // Members written only with constants are constants in all but name; members written from a parameter or
+        // request data carry their source's band, while configuration and unseen creators keep the member's own.
+        if (member.ContainingType is { } type && EvaluateMemberWrites(type, member, depth) is { } written)
+        {
+            if (!written.IsTainted)
+            {
+                return SqlValue.Safe;
+            }
+
+            if (written.WorstTaint!.Confidence > SqlConfidence.ConfiguredMember)
+            {
+                return written;
+            }
         }
 
         return SqlValue.Tainted(new SqlTaint(kind + " '" + member.Name + "'", null, SqlConfidence.ConfiguredMember));
     }
 
-    private bool OnlyConstantWrites(INamedTypeSymbol type, ISymbol member, int depth)
+    /// <summary>Every value the type writes to the member; null when a write is not a plain one or there is none.</summary>
+    private SqlValue? EvaluateMemberWrites(INamedTypeSymbol type, ISymbol member, int depth)
     {
         if (member is IPropertySymbol property && !IsAutoProperty(property))
         {
-            return false;
+            return null;
         }
 
-        var writes = 0;
+        if (!activeMembers.Add(member))
+        {
+            // A write that reads the member itself adds nothing its other writes do not show.
+            return SqlValue.Safe;
+        }
+
+        memberWriteLevels++;
+        try
+        {
+            // At the sink's depth: a cut-off evaluates to safe, and a field's source may be several calls away.
+            return EvaluateMemberWritesIn(type, member, depth);
+        }
+        finally
+        {
+            memberWriteLevels--;
+            activeMembers.Remove(member);
+        }
+    }
+
+    private SqlValue? EvaluateMemberWritesIn(INamedTypeSymbol type, ISymbol member, int depth)
+    {
+        var values = new List<SqlValue>();
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             var node = reference.GetSyntax(cancellationToken);
             var memberModel = ModelFor(node.SyntaxTree);
             if (memberModel is null)
             {
-                return false;
+                return null;
             }
 
             foreach (var candidate in node.DescendantNodes())
@@ -699,9 +863,9 @@ internal sealed class SqlTextEvaluator
                             && (operation.Target as IMemberReferenceOperation)?.Member is { } target
                             && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, member.OriginalDefinition))
                         {
-                            if (operation is not ISimpleAssignmentOperation)
+                            if (operation is not (ISimpleAssignmentOperation or ICoalesceAssignmentOperation))
                             {
-                                return false;
+                                return null;
                             }
 
                             value = operation.Value;
@@ -710,20 +874,14 @@ internal sealed class SqlTextEvaluator
                         break;
                 }
 
-                if (value is null)
+                if (value is not null)
                 {
-                    continue;
-                }
-
-                writes++;
-                if (Evaluate(value, null, MaxDepth - 2).IsTainted)
-                {
-                    return false;
+                    values.Add(Evaluate(value, null, depth));
                 }
             }
         }
 
-        return writes > 0;
+        return values.Count == 0 ? null : SqlValue.Either(values);
     }
 
     private static bool IsAutoProperty(IPropertySymbol property)
@@ -884,6 +1042,13 @@ internal sealed class SqlTextEvaluator
         return current;
     }
 
+    private static bool SameVariable(IOperation? operation, IOperation variable) => (operation, variable) switch
+    {
+        (ILocalReferenceOperation a, ILocalReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Local, b.Local),
+        (IParameterReferenceOperation a, IParameterReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Parameter, b.Parameter),
+        _ => false,
+    };
+
     private static bool BelongsTo(IOperation operation, IOperation body)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
@@ -954,14 +1119,19 @@ internal sealed class SqlTextEvaluator
         return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
     }
 
-    /// <summary>A helper's parameters bound to the arguments of the call being evaluated.</summary>
+    /// <summary>
+    /// A helper's parameters bound to the arguments of the call being evaluated. The helper may be the implementation
+    /// of the interface method called, so parameters match by position.
+    /// </summary>
     private sealed class Bindings
     {
         private readonly ImmutableArray<IArgumentOperation> arguments;
+        private readonly IMethodSymbol method;
 
-        public Bindings(ImmutableArray<IArgumentOperation> arguments, Bindings? parent)
+        public Bindings(ImmutableArray<IArgumentOperation> arguments, IMethodSymbol method, Bindings? parent)
         {
             this.arguments = arguments;
+            this.method = method;
             Parent = parent;
         }
 
@@ -969,10 +1139,14 @@ internal sealed class SqlTextEvaluator
 
         public IOperation? Find(IParameterSymbol parameter)
         {
+            if (!SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method))
+            {
+                return null;
+            }
+
             foreach (var argument in arguments)
             {
-                if (argument.Parameter is { } bound && bound.Ordinal == parameter.Ordinal
-                    && SymbolEqualityComparer.Default.Equals(bound.ContainingSymbol.OriginalDefinition, parameter.ContainingSymbol.OriginalDefinition))
+                if (argument.Parameter is { } bound && bound.Ordinal == parameter.Ordinal)
                 {
                     return argument.Value;
                 }
