@@ -285,7 +285,7 @@ public partial class AEG001NonConstantSqlTests
                     public void Purge(SqliteCommand cmd) => cmd.CommandText = [|"DELETE FROM " + table|];
                 }
                 """)
-            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from field 'table'; pass the value as a parameter")
+            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from field 'table'; it is an identifier (a table, column or sort order), which cannot be a parameter: check it against an allow-list of names or quote it as an identifier")
             .ExpectProperty(0, DiagnosticPropertyNames.Confidence, "0.30")
             .ValidateAsync();
     }
@@ -550,8 +550,8 @@ public partial class AEG001NonConstantSqlTests
                     }
                 }
                 """)
-            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from property 'Table'; pass the value as a parameter")
-            .ExpectMessage(1, "SQL passed to SqliteCommand.CommandText is built from property 'Prefix'; pass the value as a parameter")
+            .ExpectMessage(0, "SQL passed to SqliteCommand.CommandText is built from property 'Table'; it is an identifier (a table, column or sort order), which cannot be a parameter: check it against an allow-list of names or quote it as an identifier")
+            .ExpectMessage(1, "SQL passed to SqliteCommand.CommandText is built from property 'Prefix'; it is an identifier (a table, column or sort order), which cannot be a parameter: check it against an allow-list of names or quote it as an identifier")
             .ExpectProperty(DiagnosticPropertyNames.Confidence, "0.30")
             .ValidateAsync();
     }
