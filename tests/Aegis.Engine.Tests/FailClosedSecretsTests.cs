@@ -42,6 +42,8 @@ public sealed class FailClosedSecretsTests
     [InlineData("""public static string Key(Microsoft.Extensions.Configuration.IConfiguration configuration) => configuration.GetValue<string>("Webhooks:Secret", "")!;""")]
     [InlineData("""public static string Key(System.Collections.Generic.Dictionary<string, string> settings) => settings.GetValueOrDefault("SigningKey", string.Empty);""")]
     [InlineData("""public static string Key(string? webhookSecret) => webhookSecret ??= "";""")]
+    [InlineData("""public static string Key(string? apiKey) { string webhookSecret = apiKey ?? ""; return webhookSecret; }""")]
+    [InlineData("""public static string Key(Options options) => StaffKeys.ApiKey = options.Value ?? string.Empty; public sealed class Options { public string? Value { get; set; } } public static class StaffKeys { public static string ApiKey = ""; }""")]
     [InlineData("""public static byte[] HmacKey => Convert.FromBase64String(Environment.GetEnvironmentVariable("HMAC_KEY") ?? "");""")]
     [InlineData("""public static string Db => "Server=db;Password=" + (Environment.GetEnvironmentVariable("DB_PASSWORD") ?? string.Empty) + ";";""")]
     [InlineData("""public static byte[] SigningKey => Load() ?? Array.Empty<byte>(); static byte[]? Load() => null;""")]
@@ -63,6 +65,9 @@ public sealed class FailClosedSecretsTests
     [InlineData("""public static string Value(System.Collections.Generic.Dictionary<string, string> map, string key) => map.GetValueOrDefault(key, "");""")]
     [InlineData("""public static System.Threading.CancellationToken Token(System.Threading.CancellationToken? cancellationToken) => cancellationToken ?? default;""")]
     [InlineData("""public static string StaffApiKey => Environment.GetEnvironmentVariable("STAFF_API_KEY") ?? Environment.GetEnvironmentVariable("LEGACY_STAFF_API_KEY") ?? throw new InvalidOperationException("Neither STAFF_API_KEY nor LEGACY_STAFF_API_KEY is set.");""")]
+    [InlineData("""public static void Find(System.Data.Common.DbCommand command, string? password) => command.Parameters.Add(password ?? "");""")]
+    [InlineData("""public static object Args(string? token) => new { token = token ?? "" };""")]
+    [InlineData("""public static string Hash(string? password) => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(password ?? "")));""")]
     public void Safe_NoEmptyFallbackForASecret(string member)
     {
         var introduced = FailClosedSecrets.Introduced("src/Shop/StaffAuth.cs", Original, With(member));

@@ -131,8 +131,10 @@ public static class FailClosedSecrets
     }
 
     /// <summary>
-    /// What the value is called: the keys and names read in the lookup, then the member, local or parameter it is
-    /// stored in or passed to (through concatenations and conversions such as <c>Encoding.UTF8.GetBytes(…)</c>).
+    /// What the value is called: the keys and variable names the lookup reads (<c>"Auth:StaffKey"</c>,
+    /// <c>"HMAC_KEY"</c>), then the member, local or parameter it is stored in (through concatenations and conversions
+    /// such as <c>Convert.FromBase64String(…)</c>). Not a local or parameter merely read: the AEG001 fix writes
+    /// <c>password ?? ""</c> for a SQL parameter, where <c>null</c> was <c>''</c> before, and that is no setting.
     /// </summary>
     private static IEnumerable<string> Names(ExpressionSyntax lookup, ExpressionSyntax whole)
     {
@@ -141,9 +143,9 @@ public static class FailClosedSecrets
             yield return literal.Token.ValueText;
         }
 
-        foreach (var name in lookup.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+        if (whole is AssignmentExpressionSyntax coalesceAssignment)
         {
-            yield return name.Identifier.ValueText;
+            yield return TargetName(coalesceAssignment.Left);
         }
 
         SyntaxNode current = whole;
@@ -167,10 +169,13 @@ public static class FailClosedSecrets
                 yield return property.Identifier.ValueText;
                 break;
             case AssignmentExpressionSyntax assignment when assignment.Right == current:
-                yield return assignment.Left is MemberAccessExpressionSyntax member ? member.Name.Identifier.ValueText : assignment.Left.ToString();
+                yield return TargetName(assignment.Left);
                 break;
         }
     }
+
+    private static string TargetName(ExpressionSyntax target)
+        => target is MemberAccessExpressionSyntax member ? member.Name.Identifier.ValueText : target.ToString();
 
     /// <summary>A name that says "secret" (a bare <c>key</c> does not: dictionaries are full of them).</summary>
     private static bool IsSecretName(string name)
