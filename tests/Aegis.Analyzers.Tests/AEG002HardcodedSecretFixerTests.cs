@@ -1248,6 +1248,58 @@ public sealed class AEG002HardcodedSecretFixerTests
             .ValidateAsync();
     }
 
+    /// <summary>A connection string read with <c>GetConnectionString</c> holds the whole string, not the password the fix takes out: not reused.</summary>
+    [Fact]
+    public async Task Fix_Environment_Safe_ConnectionStringFallback_KeepsThePasswordName()
+    {
+        await Test($$"""
+                using Microsoft.Extensions.Configuration;
+
+                public static class ReportingDb
+                {
+                    public static string ConnectionString(IConfiguration configuration) => configuration.GetConnectionString("Reporting") ?? [|"Server=db;User Id=app;Password={{Password}};"|];
+                }
+                """)
+            .ExpectFix(Clean("""
+                using System;
+                using Microsoft.Extensions.Configuration;
+
+                public static class ReportingDb
+                {
+                    public static string ConnectionString(IConfiguration configuration) => configuration.GetConnectionString("Reporting") ?? ("Server=db;User Id=app;Password=" + (Environment.GetEnvironmentVariable("REPORTING_DB_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'REPORTING_DB_PASSWORD' is not set.")) + ";");
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    /// <summary><c>GetValue&lt;string&gt;("key")</c> is a configuration read too.</summary>
+    [Fact]
+    public async Task Fix_Environment_ReusesTheKeyOfGetValue()
+    {
+        await Test($$"""
+                using Microsoft.Extensions.Configuration;
+
+                public static class Webhooks
+                {
+                    private const string SigningSecret = [|"{{ApiKey}}"|];
+
+                    public static string Secret(IConfiguration configuration) => configuration.GetValue<string>("Webhooks:SigningSecret") ?? SigningSecret;
+                }
+                """)
+            .ExpectFix(Clean("""
+                using System;
+                using Microsoft.Extensions.Configuration;
+
+                public static class Webhooks
+                {
+                    private static readonly string SigningSecret = Environment.GetEnvironmentVariable("Webhooks__SigningSecret") ?? throw new InvalidOperationException("Environment variable 'Webhooks__SigningSecret' is not set.");
+
+                    public static string Secret(IConfiguration configuration) => configuration.GetValue<string>("Webhooks:SigningSecret") ?? SigningSecret;
+                }
+                """))
+            .ValidateAsync();
+    }
+
     /// <summary>Two different keys for one constant, or a lookup that is not configuration: no key to reuse, the usual name.</summary>
     [Fact]
     public async Task Fix_Environment_Safe_NoSingleConfigurationKey_KeepsTheDerivedName()

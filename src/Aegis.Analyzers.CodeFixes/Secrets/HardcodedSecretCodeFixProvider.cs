@@ -207,7 +207,14 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         string lookup;
         string lookupName;
         var (exception, needsSystem) = TypeAccess(model, node.SpanStart, "InvalidOperationException", cancellationToken);
-        var existing = await ExistingLookup.FindAsync(document, model, node, cancellationToken).ConfigureAwait(false);
+        // A key read for the whole value holds the whole value: reuse it only where the secret is the whole string (not
+        // the password inside a connection string, not a byte array kept as base64).
+        var value = model.GetConstantValue(node, cancellationToken).Value as string;
+        var start = Number(diagnostic, DiagnosticPropertyNames.SecretStart) ?? 0;
+        var length = Number(diagnostic, DiagnosticPropertyNames.SecretLength) ?? value?.Length ?? 0;
+        var existing = value is not null && start == 0 && length == value.Length
+            ? await ExistingLookup.FindAsync(document, model, node, cancellationToken).ConfigureAwait(false)
+            : default;
         var parameterUse = ParameterUse.None;
         var change = isConstField ? DeclarationChange.ConstToStaticReadonly : isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None;
         if (key == EquivalenceKeys.EnvironmentLookup)
@@ -257,9 +264,6 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         }
         else
         {
-            var value = model.GetConstantValue(node, cancellationToken).Value as string;
-            var start = Number(diagnostic, DiagnosticPropertyNames.SecretStart) ?? 0;
-            var length = Number(diagnostic, DiagnosticPropertyNames.SecretLength) ?? value?.Length ?? 0;
             replacement = SecretReplacement.ForString(node, model, start, length, lookup, cancellationToken);
         }
 
