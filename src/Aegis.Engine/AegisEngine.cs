@@ -76,6 +76,8 @@ public sealed class AegisEngine
         card.Checks.Add(new Check(CheckNames.Confidence, lowConfidence.Count == 0, lowConfidence.Count == 0 ? "every incident at or above confidence " + Glob.Format(policy.MinConfidence) : Count(lowConfidence.Count) + " incident(s) below confidence " + Glob.Format(policy.MinConfidence)));
         var pathProblems = patches.Select(p => policy.CheckPath(options.RepositoryRoot, p.File)).Where(p => p is not null).ToList();
         card.Checks.Add(new Check(CheckNames.Policy, pathProblems.Count == 0, pathProblems.Count == 0 ? "OK" : string.Join("; ", pathProblems)));
+        var failOpen = patches.Select(p => (Patch: p, Fallbacks: FailClosedSecrets.Introduced(p.File, p.OriginalText, p.PatchedText))).Where(p => p.Fallbacks.Count > 0).ToList();
+        card.Checks.Add(FailClosedSecrets.Check(failOpen.SelectMany(p => p.Fallbacks).ToList()));
 
         SandboxResult sandbox;
         using (EngineTrace.Measure("sandbox"))
@@ -88,8 +90,14 @@ public sealed class AegisEngine
         card.Stdout = Tail(sandbox.OutputLines);
         card.Diff = string.Concat(patches.Select(p => p.Diff));
 
+        // A patch that lets a missing secret through is a failed remediation, however well it built and tested.
+        foreach (var (patch, _) in failOpen)
+        {
+            patch.ValidationStatus = ValidationStatuses.Failed;
+        }
+
         // Rollback is about patches: a failing build or verify command with no patch in play is a person's to look at.
-        var recommendation = (sandbox.BrokeBuildOrTests || sandbox.PatchIneffective) && patches.Count > 0
+        var recommendation = (sandbox.BrokeBuildOrTests || sandbox.PatchIneffective || failOpen.Count > 0) && patches.Count > 0
             ? Recommendations.Rollback
             : sandbox.BrokeBuildOrTests || sandbox.PatchIneffective
                 ? Recommendations.NeedsHumanReview
@@ -147,6 +155,10 @@ public sealed class AegisEngine
                 card.Diff = UnifiedDiff.Create(relative, original, updated);
                 var syntaxProblem = ContentChecks.Check(relative, updated);
                 card.Checks.Add(new Check(CheckNames.Syntax, syntaxProblem is null, syntaxProblem ?? "content parses"));
+                if (syntaxProblem is null && relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+                {
+                    card.Checks.Add(FailClosedSecrets.Check(FailClosedSecrets.Introduced(relative, original, updated)));
+                }
 
                 // New incidents the change brings: judged in the owning project's compilation, before and after.
                 var scanned = relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)

@@ -57,7 +57,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 class PaymentGateway
                 {
-                    private readonly string _apiKey = Environment.GetEnvironmentVariable("PAYMENT_GATEWAY_API_KEY") ?? string.Empty;
+                    private readonly string _apiKey = Environment.GetEnvironmentVariable("PAYMENT_GATEWAY_API_KEY") ?? throw new InvalidOperationException("Environment variable 'PAYMENT_GATEWAY_API_KEY' is not set.");
                 }
                 """))
             .ValidateAsync();
@@ -90,7 +90,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public sealed class StripeClient(HttpClient http)
                 {
-                    private static readonly string SecretKey = Environment.GetEnvironmentVariable("STRIPE_SECRET_KEY") ?? string.Empty; // comment stays
+                    private static readonly string SecretKey = Environment.GetEnvironmentVariable("STRIPE_SECRET_KEY") ?? throw new InvalidOperationException("Environment variable 'STRIPE_SECRET_KEY' is not set."); // comment stays
 
                     public HttpRequestMessage Request()
                     {
@@ -123,9 +123,9 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public class OAuthSettings
                 {
-                    public string ClientSecret { get; set; } = Environment.GetEnvironmentVariable("OAUTH_CLIENT_SECRET") ?? string.Empty;
+                    public string ClientSecret { get; set; } = Environment.GetEnvironmentVariable("OAUTH_CLIENT_SECRET") ?? throw new InvalidOperationException("Environment variable 'OAUTH_CLIENT_SECRET' is not set.");
 
-                    public string WebhookToken => Environment.GetEnvironmentVariable("WEBHOOK_TOKEN") ?? string.Empty;
+                    public string WebhookToken => Environment.GetEnvironmentVariable("WEBHOOK_TOKEN") ?? throw new InvalidOperationException("Environment variable 'WEBHOOK_TOKEN' is not set.");
                 }
                 """))
             .ValidateAsync();
@@ -154,8 +154,8 @@ public sealed class AEG002HardcodedSecretFixerTests
                 {
                     string M()
                     {
-                        var smtpPassword = Environment.GetEnvironmentVariable("SMTP_PASSWORD") ?? string.Empty;
-                        string apiToken = Environment.GetEnvironmentVariable("MAILER_API_TOKEN") ?? string.Empty;
+                        var smtpPassword = Environment.GetEnvironmentVariable("SMTP_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'SMTP_PASSWORD' is not set.");
+                        string apiToken = Environment.GetEnvironmentVariable("MAILER_API_TOKEN") ?? throw new InvalidOperationException("Environment variable 'MAILER_API_TOKEN' is not set.");
                         return smtpPassword + apiToken;
                     }
                 }
@@ -180,7 +180,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 class MailSender
                 {
-                    NetworkCredential Credential() => new NetworkCredential("mailer", Environment.GetEnvironmentVariable("MAIL_SENDER_PASSWORD") ?? string.Empty);
+                    NetworkCredential Credential() => new NetworkCredential("mailer", Environment.GetEnvironmentVariable("MAIL_SENDER_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'MAIL_SENDER_PASSWORD' is not set."));
                 }
                 """))
             .ValidateAsync();
@@ -216,7 +216,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                     public IssueReporter(HttpClient http)
                     {
                         _http = http;
-                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("GITHUB_TOKEN") ?? string.Empty); // planted
+                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("GITHUB_TOKEN") ?? throw new InvalidOperationException("Environment variable 'GITHUB_TOKEN' is not set.")); // planted
                     }
                 }
                 """))
@@ -241,7 +241,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 class Api
                 {
-                    void Configure(HttpClient client) => client.DefaultRequestHeaders.Add("Authorization", "Bearer " + (Environment.GetEnvironmentVariable("AUTHORIZATION") ?? string.Empty));
+                    void Configure(HttpClient client) => client.DefaultRequestHeaders.Add("Authorization", "Bearer " + (Environment.GetEnvironmentVariable("AUTHORIZATION") ?? throw new InvalidOperationException("Environment variable 'AUTHORIZATION' is not set.")));
                 }
                 """))
             .ValidateAsync();
@@ -253,24 +253,24 @@ public sealed class AEG002HardcodedSecretFixerTests
     {
         {
             "\"Server=db;User Id=app;Password=" + Password + ";Encrypt=true\"",
-            "\"Server=db;User Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + \";Encrypt=true\""
+            "\"Server=db;User Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? throw new InvalidOperationException(\"Environment variable 'REPORTING_DB_PASSWORD' is not set.\")) + \";Encrypt=true\""
         },
         {
             "@\"Server=.\\SQLEXPRESS;Password=" + Password + ";Encrypt=true\"",
-            "@\"Server=.\\SQLEXPRESS;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + @\";Encrypt=true\""
+            "@\"Server=.\\SQLEXPRESS;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? throw new InvalidOperationException(\"Environment variable 'REPORTING_DB_PASSWORD' is not set.\")) + @\";Encrypt=true\""
         },
         {
             "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=" + Password + "\"",
-            "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty)"
+            "\"Server=.\\\\SQLEXPRESS;\\tUser Id=app;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? throw new InvalidOperationException(\"Environment variable 'REPORTING_DB_PASSWORD' is not set.\"))"
         },
         {
             "\"Server=db;\" +\n            \"Password='" + Password + "';\" + Suffix",
-            "\"Server=db;\" +\n            \"Password='\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + \"';\" + Suffix"
+            "\"Server=db;\" +\n            \"Password='\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? throw new InvalidOperationException(\"Environment variable 'REPORTING_DB_PASSWORD' is not set.\")) + \"';\" + Suffix"
         },
         {
             // Raw literals cannot be cut like that: the pieces become regular literals with the same value.
             "\"\"\"Server=db;Password=" + Password + ";Encrypt=true\"\"\"",
-            "\"Server=db;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? string.Empty) + \";Encrypt=true\""
+            "\"Server=db;Password=\" + (Environment.GetEnvironmentVariable(\"REPORTING_DB_PASSWORD\") ?? throw new InvalidOperationException(\"Environment variable 'REPORTING_DB_PASSWORD' is not set.\")) + \";Encrypt=true\""
         },
     };
 
@@ -324,7 +324,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public sealed class ReportingOptions
                 {
-                    public string WarehouseConnectionString { get; set; } = "Server=reporting-db.internal;Database=ShopReports;User Id=report_writer;Password=" + (Environment.GetEnvironmentVariable("WAREHOUSE_PASSWORD") ?? string.Empty) + ";"; // planted: AEG002
+                    public string WarehouseConnectionString { get; set; } = "Server=reporting-db.internal;Database=ShopReports;User Id=report_writer;Password=" + (Environment.GetEnvironmentVariable("WAREHOUSE_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'WAREHOUSE_PASSWORD' is not set.")) + ";"; // planted: AEG002
 
                     public int ExportHour { get; set; } = 2;
                 }
@@ -357,11 +357,11 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public sealed class DownloadTokens
                 {
-                    private static readonly string SigningKey = Environment.GetEnvironmentVariable("DOWNLOAD_TOKENS_SIGNING_KEY") ?? string.Empty;
+                    private static readonly string SigningKey = Environment.GetEnvironmentVariable("DOWNLOAD_TOKENS_SIGNING_KEY") ?? throw new InvalidOperationException("Environment variable 'DOWNLOAD_TOKENS_SIGNING_KEY' is not set.");
 
                     public static byte[] Sign(string content) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.UTF8.GetBytes(content));
 
-                    public static byte[] Verify(string content) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable("DOWNLOAD_TOKENS_KEY") ?? string.Empty), Encoding.UTF8.GetBytes(content));
+                    public static byte[] Verify(string content) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable("DOWNLOAD_TOKENS_KEY") ?? throw new InvalidOperationException("Environment variable 'DOWNLOAD_TOKENS_KEY' is not set.")), Encoding.UTF8.GetBytes(content));
                 }
                 """))
             .ValidateAsync();
@@ -381,7 +381,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 class Signer
                 {
-                    private static readonly byte[] SigningKey = Convert.FromBase64String(Environment.GetEnvironmentVariable("SIGNER_SIGNING_KEY") ?? string.Empty);
+                    private static readonly byte[] SigningKey = Convert.FromBase64String(Environment.GetEnvironmentVariable("SIGNER_SIGNING_KEY") ?? throw new InvalidOperationException("Environment variable 'SIGNER_SIGNING_KEY' is not set."));
                 }
                 """)
             .ValidateAsync();
@@ -408,6 +408,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """)
             .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
             .ExpectFix(Clean("""
+                using System;
                 using Microsoft.Extensions.Configuration;
 
                 public class StripeClient
@@ -416,7 +417,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                     public StripeClient(IConfiguration configuration) => _configuration = configuration;
 
-                    public string Header() => Use(_configuration["Stripe:ApiKey"] ?? string.Empty);
+                    public string Header() => Use(_configuration["Stripe:ApiKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:ApiKey' is not set."));
 
                     private static string Use(string apiKey) => apiKey;
                 }
@@ -444,6 +445,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """)
             .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
             .ExpectFix(Clean("""
+                using System;
                 using Microsoft.Extensions.Configuration;
 
                 public class StripeClient
@@ -453,7 +455,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                     private IConfiguration Configuration { get; }
 
                     /// <summary>The key.</summary>
-                    private string _apiKey => Configuration["Stripe:ApiKey"] ?? string.Empty;
+                    private string _apiKey => Configuration["Stripe:ApiKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:ApiKey' is not set.");
 
                     public string Key() => _apiKey;
                 }
@@ -480,6 +482,7 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """)
             .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
             .ExpectFix(Clean("""
+                using System;
                 using Microsoft.Extensions.Configuration;
 
                 public class StripeClient
@@ -488,7 +491,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                     public StripeClient(IConfiguration configuration) => _configuration = configuration;
 
-                    private string SecretKey => _configuration["Stripe:SecretKey"] ?? string.Empty;
+                    private string SecretKey => _configuration["Stripe:SecretKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:SecretKey' is not set.");
 
                     public string Key() => SecretKey;
                 }
@@ -513,13 +516,14 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """)
             .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
             .ExpectFix(Clean("""
+                using System;
                 using Microsoft.Extensions.Configuration;
 
                 public class StripeClient(IConfiguration configuration)
                 {
-                    private readonly string _apiKey = configuration["Stripe:ApiKey"] ?? string.Empty;
+                    private readonly string _apiKey = configuration["Stripe:ApiKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:ApiKey' is not set.");
 
-                    private readonly string SecretKey = configuration["Stripe:SecretKey"] ?? string.Empty;
+                    private readonly string SecretKey = configuration["Stripe:SecretKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:SecretKey' is not set.");
 
                     public string Key() => _apiKey + SecretKey;
                 }
@@ -544,13 +548,14 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """)
             .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
             .ExpectFix(Clean("""
+                using System;
                 using Microsoft.Extensions.Configuration;
 
                 public class StripeClient(IConfiguration configuration)
                 {
                     public string Region() => configuration["Stripe:Region"] ?? "eu";
 
-                    public string Key() => Use(configuration["Stripe:ApiKey"] ?? string.Empty);
+                    public string Key() => Use(configuration["Stripe:ApiKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:ApiKey' is not set."));
 
                     private static string Use(string apiKey) => apiKey;
                 }
@@ -565,11 +570,12 @@ public sealed class AEG002HardcodedSecretFixerTests
         // configuration fix leaves the second secret alone, and FixAll (which applies each finding's recommended
         // variants in order, as dotnet format does) reads it from the environment instead.
         var expected = $$"""
+                using System;
                 using Microsoft.Extensions.Configuration;
 
                 public class StripeClient(IConfiguration configuration)
                 {
-                    private readonly string _apiKey = configuration["Stripe:ApiKey"] ?? string.Empty;
+                    private readonly string _apiKey = configuration["Stripe:ApiKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:ApiKey' is not set.");
 
                     public string Webhook() => Use("{{Other}}");
 
@@ -598,9 +604,9 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public class StripeClient(IConfiguration configuration)
                 {
-                    private readonly string _apiKey = configuration["Stripe:ApiKey"] ?? string.Empty;
+                    private readonly string _apiKey = configuration["Stripe:ApiKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:ApiKey' is not set.");
 
-                    public string Webhook() => Use(Environment.GetEnvironmentVariable("WEBHOOK_SECRET") ?? string.Empty);
+                    public string Webhook() => Use(Environment.GetEnvironmentVariable("WEBHOOK_SECRET") ?? throw new InvalidOperationException("Environment variable 'WEBHOOK_SECRET' is not set."));
 
                     private static string Use(string webhookSecret) => webhookSecret;
                 }
@@ -625,13 +631,14 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """)
             .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
             .ExpectFix(Clean("""
+                using System;
                 using Microsoft.Extensions.Configuration;
 
                 public class StripeClient
                 {
                     public IConfiguration? Configuration { get; set; }
 
-                    public string Key() => Use(Configuration?["Stripe:ApiKey"] ?? string.Empty);
+                    public string Key() => Use(Configuration?["Stripe:ApiKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:ApiKey' is not set."));
 
                     private static string Use(string apiKey) => apiKey;
                 }
@@ -661,7 +668,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public class StripeClient(IConfiguration configuration)
                 {
-                    private readonly string _apiKey = Environment.GetEnvironmentVariable("STRIPE_API_KEY") ?? string.Empty;
+                    private readonly string _apiKey = Environment.GetEnvironmentVariable("STRIPE_API_KEY") ?? throw new InvalidOperationException("Environment variable 'STRIPE_API_KEY' is not set.");
 
                     public IConfiguration Configuration => configuration;
 
@@ -670,11 +677,12 @@ public sealed class AEG002HardcodedSecretFixerTests
                 """))
             // FixAll applies the recommended variant (configuration here), whichever key it is asked with.
             .ExpectBatchFix(Clean("""
+                using System;
                 using Microsoft.Extensions.Configuration;
 
                 public class StripeClient(IConfiguration configuration)
                 {
-                    private string _apiKey => Configuration["Stripe:ApiKey"] ?? string.Empty;
+                    private string _apiKey => Configuration["Stripe:ApiKey"] ?? throw new InvalidOperationException("Configuration value 'Stripe:ApiKey' is not set.");
 
                     public IConfiguration Configuration => configuration;
 
@@ -826,13 +834,15 @@ public sealed class AEG002HardcodedSecretFixerTests
                 }
                 """)
             .ExpectFix(Clean("""
+                using System;
+
                 namespace Shop
                 {
                     class Environment { }
 
                     class Mailer
                     {
-                        string Password() => Use(global::System.Environment.GetEnvironmentVariable("MAILER_PASSWORD") ?? string.Empty);
+                        string Password() => Use(global::System.Environment.GetEnvironmentVariable("MAILER_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'MAILER_PASSWORD' is not set."));
 
                         static string Use(string password) => password;
                     }
@@ -904,7 +914,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                     class MailSender
                     {
-                        private static readonly string SmtpPassword = Environment.GetEnvironmentVariable("SMTP_PASSWORD") ?? string.Empty;
+                        private static readonly string SmtpPassword = Environment.GetEnvironmentVariable("SMTP_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'SMTP_PASSWORD' is not set.");
 
                         NetworkCredential Credential() => new NetworkCredential("mailer", SmtpPassword);
                     }
@@ -940,14 +950,14 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 class Integrations
                 {
-                    private static readonly string StripeApiKey = Environment.GetEnvironmentVariable("STRIPE_API_KEY") ?? string.Empty;
-                    private readonly string _githubToken = Environment.GetEnvironmentVariable("GITHUB_TOKEN") ?? string.Empty;
+                    private static readonly string StripeApiKey = Environment.GetEnvironmentVariable("STRIPE_API_KEY") ?? throw new InvalidOperationException("Environment variable 'STRIPE_API_KEY' is not set.");
+                    private readonly string _githubToken = Environment.GetEnvironmentVariable("GITHUB_TOKEN") ?? throw new InvalidOperationException("Environment variable 'GITHUB_TOKEN' is not set.");
 
-                    NetworkCredential Mail() => new NetworkCredential("mailer", Environment.GetEnvironmentVariable("INTEGRATIONS_PASSWORD") ?? string.Empty);
+                    NetworkCredential Mail() => new NetworkCredential("mailer", Environment.GetEnvironmentVariable("INTEGRATIONS_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'INTEGRATIONS_PASSWORD' is not set."));
 
                     byte[] Key() => Encoding.UTF8.GetBytes(StripeApiKey + _githubToken);
 
-                    string Db() => "Server=db;Password=" + (Environment.GetEnvironmentVariable("INTEGRATIONS_PASSWORD") ?? string.Empty) + ";Encrypt=true";
+                    string Db() => "Server=db;Password=" + (Environment.GetEnvironmentVariable("INTEGRATIONS_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'INTEGRATIONS_PASSWORD' is not set.")) + ";Encrypt=true";
                 }
                 """))
             .ValidateAsync();
@@ -968,27 +978,27 @@ public sealed class AEG002HardcodedSecretFixerTests
             .ExpectFix(Clean("""
                 using System;
 
-                class First { private static readonly string ApiKey = Environment.GetEnvironmentVariable("FIRST_API_KEY") ?? string.Empty; public string Get() => ApiKey; }
+                class First { private static readonly string ApiKey = Environment.GetEnvironmentVariable("FIRST_API_KEY") ?? throw new InvalidOperationException("Environment variable 'FIRST_API_KEY' is not set."); public string Get() => ApiKey; }
                 """))
             .ExpectFix(
                 Clean("""
                 using System;
 
-                class Second { private readonly string _password = Environment.GetEnvironmentVariable("SECOND_PASSWORD") ?? string.Empty; }
+                class Second { private readonly string _password = Environment.GetEnvironmentVariable("SECOND_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'SECOND_PASSWORD' is not set."); }
                 """),
                 index: 1)
             .ExpectBatchFix(
                 Clean("""
                 using System;
 
-                class First { private static readonly string ApiKey = Environment.GetEnvironmentVariable("FIRST_API_KEY") ?? string.Empty; public string Get() => ApiKey; }
+                class First { private static readonly string ApiKey = Environment.GetEnvironmentVariable("FIRST_API_KEY") ?? throw new InvalidOperationException("Environment variable 'FIRST_API_KEY' is not set."); public string Get() => ApiKey; }
                 """),
                 scope: FixAllScope.Project)
             .ExpectBatchFix(
                 Clean("""
                 using System;
 
-                class Second { private readonly string _password = Environment.GetEnvironmentVariable("SECOND_PASSWORD") ?? string.Empty; }
+                class Second { private readonly string _password = Environment.GetEnvironmentVariable("SECOND_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'SECOND_PASSWORD' is not set."); }
                 """),
                 index: 1,
                 scope: FixAllScope.Project)
@@ -1026,7 +1036,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public sealed class StripePaymentClient(HttpClient http)
                 {
-                    private static readonly string SecretKey = Environment.GetEnvironmentVariable("STRIPE_PAYMENT_SECRET_KEY") ?? string.Empty; // planted: AEG002
+                    private static readonly string SecretKey = Environment.GetEnvironmentVariable("STRIPE_PAYMENT_SECRET_KEY") ?? throw new InvalidOperationException("Environment variable 'STRIPE_PAYMENT_SECRET_KEY' is not set."); // planted: AEG002
 
                     public async Task<bool> RefundAsync(CancellationToken cancellationToken)
                     {
@@ -1068,7 +1078,7 @@ public sealed class AEG002HardcodedSecretFixerTests
 
                 public sealed class ReportDownloadTokens(TimeProvider clock)
                 {
-                    private static readonly string SigningKey = Environment.GetEnvironmentVariable("REPORT_DOWNLOAD_TOKENS_SIGNING_KEY") ?? string.Empty; // planted: AEG002
+                    private static readonly string SigningKey = Environment.GetEnvironmentVariable("REPORT_DOWNLOAD_TOKENS_SIGNING_KEY") ?? throw new InvalidOperationException("Environment variable 'REPORT_DOWNLOAD_TOKENS_SIGNING_KEY' is not set."); // planted: AEG002
 
                     public long Now() => clock.GetUtcNow().ToUnixTimeSeconds();
 
@@ -1111,27 +1121,221 @@ public sealed class AEG002HardcodedSecretFixerTests
                     public GitHubIssueReporter(HttpClient http)
                     {
                         _http = http;
-                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("GITHUB_TOKEN") ?? string.Empty); // planted: AEG002
+                        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.GetEnvironmentVariable("GITHUB_TOKEN") ?? throw new InvalidOperationException("Environment variable 'GITHUB_TOKEN' is not set.")); // planted: AEG002
                     }
                 }
                 """))
             .ValidateAsync();
     }
 
+    // ---- Fail closed: a missing value throws, naming the key; never an empty or default secret ----
+
     /// <summary>
-    /// With the variable unset the fixed sample gets empty secrets: none of its code paths may throw on that (the
-    /// sample's functional tests sign and validate report links, build the reporter and show the export target).
+    /// An inbound key compared with a request header: with an empty fallback, a missing variable would make an empty
+    /// header match. The fixed field throws when it initializes, naming the variable.
     /// </summary>
     [Fact]
-    public void Sample_EmptyFallbacks_DoNotThrow()
+    public async Task Fix_Environment_InboundKey_ThrowsNamingTheVariable()
     {
-        var signature = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(string.Empty), Encoding.UTF8.GetBytes("header.claims"));
-        var header = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", string.Empty);
-        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = "Server=reporting-db.internal;Database=ShopReports;User Id=report_writer;Password=" + string.Empty + ";" };
+        await Test($$"""
+                public sealed class StaffKeyCheck
+                {
+                    private const string StaffApiKey = [|"{{ApiKey}}"|];
 
-        Assert.Equal(32, signature.Length);
-        Assert.Equal("Bearer", header.Scheme);
-        Assert.Equal("reporting-db.internal", builder["Server"]);
+                    public bool Accepts(string header) => header == StaffApiKey;
+                }
+                """)
+            .ExpectFix(Clean("""
+                using System;
+
+                public sealed class StaffKeyCheck
+                {
+                    private static readonly string StaffApiKey = Environment.GetEnvironmentVariable("STAFF_API_KEY") ?? throw new InvalidOperationException("Environment variable 'STAFF_API_KEY' is not set.");
+
+                    public bool Accepts(string header) => header == StaffApiKey;
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    /// <summary>
+    /// The constant is the fallback of a configuration read: the fix reads that same key (ASP.NET Core maps the
+    /// variable <c>Auth__StaffApiKey</c> to <c>Auth:StaffApiKey</c>), not an invented <c>STAFF_API_KEY</c> nobody sets.
+    /// </summary>
+    [Fact]
+    public async Task Fix_Environment_ReusesTheConfigurationKeyTheCodeAlreadyReads()
+    {
+        await Test($$"""
+                using Microsoft.Extensions.Configuration;
+
+                public static class StaffAuth
+                {
+                    private const string StaffApiKey = [|"{{ApiKey}}"|];
+
+                    public static bool Accepts(IConfiguration configuration, string header) => header == (configuration["Auth:StaffApiKey"] ?? StaffApiKey);
+                }
+                """)
+            .ExpectFix(Clean("""
+                using System;
+                using Microsoft.Extensions.Configuration;
+
+                public static class StaffAuth
+                {
+                    private static readonly string StaffApiKey = Environment.GetEnvironmentVariable("Auth__StaffApiKey") ?? throw new InvalidOperationException("Environment variable 'Auth__StaffApiKey' is not set.");
+
+                    public static bool Accepts(IConfiguration configuration, string header) => header == (configuration["Auth:StaffApiKey"] ?? StaffApiKey);
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Fix_Configuration_ReusesTheKeyOfTheLookupItIsTheFallbackOf()
+    {
+        await Test($$"""
+                using Microsoft.Extensions.Configuration;
+
+                public class StripeClient
+                {
+                    private readonly IConfiguration _configuration;
+
+                    public StripeClient(IConfiguration configuration) => _configuration = configuration;
+
+                    public string Key() => _configuration["Payments:StripeSecret"] ?? [|"sk_live_{{ApiKey}}"|];
+                }
+                """)
+            .WithEquivalenceKey(EquivalenceKeys.ConfigurationLookup)
+            .ExpectFix(Clean("""
+                using System;
+                using Microsoft.Extensions.Configuration;
+
+                public class StripeClient
+                {
+                    private readonly IConfiguration _configuration;
+
+                    public StripeClient(IConfiguration configuration) => _configuration = configuration;
+
+                    public string Key() => _configuration["Payments:StripeSecret"] ?? (_configuration["Payments:StripeSecret"] ?? throw new InvalidOperationException("Configuration value 'Payments:StripeSecret' is not set."));
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    /// <summary>The environment variable the code already reads for the value is reused as it is.</summary>
+    [Fact]
+    public async Task Fix_Environment_ReusesTheVariableTheCodeAlreadyReads()
+    {
+        await Test($$"""
+                using System;
+
+                public sealed class WebhookValidator
+                {
+                    private const string WebhookSecret = [|"{{ApiKey}}"|];
+
+                    public string Secret() => Environment.GetEnvironmentVariable("SHOP_WEBHOOK_SECRET") ?? WebhookSecret;
+                }
+                """)
+            .ExpectFix(Clean("""
+                using System;
+
+                public sealed class WebhookValidator
+                {
+                    private static readonly string WebhookSecret = Environment.GetEnvironmentVariable("SHOP_WEBHOOK_SECRET") ?? throw new InvalidOperationException("Environment variable 'SHOP_WEBHOOK_SECRET' is not set.");
+
+                    public string Secret() => Environment.GetEnvironmentVariable("SHOP_WEBHOOK_SECRET") ?? WebhookSecret;
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    /// <summary>A connection string read with <c>GetConnectionString</c> holds the whole string, not the password the fix takes out: not reused.</summary>
+    [Fact]
+    public async Task Fix_Environment_Safe_ConnectionStringFallback_KeepsThePasswordName()
+    {
+        await Test($$"""
+                using Microsoft.Extensions.Configuration;
+
+                public static class ReportingDb
+                {
+                    public static string ConnectionString(IConfiguration configuration) => configuration.GetConnectionString("Reporting") ?? [|"Server=db;User Id=app;Password={{Password}};"|];
+                }
+                """)
+            .ExpectFix(Clean("""
+                using System;
+                using Microsoft.Extensions.Configuration;
+
+                public static class ReportingDb
+                {
+                    public static string ConnectionString(IConfiguration configuration) => configuration.GetConnectionString("Reporting") ?? ("Server=db;User Id=app;Password=" + (Environment.GetEnvironmentVariable("REPORTING_DB_PASSWORD") ?? throw new InvalidOperationException("Environment variable 'REPORTING_DB_PASSWORD' is not set.")) + ";");
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    /// <summary><c>GetValue&lt;string&gt;("key")</c> is a configuration read too.</summary>
+    [Fact]
+    public async Task Fix_Environment_ReusesTheKeyOfGetValue()
+    {
+        await Test($$"""
+                using Microsoft.Extensions.Configuration;
+
+                public static class Webhooks
+                {
+                    private const string SigningSecret = [|"{{ApiKey}}"|];
+
+                    public static string Secret(IConfiguration configuration) => configuration.GetValue<string>("Webhooks:SigningSecret") ?? SigningSecret;
+                }
+                """)
+            .ExpectFix(Clean("""
+                using System;
+                using Microsoft.Extensions.Configuration;
+
+                public static class Webhooks
+                {
+                    private static readonly string SigningSecret = Environment.GetEnvironmentVariable("Webhooks__SigningSecret") ?? throw new InvalidOperationException("Environment variable 'Webhooks__SigningSecret' is not set.");
+
+                    public static string Secret(IConfiguration configuration) => configuration.GetValue<string>("Webhooks:SigningSecret") ?? SigningSecret;
+                }
+                """))
+            .ValidateAsync();
+    }
+
+    /// <summary>Two different keys for one constant, or a lookup that is not configuration: no key to reuse, the usual name.</summary>
+    [Fact]
+    public async Task Fix_Environment_Safe_NoSingleConfigurationKey_KeepsTheDerivedName()
+    {
+        await Test($$"""
+                using System.Collections.Generic;
+                using Microsoft.Extensions.Configuration;
+
+                public static class StaffAuth
+                {
+                    private const string StaffApiKey = [|"{{ApiKey}}"|];
+
+                    private const string AuditToken = [|"{{Other}}"|];
+
+                    public static string Key(IConfiguration configuration, bool legacy) => legacy ? configuration["Legacy:Key"] ?? StaffApiKey : configuration["Auth:StaffApiKey"] ?? StaffApiKey;
+
+                    public static string Audit(Dictionary<string, string> settings) => settings["Audit:Token"] ?? AuditToken;
+                }
+                """)
+            .ExpectFix(Clean("""
+                using System;
+                using System.Collections.Generic;
+                using Microsoft.Extensions.Configuration;
+
+                public static class StaffAuth
+                {
+                    private static readonly string StaffApiKey = Environment.GetEnvironmentVariable("STAFF_API_KEY") ?? throw new InvalidOperationException("Environment variable 'STAFF_API_KEY' is not set.");
+
+                    private static readonly string AuditToken = Environment.GetEnvironmentVariable("AUDIT_TOKEN") ?? throw new InvalidOperationException("Environment variable 'AUDIT_TOKEN' is not set.");
+
+                    public static string Key(IConfiguration configuration, bool legacy) => legacy ? configuration["Legacy:Key"] ?? StaffApiKey : configuration["Auth:StaffApiKey"] ?? StaffApiKey;
+
+                    public static string Audit(Dictionary<string, string> settings) => settings["Audit:Token"] ?? AuditToken;
+                }
+                """))
+            .ValidateAsync();
     }
 
     // ---- The analyzer's properties for the fix ----

@@ -13,14 +13,13 @@ namespace Aegis.Analyzers.CodeFixes.Secrets;
 /// <summary>
 /// AEG002: replaces a hard-coded secret with a lookup — <c>_configuration["Stripe:ApiKey"]</c> when the type holds an
 /// <c>IConfiguration</c> usable at that spot, <c>Environment.GetEnvironmentVariable("STRIPE_API_KEY")</c> otherwise —
-/// keeping the non-secret text around it. The key, variable and member come from the diagnostic's properties.
+/// keeping the non-secret text around it; a missing value throws (<see cref="FailClosedLookup"/>). The key, variable and
+/// member come from the diagnostic's properties, unless the code already reads a key for the same value (<see cref="ExistingLookup"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HardcodedSecretCodeFixProvider))]
 [Shared]
 public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
 {
-    private const string FallbackText = " ?? string.Empty";
-
     private enum DeclarationChange
     {
         None,
@@ -48,9 +47,10 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
 
     private sealed class SecretFix
     {
-        public SecretFix(ExpressionSyntax expression, ExpressionSyntax replacement, SyntaxNode? declaration, DeclarationChange change, bool needsSystem, ParameterUse parameterUse)
+        public SecretFix(ExpressionSyntax expression, ExpressionSyntax replacement, SyntaxNode? declaration, DeclarationChange change, bool needsSystem, ParameterUse parameterUse, string lookupName)
         {
             ParameterUse = parameterUse;
+            LookupName = lookupName;
             Expression = expression;
             Replacement = replacement;
             Declaration = declaration;
@@ -71,6 +71,9 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         public bool NeedsSystem { get; }
 
         public ParameterUse ParameterUse { get; }
+
+        /// <summary>The configuration key or environment variable the fix reads, for the fix's title.</summary>
+        public string LookupName { get; }
     }
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.HardcodedSecret);
@@ -96,14 +99,14 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         {
             foreach (var key in Variants(diagnostic))
             {
-                if (await PlanAsync(context.Document, root, model, diagnostic, key, context.CancellationToken).ConfigureAwait(false) is null)
+                if (await PlanAsync(context.Document, root, model, diagnostic, key, context.CancellationToken).ConfigureAwait(false) is not { } fix)
                 {
                     continue;
                 }
 
                 var title = key == EquivalenceKeys.ConfigurationLookup
-                    ? "Read the secret from configuration: " + Property(diagnostic, DiagnosticPropertyNames.ConfigurationMember) + "[\"" + Property(diagnostic, DiagnosticPropertyNames.ConfigurationKey) + "\"]"
-                    : "Read the secret from the environment variable " + Property(diagnostic, DiagnosticPropertyNames.EnvironmentVariable);
+                    ? "Read the secret from configuration: " + Property(diagnostic, DiagnosticPropertyNames.ConfigurationMember) + "[\"" + fix.LookupName + "\"]"
+                    : "Read the secret from the environment variable " + fix.LookupName;
                 context.RegisterCodeFix(
                     CodeAction.Create(title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), DocumentFixAllProvider.Only(key), ct), key),
                     diagnostic);
@@ -202,24 +205,35 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         }
 
         string lookup;
-        var needsSystem = false;
+        string lookupName;
+        var (exception, needsSystem) = TypeAccess(model, node.SpanStart, "InvalidOperationException", cancellationToken);
+        // A key read for the whole value holds the whole value: reuse it only where the secret is the whole string (not
+        // the password inside a connection string, not a byte array kept as base64).
+        var value = model.GetConstantValue(node, cancellationToken).Value as string;
+        var start = Number(diagnostic, DiagnosticPropertyNames.SecretStart) ?? 0;
+        var length = Number(diagnostic, DiagnosticPropertyNames.SecretLength) ?? value?.Length ?? 0;
+        var existing = value is not null && start == 0 && length == value.Length
+            ? await ExistingLookup.FindAsync(document, model, node, cancellationToken).ConfigureAwait(false)
+            : default;
         var parameterUse = ParameterUse.None;
         var change = isConstField ? DeclarationChange.ConstToStaticReadonly : isConstLocal ? DeclarationChange.ConstLocalToLocal : DeclarationChange.None;
         if (key == EquivalenceKeys.EnvironmentLookup)
         {
-            if (Property(diagnostic, DiagnosticPropertyNames.EnvironmentVariable) is not { Length: > 0 } variable)
+            // ASP.NET Core maps the variable Auth__StaffApiKey to the configuration key Auth:StaffApiKey.
+            if ((existing.EnvironmentVariable ?? existing.ConfigurationKey?.Replace(":", "__") ?? Property(diagnostic, DiagnosticPropertyNames.EnvironmentVariable)) is not { Length: > 0 } variable)
             {
                 return null;
             }
 
             var (environment, missing) = TypeAccess(model, node.SpanStart, "Environment", cancellationToken);
-            needsSystem = missing;
-            lookup = environment + ".GetEnvironmentVariable(" + Literal(variable) + ")" + FallbackText;
+            needsSystem |= missing;
+            lookup = FailClosedLookup.Environment(environment, exception, variable);
+            lookupName = variable;
         }
         else if (key == EquivalenceKeys.ConfigurationLookup)
         {
             if (Property(diagnostic, DiagnosticPropertyNames.ConfigurationMember) is not { Length: > 0 } member
-                || Property(diagnostic, DiagnosticPropertyNames.ConfigurationKey) is not { Length: > 0 } configurationKey
+                || (existing.ConfigurationKey ?? existing.EnvironmentVariable?.Replace("__", ":") ?? Property(diagnostic, DiagnosticPropertyNames.ConfigurationKey)) is not { Length: > 0 } configurationKey
                 || await ConfigurationChangeAsync(document, model, node, declaration, member, isConstField, isConstLocal, cancellationToken).ConfigureAwait(false) is not { } configurationChange)
             {
                 return null;
@@ -227,7 +241,8 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
 
             change = configurationChange.Change;
             parameterUse = configurationChange.ParameterUse;
-            lookup = member + (configurationChange.Nullable ? "?[" : "[") + Literal(configurationKey) + "]" + FallbackText;
+            lookup = FailClosedLookup.Configuration(member, configurationChange.Nullable, exception, configurationKey);
+            lookupName = configurationKey;
         }
         else
         {
@@ -249,9 +264,6 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         }
         else
         {
-            var value = model.GetConstantValue(node, cancellationToken).Value as string;
-            var start = Number(diagnostic, DiagnosticPropertyNames.SecretStart) ?? 0;
-            var length = Number(diagnostic, DiagnosticPropertyNames.SecretLength) ?? value?.Length ?? 0;
             replacement = SecretReplacement.ForString(node, model, start, length, lookup, cancellationToken);
         }
 
@@ -261,7 +273,7 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         }
 
         replacement = replacement.WithTriviaFrom(node);
-        return new SecretFix(node, replacement, change == DeclarationChange.None ? null : declaration, change, needsSystem, parameterUse);
+        return new SecretFix(node, replacement, change == DeclarationChange.None ? null : declaration, change, needsSystem, parameterUse, lookupName);
     }
 
     /// <summary>
@@ -510,8 +522,6 @@ public sealed class HardcodedSecretCodeFixProvider : CodeFixProvider
         cancellationToken.ThrowIfCancellationRequested();
         return info.Symbol is null && info.CandidateSymbols.IsEmpty ? (name, true) : ("global::System." + name, false);
     }
-
-    private static string Literal(string text) => SyntaxFactory.Literal(text).Text;
 
     private static string? Property(Diagnostic diagnostic, string key)
         => diagnostic.Properties.TryGetValue(key, out var value) ? value : null;

@@ -53,4 +53,5 @@ public static class CheckNames
     public const string SandboxTests = "sandbox_tests";
     public const string SandboxCommands = "sandbox_commands";
     public const string Sandbox = "sandbox";
+    public const string FailClosedSecrets = "fail_closed_secrets";
 }
