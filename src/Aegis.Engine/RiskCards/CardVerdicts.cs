@@ -16,6 +16,8 @@ public sealed class CardVerdicts
     /// <summary>The verdict on the patches when there is nothing to patch.</summary>
     public const string NoPatches = "none";
 
+    private static readonly string[] WorkspaceExtensions = { ".csproj", ".sln", ".slnx" };
+
     /// <summary><c>allow</c> or <c>blocked</c>: the verdict on the code, the same as <c>status</c>.</summary>
     public string Code { get; set; } = RiskStatus.Allow;
 
@@ -151,7 +153,10 @@ public sealed class CardVerdicts
             .Select(i => i.Rule)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
-        var project = card.Action.FirstOrDefault(a => a.Key == "project").Value as string;
+        // A build names its project; scan and verify name what they were given, which dotnet format takes when it is
+        // a project or solution file (a folder would need exactly one of those in it).
+        var project = card.Action.FirstOrDefault(a => a.Key == "project").Value as string
+            ?? (card.Action.FirstOrDefault(a => a.Key == "target").Value as string is { } target && WorkspaceExtensions.Any(e => target.EndsWith(e, StringComparison.OrdinalIgnoreCase)) ? target : null);
         return "dotnet format analyzers" + (string.IsNullOrEmpty(project) ? "" : " " + project) + " --diagnostics " + string.Join(" ", fixedRules) + " --severity info";
     }
 
