@@ -193,6 +193,28 @@ public sealed partial class RiskCardVerdictTests
         Assert.Equal("", verdicts.GetProperty("patches_reason").GetString());
     }
 
+    [Theory]
+    [InlineData("verify", "Shop.sln", "dotnet format analyzers Shop.sln --diagnostics AEG001 AEG003 --severity info")]
+    [InlineData("scan", "src/Shop/Shop.csproj", "dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG001 AEG003 --severity info")]
+    [InlineData("scan", ".", "dotnet format analyzers --diagnostics AEG001 AEG003 --severity info")]
+    [InlineData("scan", "src", "dotnet format analyzers --diagnostics AEG001 AEG003 --severity info")]
+    public void ApplyCommand_NamesTheScannedProjectOrSolution_NotAFolder(string verb, string target, string command)
+    {
+        var card = BlockedWithVerifiedPatches();
+        card.Action = new() { new("kind", verb), new("target", target) };
+
+        Assert.Equal(command, CardVerdicts.For(card).ApplyCommand);
+    }
+
+    [Fact]
+    public void Explanation_WithPatches_SaysTheRecommendationIsAboutThePatches()
+    {
+        Assert.Equal(
+            "Blocked (risk 77 HIGH): failed incidents. 2 incident(s); 2 of 2 patch(es) verified; patches: approved for rollout. Top reason: check incidents failed: 2 incident(s): 1 HIGH, 1 MEDIUM.",
+            AegisEngine.Explain(BlockedWithVerifiedPatches(), SecretMasker.None));
+        Assert.Equal("Allowed (risk 10 LOW). recommendation: approved for rollout.", AegisEngine.Explain(Allowed(), SecretMasker.None));
+    }
+
     [Fact]
     public void UnverifiedPatches_NameNoApplyCommand()
     {
