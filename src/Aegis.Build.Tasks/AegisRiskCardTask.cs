@@ -11,7 +11,7 @@ namespace Aegis.Build.Tasks;
 /// </summary>
 public sealed class AegisRiskCardTask : ToolTask
 {
-    // "aegis: error AEGB004: text", "aegis: warning AEGB007: text", "aegis: card <path> status=… risk=… …".
+    // "aegis: error AEGB004: text", "aegis: warning AEGB007: text", "aegis: card <risk-card.html>: Blocked (risk …): … Patches: …".
     private static readonly Regex CodedLine = new(
         @"^\s*aegis:\s+(?<kind>error|warning)\s+(?<code>AEGB\d{3})\s*:\s?(?<text>.*)$",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
@@ -36,7 +36,11 @@ public sealed class AegisRiskCardTask : ToolTask
     /// </summary>
     public string? DotNetRoot { get; set; }
 
-    /// <summary>The <c>aegis: card …</c> line the engine printed (<c>&lt;path&gt; status=… risk=… level=… recommendation=…</c>), if any.</summary>
+    /// <summary>
+    /// The <c>aegis: card …</c> line the engine printed, if any: the HTML card's path, then the verdict on the code and
+    /// the verdict on the patches (<c>&lt;risk-card.html&gt;: Blocked (risk 72 HIGH): … Patches: …</c>). Empty when the
+    /// target was up to date and the engine did not run.
+    /// </summary>
     [Output]
     public string? RiskCardSummary { get; private set; }
 

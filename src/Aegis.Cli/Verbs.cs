@@ -234,7 +234,7 @@ internal static class Verbs
         }
         else
         {
-            context.Stdout.WriteLine(RiskGate.SummaryLine(card, files.Json));
+            context.Stdout.WriteLine(RiskGate.CardLinePrefix + files.SummaryText);
             foreach (var reason in card.Reasons.Take(5))
             {
                 context.Stdout.WriteLine("  +" + reason.Points.ToString(CultureInfo.InvariantCulture) + " " + masker.Mask(reason.Text));

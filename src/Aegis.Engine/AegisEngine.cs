@@ -249,7 +249,9 @@ public sealed class AegisEngine
                 text.Append(Count(card.Patches.Count(p => p.ValidationStatus == ValidationStatuses.Verified))).Append(" of ").Append(Count(card.Patches.Count)).Append(" patch(es) verified; ");
             }
 
-            text.Append("recommendation: ").Append(card.Recommendation.Replace('_', ' ')).Append('.');
+            // With patches the recommendation judges them, not the code: "Blocked … recommendation: approved" would
+            // read as a contradiction.
+            text.Append(card.Patches.Count > 0 ? "patches: " : "recommendation: ").Append(card.Recommendation.Replace('_', ' ')).Append('.');
             if (card.Reasons.FirstOrDefault() is { } top)
             {
                 text.Append(" Top reason: ").Append(top.Text).Append('.');

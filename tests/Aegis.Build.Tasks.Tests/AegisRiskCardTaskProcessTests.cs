@@ -34,7 +34,7 @@ public sealed class AegisRiskCardTaskProcessTests : IDisposable
     {
         var (task, engine, result) = Run("""
             echo "args: $1 $2"
-            echo "aegis: card /out/risk-card.json status=allow risk=10 level=LOW recommendation=approved_for_rollout"
+            echo "aegis: card /out/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed"
             exit 0
             """);
 
@@ -42,14 +42,14 @@ public sealed class AegisRiskCardTaskProcessTests : IDisposable
         Assert.Empty(engine.Errors);
         Assert.Equal(0, task.EngineExitCode);
         Assert.Contains(engine.Messages, m => m.Message == "args: build @" + Path.Combine(_directory, "aegis.rsp"));
-        Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.High && m.Message!.StartsWith("Aegis Risk Card: /out/risk-card.json", StringComparison.Ordinal));
+        Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.High && m.Message == "Aegis Risk Card: /out/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed");
     }
 
     [UnixFact]
     public void GateFailed_ExitOne_EngineErrorIsLoggedOnce()
     {
         var (task, engine, result) = Run("""
-            echo "aegis: card /out/risk-card.json status=blocked risk=72 level=HIGH recommendation=rollback"
+            echo "aegis: card /out/risk-card.html: Blocked (risk 72 HIGH): 1 incident in the code (top: AEG002 Hard-coded secret in Startup.cs:3). Patches: rollback, do not apply (1 of 1 incident fixed in 1 file, failed; sandbox_tests: 1 of 3 failed)"
             echo "aegis: error AEGB004: Risk Card blocked (risk 72, HIGH): hard-coded secret in Startup.cs"
             exit 1
             """);

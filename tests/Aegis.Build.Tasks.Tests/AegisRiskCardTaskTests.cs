@@ -58,12 +58,12 @@ public sealed class AegisRiskCardTaskTests
     {
         var (task, engine) = Create();
 
-        task.LogOutputLineForTests("aegis: card /out/aegis/risk-card.json status=allow risk=10 level=LOW recommendation=approved_for_rollout", MessageImportance.Low);
+        task.LogOutputLineForTests("aegis: card /out/aegis/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed", MessageImportance.Low);
 
         var message = Assert.Single(engine.Messages);
         Assert.Equal(MessageImportance.High, message.Importance);
-        Assert.Equal("Aegis Risk Card: /out/aegis/risk-card.json status=allow risk=10 level=LOW recommendation=approved_for_rollout", message.Message);
-        Assert.Equal("/out/aegis/risk-card.json status=allow risk=10 level=LOW recommendation=approved_for_rollout", task.RiskCardSummary);
+        Assert.Equal("Aegis Risk Card: /out/aegis/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed", message.Message);
+        Assert.Equal("/out/aegis/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed", task.RiskCardSummary);
         Assert.Empty(engine.Errors);
         Assert.Empty(engine.Warnings);
     }

@@ -85,6 +85,8 @@ public sealed partial class RiskCardBrowserTests(ITestOutputHelper output)
         foreach (var part in new[]
                  {
                      "<div class=\"banner blocked\">", // status
+                     "<title>Aegis Risk Card — Blocked: 3 incidents in the code · Patches: ", // both verdicts, each naming what it judges
+                     "<h1>Blocked: 3 incidents in the code</h1>", "<p class=\"patches\">Patches: ",
                      "<svg", "aria-label=\"risk score ", // score gauge
                      "<h2>Checks</h2>", "<td class=\"fail\">fail</td>",
                      "<h2>Incidents (", "<h3>AUTH</h3>", "<h3>SECRET</h3>", "<h3>SQL</h3>", // incidents grouped by family

@@ -47,7 +47,7 @@ public sealed class SecretMaskingTests
 
         Assert.Equal(1, exit);
         var written = Directory.GetFiles(output).Concat(Directory.GetFiles(Path.Combine(directory.Path, ".aegis", "history"))).ToList();
-        Assert.Equal(4, written.Count);
+        Assert.Equal(5, written.Count); // json, md, html, summary.txt, history
         foreach (var text in written.Select(File.ReadAllText).Append(stdout.ToString()).Append(stderr.ToString()))
         {
             Assert.DoesNotContain(Token, text, StringComparison.Ordinal);

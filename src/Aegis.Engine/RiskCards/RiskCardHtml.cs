@@ -14,7 +14,8 @@ public static class RiskCardHtml
         main{max-width:1100px;margin:0 auto;padding:24px}
         .banner{display:flex;align-items:center;gap:24px;padding:20px 24px;border-radius:12px;color:#fff}
         .banner.allow{background:#1a7f37}.banner.blocked{background:#cf222e}
-        .banner h1{margin:0;font-size:24px}.banner p{margin:4px 0 0}
+        .banner h1{margin:0;font-size:24px}.banner p{margin:4px 0 0}.banner p.patches{font-size:18px;font-weight:600}
+        .banner code{background:rgba(255,255,255,.2);border-radius:4px;padding:1px 4px}
         .meta{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
         .pill{background:#fff;border:1px solid #d0d7de;border-radius:999px;padding:4px 12px;font-size:14px}
         section{background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:16px 20px;margin:16px 0}
@@ -39,10 +40,25 @@ public static class RiskCardHtml
         var level = card.GetProperty("risk_level").GetString() ?? "";
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        html.Append("<title>Aegis Risk Card: ").Append(E(status)).Append(" (").Append(score.ToString(CultureInfo.InvariantCulture)).Append(")</title>\n");
+        var verdicts = card.GetProperty("verdicts");
+        var code = verdicts.GetProperty("code").GetString() ?? "";
+        var patchVerdict = verdicts.GetProperty("patches").GetString() ?? "";
+        html.Append("<title>Aegis Risk Card — ").Append(E(RiskCardMarkdown.Headline(verdicts))).Append("</title>\n");
         html.Append("<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n<main>\n");
         html.Append("<div class=\"banner ").Append(status == RiskStatus.Allow ? "allow" : "blocked").Append("\">\n").Append(Gauge(score, level));
-        html.Append("<div><h1>").Append(status == RiskStatus.Allow ? "Allowed" : "Blocked").Append(" — ").Append(E(Headline(card, status))).Append("</h1>\n");
+        html.Append("<div><h1>").Append(E(CardVerdicts.CodeHeadline(code, verdicts.GetProperty("code_reason").GetString() ?? ""))).Append("</h1>\n");
+        if (verdicts.GetProperty("top_reason").GetString() is { } top)
+        {
+            html.Append("<p>Top: ").Append(E(top)).Append("</p>\n");
+        }
+
+        html.Append("<p class=\"patches\">").Append(E(CardVerdicts.PatchesHeadline(patchVerdict, verdicts.GetProperty("patches_reason").GetString() ?? ""))).Append("</p>\n");
+        if (CardVerdicts.ApplySentence(patchVerdict, verdicts.GetProperty("apply_command").GetString()) is { } apply)
+        {
+            var colon = apply.IndexOf(": ", StringComparison.Ordinal) + 2;
+            html.Append("<p>").Append(E(apply[..colon])).Append("<code>").Append(E(apply[colon..])).Append("</code></p>\n");
+        }
+
         html.Append("<p>").Append(E(card.GetProperty("explanation").GetString())).Append("</p></div>\n</div>\n");
         html.Append("<div class=\"meta\"><span class=\"pill\">risk ").Append(score.ToString(CultureInfo.InvariantCulture)).Append(" · ").Append(E(level)).Append("</span>")
             .Append("<span class=\"pill\">health ").Append(card.GetProperty("health_score").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)).Append("</span>")
@@ -121,17 +137,6 @@ public static class RiskCardHtml
 
         html.Append("</section>\n<footer>request ").Append(E(card.GetProperty("request_id").GetString())).Append(" · ts ").Append(E(card.GetProperty("ts").GetRawText())).Append("</footer>\n</main>\n</body>\n</html>\n");
         return html.ToString();
-    }
-
-    /// <summary>The recommendation in words. A build with findings is blocked even when every patch is verified; then
-    /// "approved for rollout" is about the patches, and a red "Blocked — approved for rollout" would read as a contradiction.</summary>
-    private static string Headline(JsonElement card, string status)
-    {
-        var recommendation = card.GetProperty("recommendation").GetString() ?? "";
-        var words = recommendation.Replace('_', ' ');
-        return status != RiskStatus.Allow && recommendation == Recommendations.ApprovedForRollout && card.GetProperty("patches").GetArrayLength() > 0
-            ? "patches " + words
-            : words;
     }
 
     /// <summary>A semicircle gauge, 0 to 100, coloured by level.</summary>

@@ -26,6 +26,16 @@ public static class RiskCardJson
         json.Property("risk_score", card.RiskScore);
         json.Property("risk_level", card.RiskLevel);
         json.Property("recommendation", card.Recommendation);
+        var verdicts = CardVerdicts.For(card);
+        json.Name("verdicts").BeginObject()
+            .Property("code", verdicts.Code)
+            .Property("code_reason", M(verdicts.CodeReason))
+            .Property("top_reason", verdicts.TopReason is null ? null : M(verdicts.TopReason))
+            .Property("patches", verdicts.Patches)
+            .Property("patches_reason", M(verdicts.PatchesReason))
+            .Property("apply_command", verdicts.ApplyCommand is null ? null : M(verdicts.ApplyCommand))
+            .Property("summary", M(verdicts.Summary))
+            .EndObject();
         json.Property("explanation", M(card.Explanation));
         json.Property("diff", M(card.Diff));
         json.Name("diff_analysis").BeginObject()

@@ -14,7 +14,20 @@ public static class RiskCardMarkdown
         var md = new StringBuilder();
         var status = card.GetProperty("status").GetString();
         var icon = status == RiskStatus.Allow ? "✅" : "⛔";
-        md.Append("## ").Append(icon).Append(" Aegis Risk Card: ").Append(status).Append('\n').Append('\n');
+        var verdicts = card.GetProperty("verdicts");
+        var patches = verdicts.GetProperty("patches").GetString() ?? "";
+        md.Append("## ").Append(icon).Append(" Aegis Risk Card — ").Append(Headline(verdicts)).Append("\n\n");
+        if (verdicts.GetProperty("top_reason").GetString() is { } top)
+        {
+            md.Append("Top: ").Append(Cell(top)).Append("\n\n");
+        }
+
+        if (CardVerdicts.ApplySentence(patches, verdicts.GetProperty("apply_command").GetString()) is { } apply)
+        {
+            var colon = apply.IndexOf(": ", StringComparison.Ordinal) + 2;
+            md.Append(apply[..colon]).Append('`').Append(apply[colon..]).Append("`\n\n");
+        }
+
         md.Append("| risk score | risk level | recommendation | health | sandbox |\n|---|---|---|---|---|\n");
         md.Append("| ").Append(card.GetProperty("risk_score").GetInt32().ToString(CultureInfo.InvariantCulture)).Append(" / 100 | ")
             .Append(card.GetProperty("risk_level").GetString()).Append(" | `").Append(card.GetProperty("recommendation").GetString()).Append("` | ")
@@ -53,9 +66,9 @@ public static class RiskCardMarkdown
             md.Append('\n');
         }
 
-        var patches = card.GetProperty("patches").EnumerateArray().ToList();
-        md.Append("### Patches (").Append(patches.Count.ToString(CultureInfo.InvariantCulture)).Append(")\n\n");
-        foreach (var patch in patches)
+        var patchList = card.GetProperty("patches").EnumerateArray().ToList();
+        md.Append("### Patches (").Append(patchList.Count.ToString(CultureInfo.InvariantCulture)).Append(")\n\n");
+        foreach (var patch in patchList)
         {
             md.Append("#### `").Append(patch.GetProperty("file").GetString()).Append("` — ").Append(patch.GetProperty("validation_status").GetString()).Append("\n\n");
             md.Append(patch.GetProperty("plan").GetString()).Append("\n\n");
@@ -64,7 +77,7 @@ public static class RiskCardMarkdown
 
         var analysis = card.GetProperty("diff_analysis");
         md.Append("### Diff analysis\n\n").Append(analysis.GetProperty("summary").GetString()).Append("\n\n");
-        if (patches.Count == 0 && card.GetProperty("diff").GetString() is { Length: > 0 } diff)
+        if (patchList.Count == 0 && card.GetProperty("diff").GetString() is { Length: > 0 } diff)
         {
             md.Append("```diff\n").Append(diff).Append(diff.EndsWith('\n') ? "" : "\n").Append("```\n\n");
         }
@@ -92,6 +105,11 @@ public static class RiskCardMarkdown
             .Append(" · ts ").Append(card.GetProperty("ts").GetRawText()).Append("</sub>\n");
         return md.ToString();
     }
+
+    /// <summary>Both verdicts, each naming what it judges: "Blocked: 11 incidents in the code · Patches: approved for rollout (…)".</summary>
+    public static string Headline(JsonElement verdicts)
+        => CardVerdicts.CodeHeadline(verdicts.GetProperty("code").GetString() ?? "", verdicts.GetProperty("code_reason").GetString() ?? "")
+            + " · " + CardVerdicts.PatchesHeadline(verdicts.GetProperty("patches").GetString() ?? "", verdicts.GetProperty("patches_reason").GetString() ?? "");
 
     private static string Cell(string? text) => (text ?? "").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

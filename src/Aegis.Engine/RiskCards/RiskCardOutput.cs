@@ -3,12 +3,15 @@ using Aegis.Engine.Infrastructure;
 namespace Aegis.Engine.RiskCards;
 
 /// <summary>Where a card was written.</summary>
-public sealed record RiskCardFiles(string Json, string Markdown, string Html, string? History, string JsonText, string MarkdownText);
+public sealed record RiskCardFiles(string Json, string Markdown, string Html, string? History, string JsonText, string MarkdownText, string Summary, string SummaryText);
 
-/// <summary>Writes <c>risk-card.json</c>, <c>.md</c> and <c>.html</c> and records the card in the history, all or
+/// <summary>Writes <c>risk-card.json</c>, <c>.md</c>, <c>.html</c> and <c>.summary.txt</c> and records the card in the history, all or
 /// nothing as far as a full disk goes; appends the Markdown to <c>$GITHUB_STEP_SUMMARY</c> when set.</summary>
 public static class RiskCardOutput
 {
+    /// <summary>The build's summary line, one line: what an up-to-date build logs again without starting the engine.</summary>
+    public const string SummaryFileName = "risk-card.summary.txt";
+
     public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
@@ -18,6 +21,8 @@ public static class RiskCardOutput
         var jsonPath = Path.Combine(outputDirectory, "risk-card.json");
         var markdownPath = Path.Combine(outputDirectory, "risk-card.md");
         var htmlPath = Path.Combine(outputDirectory, "risk-card.html");
+        var summaryPath = Path.Combine(outputDirectory, SummaryFileName);
+        var summary = RiskGate.CardLineText(card, Path.GetFullPath(htmlPath), masker);
         var history = repositoryRoot is null ? null : RiskHistory.PathFor(repositoryRoot, card);
 
         // Every file is written to a temp file first and renamed only once all are written: a full disk or an
@@ -32,6 +37,7 @@ public static class RiskCardOutput
                 staged.Add((AtomicFile.Stage(jsonPath, json), jsonPath));
                 staged.Add((AtomicFile.Stage(markdownPath, markdown), markdownPath));
                 staged.Add((AtomicFile.Stage(htmlPath, html), htmlPath));
+                staged.Add((AtomicFile.Stage(summaryPath, summary + "\n"), summaryPath));
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -77,11 +83,11 @@ public static class RiskCardOutput
             }
         }
 
-        if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
+        if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
         {
             try
             {
-                File.AppendAllText(summary, markdown + "\n", AtomicFile.Utf8NoBom);
+                File.AppendAllText(stepSummary, markdown + "\n", AtomicFile.Utf8NoBom);
             }
             catch (IOException)
             {
@@ -89,6 +95,6 @@ public static class RiskCardOutput
             }
         }
 
-        return new RiskCardFiles(jsonPath, markdownPath, htmlPath, history, json, markdown);
+        return new RiskCardFiles(jsonPath, markdownPath, htmlPath, history, json, markdown, summaryPath, summary);
     }
 }

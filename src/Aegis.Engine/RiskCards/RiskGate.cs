@@ -3,6 +3,9 @@ namespace Aegis.Engine.RiskCards;
 /// <summary><c>--fail-on never|blocked|LOW|MEDIUM|HIGH|CRITICAL</c>: whether a card fails the build.</summary>
 public static class RiskGate
 {
+    /// <summary>What every verb prints after writing the card, before <see cref="CardLineText"/>; the MSBuild task looks for it.</summary>
+    public const string CardLinePrefix = "aegis: card ";
+
     public static readonly string[] Values = { "never", "blocked", RiskLevels.Low, RiskLevels.Medium, RiskLevels.High, RiskLevels.Critical };
 
     public static bool IsValid(string value) => Values.Contains(value, StringComparer.OrdinalIgnoreCase);
@@ -35,6 +38,8 @@ public static class RiskGate
         return masker.Mask("aegis: error AEGB004: Risk gate failed (" + reason + "): see " + cardPath + "; top reasons: " + string.Join("; ", top));
     }
 
-    public static string SummaryLine(RiskCard card, string cardPath)
-        => "aegis: card " + cardPath + " status=" + card.Status + " risk=" + card.RiskScore.ToString(System.Globalization.CultureInfo.InvariantCulture) + " level=" + card.RiskLevel + " recommendation=" + card.Recommendation;
+    /// <summary>The line without its prefix: the HTML card a person opens, then the verdict on the code and on the
+    /// patches. Also written to <c>risk-card.summary.txt</c>, which an up-to-date build logs again without the engine.</summary>
+    public static string CardLineText(RiskCard card, string htmlPath, SecretMasker masker)
+        => masker.Mask((htmlPath + ": " + CardVerdicts.For(card).Summary).Replace('\n', ' '));
 }

@@ -46,7 +46,8 @@ public sealed class PackageConsumerTests(EndToEndEnvironment environment, ITestO
         var first = Succeeds(consumer.Build("Plain", null, FakeEngineProperty));
 
         AssertAnalyzersPassedToCompiler(first);
-        Assert.Contains("Aegis Risk Card: " + consumer.PathOf("Plain/bin/Debug/net10.0/aegis/risk-card.json") + " status=allow", first.Output, StringComparison.Ordinal);
+        var allowedLine = "Aegis Risk Card: " + consumer.PathOf("Plain/bin/Debug/net10.0/aegis/risk-card.html") + ": Allowed (risk 10 LOW): no incidents in the code. Patches: none needed";
+        Assert.Equal([allowedLine], CardLines(first));
         Assert.Equal(1, consumer.EngineRuns("Plain"));
         Assert.DoesNotContain(first.Diagnostics, d => d.Code.StartsWith("AEGB", StringComparison.Ordinal) || d.Code.StartsWith("MSB", StringComparison.Ordinal));
 
@@ -87,6 +88,7 @@ public sealed class PackageConsumerTests(EndToEndEnvironment environment, ITestO
         var second = Succeeds(consumer.Build("Plain", null, FakeEngineProperty));
         Assert.Equal(1, consumer.EngineRuns("Plain"));
         Assert.DoesNotContain(EngineCommandMarker, second.Output, StringComparison.Ordinal);
+        Assert.Equal([allowedLine], CardLines(second));
 
         // A changed setting changes the response file, which is an input: the engine runs again.
         var third = Succeeds(consumer.Build("Plain", null, FakeEngineProperty, "-p:AegisSandbox=none"));
@@ -94,6 +96,41 @@ public sealed class PackageConsumerTests(EndToEndEnvironment environment, ITestO
         Assert.Contains(EngineCommandMarker, third.Output, StringComparison.Ordinal);
         Assert.Contains("\"sandbox\":{\"mode\":\"none\"}", File.ReadAllText(consumer.PathOf("Plain/bin/Debug/net10.0/aegis/risk-card.json")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void UpToDateBuild_RepeatsTheLastBlockedCardsLine_WithoutStartingTheEngine()
+    {
+        // A blocked card with the gate off is only a message: an unchanged rebuild must not make it disappear.
+        var consumer = environment.NewConsumer("repeat").WriteLibrary("Repeat");
+        var block = new Dictionary<string, string?> { ["FAKE_AEGIS_MODE"] = "block" };
+        var blockedLine = "Aegis Risk Card: " + consumer.PathOf("Repeat/bin/Debug/net10.0/aegis/risk-card.html")
+            + ": Blocked (risk 72 HIGH): 1 incident in the code (top: AEG001 SQL built from non-constant text reaches a SQL sink in Data/Orders.cs:9). "
+            + "Patches: rollback, do not apply (1 of 1 incident fixed in 1 file, failed; sandbox_tests: 1 of 3 failed at 100% $(Configuration))";
+
+        var first = Succeeds(consumer.Build("Repeat", block, FakeEngineProperty, "-p:AegisFailOn=never"));
+        Assert.Equal([blockedLine], CardLines(first));
+        Assert.Equal(1, consumer.EngineRuns("Repeat"));
+
+        var second = Succeeds(consumer.Build("Repeat", block, FakeEngineProperty, "-p:AegisFailOn=never"));
+        Assert.DoesNotContain(EngineCommandMarker, second.Output, StringComparison.Ordinal);
+        Assert.Equal(1, consumer.EngineRuns("Repeat"));
+        Assert.Equal([blockedLine], CardLines(second));
+        Assert.Contains(consumer.PathOf("Repeat/bin/Debug/net10.0/aegis/risk-card.summary.txt"), File.ReadAllText(consumer.PathOf("Repeat/obj/Debug/net10.0/Repeat.csproj.FileListAbsolute.txt")), StringComparison.Ordinal);
+
+        // A deleted summary is an output gone: the engine runs again and writes it, rather than the build logging nothing.
+        File.Delete(consumer.PathOf("Repeat/bin/Debug/net10.0/aegis/risk-card.summary.txt"));
+        var third = Succeeds(consumer.Build("Repeat", block, FakeEngineProperty, "-p:AegisFailOn=never"));
+        Assert.Equal(2, consumer.EngineRuns("Repeat"));
+        Assert.Equal([blockedLine], CardLines(third));
+    }
+
+    /// <summary>The "Aegis Risk Card: …" lines of a build's log, from that text on (MSBuild indents target messages).</summary>
+    private static string[] CardLines(DotNet.RunResult result)
+        => result.Output.Split('\n')
+            .Select(l => l.TrimEnd('\r'))
+            .Where(l => l.Contains("Aegis Risk Card: ", StringComparison.Ordinal))
+            .Select(l => l[l.IndexOf("Aegis Risk Card: ", StringComparison.Ordinal)..])
+            .ToArray();
 
     [Fact]
     public void ContinuousIntegration_CIVariable_SwitchesToRepositorySandboxAndBlockedGate()
@@ -150,6 +187,7 @@ public sealed class PackageConsumerTests(EndToEndEnvironment environment, ITestO
             "CardOff/obj/Debug/net10.0/aegis/aegis.rsp",
             "CardOff/obj/Debug/net10.0/aegis/risk-card.stamp",
             "CardOff/bin/Debug/net10.0/aegis/risk-card.json",
+            "CardOff/bin/Debug/net10.0/aegis/risk-card.summary.txt",
         ];
         Assert.All(kept, f => Assert.True(File.Exists(consumer.PathOf(f)), f + " was not written"));
 

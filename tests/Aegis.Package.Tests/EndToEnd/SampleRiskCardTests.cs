@@ -47,9 +47,17 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
 
     private static readonly string[] CardFields =
     [
-        "schema", "status", "checks", "risk_score", "risk_level", "recommendation", "explanation", "diff", "diff_analysis",
+        "schema", "status", "checks", "risk_score", "risk_level", "recommendation", "verdicts", "explanation", "diff", "diff_analysis",
         "stdout", "ts", "request_id", "action", "incidents", "patches", "sandbox", "health_score",
     ];
+
+    /// <summary>The "Aegis Risk Card: …" lines of a build's log, from that text on (MSBuild indents target messages).</summary>
+    private static string[] CardLines(DotNet.RunResult result)
+        => result.Output.Split('\n')
+            .Select(l => l.TrimEnd('\r'))
+            .Where(l => l.Contains("Aegis Risk Card: ", StringComparison.Ordinal))
+            .Select(l => l[l.IndexOf("Aegis Risk Card: ", StringComparison.Ordinal)..])
+            .ToArray();
 
     private DotNet.RunResult Logged(DotNet.RunResult result)
     {
@@ -68,10 +76,17 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
         var first = Logged(sample.Build());
         Assert.True(first.ExitCode == 0, "The sample did not build: " + first);
         Assert.Contains(EngineCommandMarker, first.Output, StringComparison.Ordinal);
-        Assert.Contains("Aegis Risk Card: " + sample.CardJson + " status=blocked", first.Output, StringComparison.Ordinal);
+        // One line says both verdicts and where the card is: the code is blocked, the patches need a person's look
+        // (two findings have no fix), and the command that applies the verified ones.
+        var cardLine = Assert.Single(CardLines(first));
+        Assert.StartsWith("Aegis Risk Card: " + Path.Combine(sample.CardDirectory, "risk-card.html") + ": Blocked (risk ", cardLine, StringComparison.Ordinal);
+        Assert.Contains("): 11 incidents in the code (top: AEG", cardLine, StringComparison.Ordinal);
+        Assert.Contains(". Patches: needs human review (9 of 11 incidents fixed in ", cardLine, StringComparison.Ordinal);
+        Assert.Contains(", verified; 2 incidents without a safe patch). Review, then apply with: dotnet format analyzers ", cardLine, StringComparison.Ordinal);
+        Assert.EndsWith(" --diagnostics AEG001 AEG002 AEG003 --severity info", cardLine, StringComparison.Ordinal);
         Assert.DoesNotContain(first.Diagnostics, d => d.Code.StartsWith("AEGB", StringComparison.Ordinal));
 
-        var files = new[] { "risk-card.json", "risk-card.md", "risk-card.html" }.Select(f => Path.Combine(sample.CardDirectory, f)).ToArray();
+        var files = new[] { "risk-card.json", "risk-card.md", "risk-card.html", "risk-card.summary.txt" }.Select(f => Path.Combine(sample.CardDirectory, f)).ToArray();
         Assert.All(files, f => Assert.True(File.Exists(f) && new FileInfo(f).Length > 0, f + " is missing or empty"));
 
         var json = File.ReadAllText(sample.CardJson);
@@ -83,7 +98,7 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
             Assert.All(card.GetProperty("patches").EnumerateArray(), p => Assert.Equal("verified", p.GetProperty("validation_status").GetString()));
         }
 
-        // No output holds a planted secret in full: the three card files, the history record, the console.
+        // No output holds a planted secret in full: the card files and its summary line, the history record, the console.
         var history = Directory.GetFiles(sample.PathOf(".aegis/history"), "*.json");
         Assert.Single(history);
         foreach (var (name, text) in files.Concat(history).Select(f => (f, File.ReadAllText(f))).Append(("console", first.Output)))
@@ -99,6 +114,7 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
         var second = Logged(sample.Build());
         Assert.True(second.ExitCode == 0, "The second build failed: " + second);
         Assert.DoesNotContain(EngineCommandMarker, second.Output, StringComparison.Ordinal);
+        Assert.Equal([cardLine], CardLines(second)); // the blocked card is not hidden by the up-to-date build
         Assert.Equal(written, File.GetLastWriteTimeUtc(sample.CardJson));
         Assert.Single(Directory.GetFiles(sample.PathOf(".aegis/history"), "*.json"));
     }

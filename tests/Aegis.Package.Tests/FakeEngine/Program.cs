@@ -52,7 +52,16 @@ File.WriteAllText(card,
     + ",\"fake\":true,\"sandbox\":{\"mode\":\"" + One("--sandbox") + "\"}}\n",
     new UTF8Encoding(false));
 File.WriteAllText(Path.Combine(output, "risk-card.md"), "# Risk Card (fake)\n");
-File.WriteAllText(Path.Combine(output, "risk-card.html"), "<p>Risk Card (fake)</p>\n");
+var html = Path.Combine(output, "risk-card.html");
+File.WriteAllText(html, "<p>Risk Card (fake)</p>\n");
+
+// The engine's summary line names the HTML card and both verdicts; it is also written beside the card, which an
+// up-to-date build logs again. The blocked line carries ';', '%' and '$(' to prove MSBuild repeats it verbatim.
+var summary = html + ": " + (blocked
+    ? "Blocked (risk 72 HIGH): 1 incident in the code (top: AEG001 SQL built from non-constant text reaches a SQL sink in Data/Orders.cs:9). "
+        + "Patches: rollback, do not apply (1 of 1 incident fixed in 1 file, failed; sandbox_tests: 1 of 3 failed at 100% $(Configuration))"
+    : "Allowed (risk 10 LOW): no incidents in the code. Patches: none needed");
+File.WriteAllText(Path.Combine(output, "risk-card.summary.txt"), summary + "\n", new UTF8Encoding(false));
 
 Console.WriteLine("aegis: fake engine: sandbox=" + One("--sandbox") + " fail-on=" + One("--fail-on"));
 if (mode == "warn")
@@ -60,7 +69,7 @@ if (mode == "warn")
     Console.WriteLine("aegis: warning AEGB007: fake sandbox warning");
 }
 
-Console.WriteLine($"aegis: card {card} status={status} risk={risk} level={(blocked ? "HIGH" : "LOW")} recommendation={(blocked ? "rollback" : "approved_for_rollout")}");
+Console.WriteLine("aegis: card " + summary);
 if (blocked && One("--fail-on") != "never")
 {
     Console.WriteLine($"aegis: error AEGB004: Risk Card blocked (risk {risk}, HIGH); see {card}");
