@@ -427,9 +427,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 return new Finding(name.Kind, name.DisplayName, text, LeadingWhitespace(value), highEntropy ? 0.85 : 0.80, IncidentSeverities.Medium);
             }
 
+            // A member that merely ends in Key (LockKey, QueueKey) usually holds a resource name: "orders:pending".
             if (name.Strength == SecretNameStrength.Weak)
             {
-                return highEntropy && text.Length >= Math.Max(16, settings.MinimumLength)
+                return highEntropy && text.Length >= Math.Max(16, settings.MinimumLength) && !ResourceNames.IsResourceName(text)
                     ? new Finding("high-entropy", "high-entropy string", text, LeadingWhitespace(value), 0.65, IncidentSeverities.Medium)
                     : null;
             }
