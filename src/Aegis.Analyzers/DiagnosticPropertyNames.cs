@@ -57,6 +57,12 @@ public static class DiagnosticPropertyNames
     /// <summary>AEG002: the secret's length in characters (invariant digits); absent for byte arrays.</summary>
     public const string SecretLength = "secret_length";
 
+    /// <summary>
+    /// AEG002: where the finding sits when that changed its judgement, one of <see cref="FindingContexts"/>
+    /// (absent in ordinary code).
+    /// </summary>
+    public const string Context = "context";
+
     /// <summary>AEG003: the attribute the convention uses, as source text (e.g. <c>[Authorize(Policy = "Staff")]</c>).</summary>
     public const string AuthorizeAttribute = "authorize_attribute";
 
@@ -103,6 +109,13 @@ public static class VerificationStrategies
 
     /// <summary>No automatic patch; a person must review the change.</summary>
     public const string ManualReview = "manual-review";
+}
+
+/// <summary>Values of <see cref="DiagnosticPropertyNames.Context"/>.</summary>
+public static class FindingContexts
+{
+    /// <summary>A test project (<c>IsTestProject</c>, or a reference to a test framework).</summary>
+    public const string TestProject = "test-project";
 }
 
 /// <summary>Values of <see cref="DiagnosticPropertyNames.Severity"/>, the Risk Card's incident severities.</summary>

@@ -32,6 +32,10 @@ public static class AegisOptions
         "additional_placeholders", Array.Empty<string>(), OptionParsers.NameList,
         "|-separated values to treat as placeholders, in addition to the built-in list.");
 
+    public static readonly AegisOption<ReportedSeverity> TestProjectSeverity = new(
+        "test_project_severity", ReportedSeverity.Suggestion, OptionParsers.Severity,
+        "Severity of findings in test projects (IsTestProject, or a reference to a test framework), except live-format tokens and private keys, which keep the rule's severity.");
+
     // AEG003
     public static readonly AegisOption<double> ConventionThreshold = new(
         "convention_threshold", 0.6, OptionParsers.Double,
@@ -54,6 +58,7 @@ public static class AegisOptions
         (RuleIdentifiers.HardcodedSecret, EntropyThreshold.Name, EntropyThreshold.DefaultValue, EntropyThreshold.Description),
         (RuleIdentifiers.HardcodedSecret, MinimumSecretLength.Name, MinimumSecretLength.DefaultValue, MinimumSecretLength.Description),
         (RuleIdentifiers.HardcodedSecret, AdditionalPlaceholders.Name, AdditionalPlaceholders.DefaultValue, AdditionalPlaceholders.Description),
+        (RuleIdentifiers.HardcodedSecret, TestProjectSeverity.Name, TestProjectSeverity.DefaultValue, TestProjectSeverity.Description),
         (RuleIdentifiers.MissingAuthorization, ConventionThreshold.Name, ConventionThreshold.DefaultValue, ConventionThreshold.Description),
         (RuleIdentifiers.MissingAuthorization, MinimumEndpoints.Name, MinimumEndpoints.DefaultValue, MinimumEndpoints.Description),
         (RuleIdentifiers.MissingAuthorization, ConfirmPublicSeverity.Name, ConfirmPublicSeverity.DefaultValue, ConfirmPublicSeverity.Description),

@@ -44,7 +44,8 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             var analyzer = new CompilationAnalyzer(
                 types.Get("Microsoft.Extensions.Configuration.IConfiguration"),
                 types.Get("System.Text.Encoding"),
-                types.Get("System.Convert"));
+                types.Get("System.Convert"),
+                TestProjects.IsTestProject(start.Compilation, start.Options));
             start.RegisterOperationAction(analyzer.AnalyzeLiteral, OperationKind.Literal);
             start.RegisterOperationAction(analyzer.AnalyzeArrayCreation, OperationKind.ArrayCreation);
         });
@@ -139,12 +140,14 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol? configurationType;
         private readonly INamedTypeSymbol? encodingType;
         private readonly INamedTypeSymbol? convertType;
+        private readonly bool inTestProject;
 
-        public CompilationAnalyzer(INamedTypeSymbol? configurationType, INamedTypeSymbol? encodingType, INamedTypeSymbol? convertType)
+        public CompilationAnalyzer(INamedTypeSymbol? configurationType, INamedTypeSymbol? encodingType, INamedTypeSymbol? convertType, bool inTestProject)
         {
             this.configurationType = configurationType;
             this.encodingType = encodingType;
             this.convertType = convertType;
+            this.inTestProject = inTestProject;
         }
 
         public void AnalyzeLiteral(OperationAnalysisContext context)
@@ -214,6 +217,22 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
         private void Report(OperationAnalysisContext context, SyntaxNode node, Site site, Finding finding, string shape)
         {
+            var reportedSeverity = DiagnosticRules.HardcodedSecret.DefaultSeverity;
+            var incidentSeverity = finding.Severity;
+
+            // Test passwords and test-host keys are test data; a live token or a private key is leaked wherever it
+            // sits, so findings rated HIGH keep the rule's severity in test projects too.
+            if (inTestProject && finding.Severity != IncidentSeverities.High)
+            {
+                if (AegisOptions.TestProjectSeverity.GetValue(context.Options, node.SyntaxTree, RuleIdentifiers.HardcodedSecret).ToDiagnosticSeverity() is not { } lowered)
+                {
+                    return;
+                }
+
+                reportedSeverity = lowered;
+                incidentSeverity = IncidentSeverities.Low;
+            }
+
             var constOnly = IsConstantOnlyContext(node);
             var type = EnclosingType(context.ContainingSymbol);
             var configurationMember = constOnly ? null : FindConfigurationMember(type);
@@ -242,7 +261,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 ? "ConnectionStrings:" + ConnectionStringName(siteName ?? "Default")
                 : SecretNames.ConfigurationKey(type?.Name, memberName);
 
-            var properties = new IncidentProperties(finding.Confidence, finding.Severity, remediation, verification)
+            var properties = new IncidentProperties(finding.Confidence, incidentSeverity, remediation, verification)
                 .With(DiagnosticPropertyNames.SecretKind, finding.Kind)
                 .With(DiagnosticPropertyNames.LookupStyle, configurationMember is not null ? "configuration" : "environment")
                 .With(DiagnosticPropertyNames.ConfigurationKey, configurationKey)
@@ -250,11 +269,14 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 .With(DiagnosticPropertyNames.ConfigurationMember, configurationMember)
                 .With(DiagnosticPropertyNames.SecretStart, finding.Secret.Length > 0 ? finding.SecretStart.ToString(CultureInfo.InvariantCulture) : null)
                 .With(DiagnosticPropertyNames.SecretLength, finding.Secret.Length > 0 ? finding.Secret.Length.ToString(CultureInfo.InvariantCulture) : null)
+                .With(DiagnosticPropertyNames.Context, inTestProject ? FindingContexts.TestProject : null)
                 .ToImmutable();
 
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticRules.HardcodedSecret,
                 node.GetLocation(),
+                reportedSeverity,
+                additionalLocations: null,
                 properties,
                 finding.DisplayName,
                 site.Description,
@@ -427,9 +449,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 return new Finding(name.Kind, name.DisplayName, text, LeadingWhitespace(value), highEntropy ? 0.85 : 0.80, IncidentSeverities.Medium);
             }
 
+            // A member that merely ends in Key (LockKey, QueueKey) usually holds a resource name: "orders:pending".
             if (name.Strength == SecretNameStrength.Weak)
             {
-                return highEntropy && text.Length >= Math.Max(16, settings.MinimumLength)
+                return highEntropy && text.Length >= Math.Max(16, settings.MinimumLength) && !ResourceNames.IsResourceName(text)
                     ? new Finding("high-entropy", "high-entropy string", text, LeadingWhitespace(value), 0.65, IncidentSeverities.Medium)
                     : null;
             }

@@ -49,6 +49,7 @@ public sealed partial class AnalyzerTest
     private readonly List<(string Path, string Markup)> sources = new();
     private readonly List<(string Path, string Text)> additionalFiles = new();
     private readonly List<(string Path, string Text)> analyzerConfigs = new();
+    private readonly List<MetadataReference> extraReferences = new();
     private readonly List<Action<Diagnostic>> checks = new();
     private readonly Dictionary<int, List<Action<Diagnostic>>> checksByIndex = new();
     private LanguageVersion languageVersion = LanguageVersion.Latest;
@@ -96,6 +97,13 @@ public sealed partial class AnalyzerTest
     public AnalyzerTest WithGlobalConfig(params string[] lines)
     {
         analyzerConfigs.Add(("/0/.globalconfig", "is_global = true\n" + string.Join("\n", lines) + "\n"));
+        return this;
+    }
+
+    /// <summary>Compiles the snippets against this assembly too, besides <see cref="SnippetReferences.All"/>.</summary>
+    public AnalyzerTest WithReference(MetadataReference reference)
+    {
+        extraReferences.Add(reference);
         return this;
     }
 
@@ -231,7 +239,7 @@ public sealed partial class AnalyzerTest
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                 .WithSpecificDiagnosticOptions(SdkNoWarn),
             parseOptions: parseOptions,
-            metadataReferences: SnippetReferences.All));
+            metadataReferences: SnippetReferences.All.Concat(extraReferences)));
 
         var expected = new List<(string, string, TextSpan)>();
         var hasTopLevelStatements = false;

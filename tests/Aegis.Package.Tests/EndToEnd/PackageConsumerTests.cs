@@ -267,6 +267,19 @@ public sealed class PackageConsumerTests(EndToEndEnvironment environment, ITestO
         Assert.Contains(strict.Diagnostics, d => d.Kind == "error" && d.Code == "AEG002" && d.Line.Contains("Settings.cs", StringComparison.Ordinal));
     }
 
+    [RequiresSecretAnalyzerFact]
+    public void TestProject_PlantedSecret_IsLoweredThroughTheCompilerVisibleIsTestProject()
+    {
+        // IsTestProject alone, no test framework referenced: only the package's CompilerVisibleProperty tells the analyzer.
+        var consumer = environment.NewConsumer("testproject").WriteLibrary("Checks", extraProperties: "<IsTestProject>true</IsTestProject>");
+
+        var result = Succeeds(consumer.Build("Checks", null, FakeEngineProperty, "-p:TreatWarningsAsErrors=true"));
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "AEG002" && d.Kind is "warning" or "error");
+        var generated = File.ReadAllLines(consumer.PathOf("Checks/obj/Debug/net10.0/Checks.GeneratedMSBuildEditorConfig.editorconfig"));
+        Assert.Contains("build_property.IsTestProject = true", generated);
+    }
+
     [Fact]
     public void MissingEngine_FailsWithAEGB002Only()
     {
