@@ -54,7 +54,7 @@ public sealed class ProposeInProjectTests
 
         public sealed class Billing
         {
-            public PaymentsClient Client { get; } = new PaymentsClient(System.Environment.GetEnvironmentVariable("PAYMENTS_API_KEY") ?? "");
+            public PaymentsClient Client { get; } = new PaymentsClient(System.Environment.GetEnvironmentVariable("PAYMENTS_API_KEY") ?? throw new System.InvalidOperationException("PAYMENTS_API_KEY is not set."));
         }
         """;
 
@@ -181,7 +181,7 @@ public sealed class ProposeInProjectTests
                     return command.ExecuteScalar();
                 }
 
-                public Payments.PaymentsClient Client() => new(System.Environment.GetEnvironmentVariable("PAYMENTS_API_KEY") ?? "");
+                public Payments.PaymentsClient Client() => new(System.Environment.GetEnvironmentVariable("PAYMENTS_API_KEY") ?? throw new System.InvalidOperationException("PAYMENTS_API_KEY is not set."));
             }
             """;
 
