@@ -199,7 +199,7 @@ public sealed class SandboxCancellationTests
 
 /// <summary>
 /// Ctrl+C on <c>dotnet build</c> ends with MSBuild killing the engine, which runs no clean-up: the next sandbox run
-/// removes copies whose engine is gone, and only those.
+/// removes copies whose engine is gone, and only those. A live engine holds its owner file locked.
 /// </summary>
 public sealed class AbandonedSandboxTests
 {
@@ -210,35 +210,67 @@ public sealed class AbandonedSandboxTests
         directory.Write("README.md", "no projects here\n");
         var temp = Path.GetTempPath();
 
-        // A copy left by an engine that was killed: an id that no longer runs.
-        using var finished = System.Diagnostics.Process.Start("true")!;
-        await finished.WaitForExitAsync();
-        var killed = MakeCopy(temp, "aaaaaaaaaaaa", finished.Id + " 638000000000000000\n");
+        // A copy left by an engine that was killed: its owner file says who, but nobody holds it locked.
+        var killed = MakeCopy(temp, "aaaaaaaaaaaa", "locked 4194000 2026-12-02T01:00:00.0000000Z\n");
 
-        // A copy whose engine still runs (this process, its real start time), and one with no owner file (an older engine's).
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
-        var live = MakeCopy(temp, "bbbbbbbbbbbb", self.Id + " " + self.StartTime.ToUniversalTime().Ticks + "\n");
+        // A copy whose engine still runs (the lock held, here by this process), and one with no owner file.
+        var live = Path.Combine(temp, RepositorySandbox.SandboxPrefix + "bbbbbbbbbbbb");
+        using var liveOwnership = AbandonedSandboxes.Claim(live);
+        MakeCopy(temp, "bbbbbbbbbbbb", owner: null);
         var unowned = MakeCopy(temp, "cccccccccccc", owner: null);
 
-        // The same id started at another time is another process: its copy is abandoned.
+        // An engine between creating its owner file and writing it: left alone.
+        var claiming = MakeCopy(temp, "eeeeeeeeeeee", owner: "");
+
+        // Owner files of older engines (id and start ticks, no lock): a reused id started at another time is
+        // another process; the running process, its start time read again, is alive even if it differs a little.
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
         var reused = MakeCopy(temp, "dddddddddddd", self.Id + " 1\n");
+        var olderLive = MakeCopy(temp, "ffffffffffff", self.Id + " " + (self.StartTime.ToUniversalTime().Ticks + 3_000) + "\n");
 
         var result = await new RepositorySandbox().RunAsync(directory.Path, new[] { new FileChange("README.md", "changed\n") }, null, Array.Empty<VerifyCommand>(), CancellationToken.None);
 
         Assert.False(Directory.Exists(killed), "a killed engine's copy was left");
         Assert.False(File.Exists(killed + ".owner"));
         Assert.False(Directory.Exists(reused), "a copy whose owner id was reused was left");
+        Assert.False(File.Exists(reused + ".owner"));
         Assert.True(Directory.Exists(live), "a running engine's copy was removed");
         Assert.True(File.Exists(live + ".owner"));
         Assert.True(Directory.Exists(unowned), "a copy without an owner file was removed");
-        Assert.False(File.Exists(reused + ".owner"));
-        Assert.DoesNotContain(Directory.GetFiles(temp, "aegis-sandbox-*.owner"), owner => owner.StartsWith(killed, StringComparison.Ordinal) || owner.StartsWith(reused, StringComparison.Ordinal));
-
+        Assert.True(Directory.Exists(claiming), "a copy whose owner file is still being written was removed");
+        Assert.True(Directory.Exists(olderLive), "an older running engine's copy was removed (start time read again differs by 0.3 ms)");
         Assert.NotNull(result);
 
-        RepositorySandbox.TryDelete(live);
-        File.Delete(live + ".owner");
-        RepositorySandbox.TryDelete(unowned);
+        // Once the live engine lets go (here: disposes; killed: the OS drops the lock), the next sweep removes its copy.
+        liveOwnership.Dispose();
+        Assert.False(File.Exists(live + ".owner"), "a released claim left its owner file");
+        File.WriteAllText(live + ".owner", "locked 4194000 2026-12-02T01:00:00.0000000Z\n");
+        AbandonedSandboxes.Sweep(temp);
+        Assert.False(Directory.Exists(live), "an unlocked owner file's copy was left");
+
+        foreach (var copy in new[] { unowned, claiming, olderLive })
+        {
+            RepositorySandbox.TryDelete(copy);
+            File.Delete(copy + ".owner");
+        }
+    }
+
+    /// <summary>The lock is per open file: another handle, even in the same process, cannot take it while the owner holds it.</summary>
+    [Fact]
+    public void HeldClaim_CannotBeOpenedAgain_ReleasedClaim_RemovesItsOwnerFile()
+    {
+        var sandbox = Path.Combine(Path.GetTempPath(), RepositorySandbox.SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
+        var ownership = AbandonedSandboxes.Claim(sandbox);
+        try
+        {
+            Assert.ThrowsAny<IOException>(() => new FileStream(sandbox + ".owner", FileMode.Open, FileAccess.Read, FileShare.None).Dispose());
+        }
+        finally
+        {
+            ownership.Dispose();
+        }
+
+        Assert.False(File.Exists(sandbox + ".owner"));
     }
 
     private static string MakeCopy(string temp, string id, string? owner)
