@@ -126,10 +126,10 @@ public sealed class SandboxProcessTests
 
 public sealed class ScanVerbTests
 {
-    /// <summary>The scan verb end to end: dotnet msbuild -getItem for the compile inputs, a card, the profile.</summary>
+    /// <summary>The scan verb end to end: dotnet msbuild -getItem for the compile inputs, a card; no profile unless asked.</summary>
     [Fact]
     [Trait("Category", "Slow")]
-    public async Task Scan_ReadsCompileInputsThroughMsBuild_WritesCardAndProfile()
+    public async Task Scan_ReadsCompileInputsThroughMsBuild_WritesCard_AndNoProfileUnlessAsked()
     {
         using var directory = new TempDirectory();
         directory.Write("src/Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
@@ -144,9 +144,80 @@ public sealed class ScanVerbTests
         var card = result.RootElement.GetProperty("risk_card");
         Assert.Equal("scan", card.GetProperty("action").GetProperty("kind").GetString());
         Assert.Equal("src/Lib/Lib.csproj", card.GetProperty("action").GetProperty("projects")[0].GetString());
+        Assert.False(card.GetProperty("action").TryGetProperty("profile", out _));
         Assert.Equal("allow", card.GetProperty("status").GetString());
-        Assert.Contains("\"schema\": \"aegis.profile/v1\"", File.ReadAllText(Path.Combine(directory.Path, ".aegis", "profile.json")), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(directory.Path, ".aegis", "profile.json")), "scan wrote a repository-wide profile nobody asked for");
         Assert.True(File.Exists(Path.Combine(directory.Path, ".aegis", "scan", "risk-card.html")));
+    }
+
+    /// <summary>
+    /// <c>--write-profile</c> over a controllers project (policy 'Staff', the larger one) and a minimal-API project
+    /// (groups with 'Admin'): one section per project, said on stderr; the next scan, with the file passed to the
+    /// analyzers as the package passes it, keeps each project's finding and fix on its own policy.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Scan_WriteProfile_OneSectionPerProject_EachProjectKeepsItsOwnPolicy()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("src/Controllers/Shop.Controllers.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Library</OutputType><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
+        foreach (var name in new[] { "Accounts", "Invoices", "Customers", "Payments" })
+        {
+            directory.Write($"src/Controllers/{name}Controller.cs", ShopSources.AuthorizedController.Replace("{0}", name).Replace("[Authorize]", "[Authorize(Policy = \"Staff\")]"));
+        }
+
+        directory.Write("src/Controllers/OrdersController.cs", ShopSources.OpenController);
+        directory.Write("src/Minimal/Shop.Minimal.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
+        directory.Write("src/Minimal/Program.cs", """
+            var app = WebApplication.CreateBuilder(args).Build();
+            var admin = app.MapGroup("/admin").RequireAuthorization("Admin");
+            admin.MapGet("/users", () => "users");
+            admin.MapPost("/users", () => "created");
+            admin.MapDelete("/users/{id}", (int id) => id);
+            app.MapPost("/reports", () => "report");
+            app.Run();
+
+            """);
+
+        var (exit, stdout, stderr) = await ScanAsync(directory.Path, "--write-profile");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("aegis: wrote .aegis/profile.json: the conventions of 2 project(s), one section each: Shop.Controllers (src/Controllers/Shop.Controllers.csproj), Shop.Minimal (src/Minimal/Shop.Minimal.csproj)", stderr, StringComparison.Ordinal);
+        using (var profile = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory.Path, ".aegis", "profile.json"))))
+        {
+            Assert.False(profile.RootElement.TryGetProperty("authorization", out _), "the file speaks for every project at once");
+            var projects = profile.RootElement.GetProperty("projects");
+            Assert.Equal("Staff", projects.GetProperty("Shop.Controllers").GetProperty("authorization").GetProperty("dominant_policy").GetString());
+            Assert.Equal("\"Admin\"", projects.GetProperty("Shop.Minimal").GetProperty("authorization").GetProperty("require_authorization_arguments").GetString());
+        }
+
+        using (var card = System.Text.Json.JsonDocument.Parse(stdout))
+        {
+            Assert.Equal(".aegis/profile.json", card.RootElement.GetProperty("risk_card").GetProperty("action").GetProperty("profile").GetString());
+        }
+
+        // As build/Aegis.Analyzers.props does for every project below the file.
+        directory.Write("Directory.Build.props", "<Project><ItemGroup><AdditionalFiles Include=\"$(MSBuildThisFileDirectory).aegis/profile.json\" /></ItemGroup></Project>\n");
+        (exit, stdout, stderr) = await ScanAsync(directory.Path);
+
+        Assert.True(exit == 0, stderr);
+        using var rescan = System.Text.Json.JsonDocument.Parse(stdout);
+        var risk = rescan.RootElement.GetProperty("risk_card");
+        var messages = risk.GetProperty("incidents").EnumerateArray().Where(i => i.GetProperty("rule").GetString() == "AEG003").ToDictionary(i => i.GetProperty("file").GetString()!, i => i.GetProperty("message").GetString()!);
+        Assert.Equal("Endpoint 'POST /reports' allows anonymous access, but 3 of 4 minimal-API endpoints require policy 'Admin'", messages["src/Minimal/Program.cs"]);
+        Assert.Contains("require policy 'Staff'", messages["src/Controllers/OrdersController.cs"], StringComparison.Ordinal);
+        var diff = risk.GetProperty("diff").GetString()!;
+        Assert.Contains("+app.MapPost(\"/reports\", () => \"report\").RequireAuthorization(\"Admin\");", diff, StringComparison.Ordinal);
+        Assert.Contains("+[Authorize(Policy = \"Staff\")]", diff, StringComparison.Ordinal);
+        Assert.DoesNotContain(".RequireAuthorization();", diff, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> ScanAsync(string path, params string[] extra)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await Aegis.Cli.AegisCommandLine.RunAsync(new[] { "scan", path, "--json" }.Concat(extra).ToArray(), stdout, stderr, _ => null, TestProjects.Catalog);
+        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     [Theory]
@@ -167,7 +238,7 @@ public sealed class ScanVerbTests
         if (error is null)
         {
             Assert.True(exit == 0, stderr.ToString());
-            Assert.Contains("aegis: kept .aegis/profile.json", stdout.ToString() + stderr.ToString(), StringComparison.Ordinal);
+            Assert.Contains("aegis: kept .aegis/profile.json (--write-profile rewrites it)", stdout.ToString() + stderr.ToString(), StringComparison.Ordinal);
         }
         else
         {
