@@ -6,7 +6,8 @@ namespace Aegis.Analyzers.Profile;
 /// <summary>
 /// How this codebase talks to its database, expresses authorization, reads configuration and creates HTTP
 /// clients. Built from the code (<see cref="RepositoryProfileBuilder"/>) or read from <c>.aegis/profile.json</c>,
-/// whose sections replace the computed ones so every project of a solution is judged by one convention.
+/// whose sections replace the computed ones: the project's own entry first, then the file's repository-wide ones
+/// (see <see cref="ProfileFile"/>).
 /// </summary>
 public sealed class RepositoryProfile
 {

@@ -22,7 +22,7 @@ public static class RepositoryProfileCache
     // that does not parse overrides nothing (the documented fallback).
     private static readonly ConditionalWeakTable<SourceText, ProfileFile> Files = new();
 
-    /// <summary>Every section (the engine and <c>aegis scan --update-profile</c>).</summary>
+    /// <summary>Every section (the engine and <c>aegis scan --write-profile</c>).</summary>
     public static RepositoryProfile Get(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
     {
         var given = Override(compilation, options, cancellationToken);
