@@ -344,6 +344,24 @@ public sealed class AbandonedSandboxTests
         Assert.False(File.Exists(sandbox + ".owner"));
     }
 
+    /// <summary>With file locking switched off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING) a probe proves nothing: an unheld
+    /// locked-kind owner file is left alone; an unlocked one is judged by its process id and start time.</summary>
+    [Fact]
+    public void WithoutLocking_LockedKindOwnerFilesAreLeftAlone_UnlockedOnesJudgedByProcess()
+    {
+        using var temp = new TempDirectory();
+        var locked = MakeCopy(temp.Path, "aaaaaaaaaaaa", "locked 4194000 2026-12-02T01:00:00.0000000Z\n");
+        var reused = MakeCopy(temp.Path, "bbbbbbbbbbbb", Environment.ProcessId + " 1\n");
+
+        AbandonedSandboxes.Sweep(temp.Path, canLock: false);
+
+        Assert.True(Directory.Exists(locked), "a copy whose owner could not be probed was removed");
+        Assert.False(Directory.Exists(reused), "a copy whose owner id was reused was left");
+
+        AbandonedSandboxes.Sweep(temp.Path, canLock: true);
+        Assert.False(Directory.Exists(locked), "an unheld owner file's copy was left once locking works");
+    }
+
     private static string MakeCopy(string temp, string id, string? owner)
     {
         var copy = Path.Combine(temp, RepositorySandbox.SandboxPrefix + id);

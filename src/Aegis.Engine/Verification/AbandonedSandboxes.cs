@@ -15,6 +15,8 @@ namespace Aegis.Engine.Verification;
 /// The lock is <see cref="FileShare.None"/>: on Windows a sharing mode no other handle can pass, on Linux and macOS
 /// the <c>flock(LOCK_EX)</c> .NET takes for it (per open file, so it also holds against another stream in the same
 /// process, and .NET opens files close-on-exec, so the builds and tests the engine starts never inherit it).
+/// <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns that <c>flock</c> off: such an engine writes the older, unlocked
+/// owner file (judged by process id and start time), and removes no locked copy, since it cannot probe one.
 /// </remarks>
 internal static class AbandonedSandboxes
 {
@@ -22,6 +24,11 @@ internal static class AbandonedSandboxes
 
     // What an owner file of this engine says: the marker, then the process id and start time, for people.
     private const string LockedMarker = "locked";
+
+    /// <summary>Whether this process's <see cref="FileShare.None"/> locks anything (Windows always; elsewhere unless switched off).</summary>
+    internal static readonly bool CanLock = OperatingSystem.IsWindows()
+        || !((AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var disabled) && disabled)
+            || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is "1" or "true" or "True" or "TRUE");
 
     /// <summary>How long <see cref="Claim"/> waits for a sweeping engine that is looking at a fresh owner file.</summary>
     private static readonly TimeSpan ClaimPatience = TimeSpan.FromSeconds(5);
@@ -40,7 +47,9 @@ internal static class AbandonedSandboxes
             {
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 using var self = Process.GetCurrentProcess();
-                var text = LockedMarker + " " + self.Id.ToString(CultureInfo.InvariantCulture) + " " + self.StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) + "\n";
+                var text = CanLock
+                    ? LockedMarker + " " + self.Id.ToString(CultureInfo.InvariantCulture) + " " + self.StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) + "\n"
+                    : self.Id.ToString(CultureInfo.InvariantCulture) + " " + self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture) + "\n";
                 var bytes = System.Text.Encoding.UTF8.GetBytes(text);
                 stream.SetLength(0);
                 stream.Write(bytes, 0, bytes.Length);
@@ -56,7 +65,9 @@ internal static class AbandonedSandboxes
     }
 
     /// <summary>Removes every copy in <paramref name="temporaryFolder"/> whose owning engine no longer runs. Never throws.</summary>
-    public static void Sweep(string temporaryFolder)
+    public static void Sweep(string temporaryFolder) => Sweep(temporaryFolder, CanLock);
+
+    internal static void Sweep(string temporaryFolder, bool canLock)
     {
         IEnumerable<string> owners;
         try
@@ -70,7 +81,7 @@ internal static class AbandonedSandboxes
 
         foreach (var owner in owners)
         {
-            if (!TryTakeAbandoned(owner, out var probe))
+            if (!TryTakeAbandoned(owner, canLock, out var probe))
             {
                 continue;
             }
@@ -91,10 +102,11 @@ internal static class AbandonedSandboxes
 
     /// <summary>
     /// The owner file's lock when its engine is gone. A file locked by another handle: alive. An empty file: an engine
-    /// between creating and locking it. A file of an older engine (id and start ticks, no lock): alive while a process
-    /// of that id started within a second of it runs. Unreadable: assume alive.
+    /// between creating and locking it. A locked-kind file when this process cannot lock: alive (no probe proves
+    /// anything). An unlocked file (an older engine's, or one whose locking is off: id and start ticks): alive while a
+    /// process of that id started within a second of it runs. Unreadable: assume alive.
     /// </summary>
-    private static bool TryTakeAbandoned(string owner, out FileStream? probe)
+    private static bool TryTakeAbandoned(string owner, bool canLock, out FileStream? probe)
     {
         probe = null;
         try
@@ -102,7 +114,7 @@ internal static class AbandonedSandboxes
             probe = new FileStream(owner, FileMode.Open, FileAccess.Read, FileShare.None);
             using var reader = new StreamReader(probe, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 256, leaveOpen: true);
             var text = reader.ReadToEnd().Trim();
-            var abandoned = text.StartsWith(LockedMarker + " ", StringComparison.Ordinal) || (text.Length > 0 && IsOlderEngineGone(text));
+            var abandoned = text.StartsWith(LockedMarker + " ", StringComparison.Ordinal) ? canLock : text.Length > 0 && IsOlderEngineGone(text);
             if (!abandoned)
             {
                 probe.Dispose();
@@ -119,7 +131,7 @@ internal static class AbandonedSandboxes
         }
     }
 
-    /// <summary>An owner file written before the lock: "&lt;pid&gt; &lt;start ticks&gt;". Its start time, read again, may differ
+    /// <summary>An owner file without a lock: "&lt;pid&gt; &lt;start ticks&gt;". Its start time, read again, may differ
     /// by fractions of a millisecond on Linux, so it is compared to the second; anything unreadable is alive.</summary>
     private static bool IsOlderEngineGone(string owner)
     {
