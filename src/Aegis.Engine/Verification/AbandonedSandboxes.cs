@@ -41,26 +41,36 @@ internal static class AbandonedSandboxes
     {
         var path = sandbox + OwnerExtension;
         var stopwatch = Stopwatch.StartNew();
-        while (true)
+        FileStream? stream = null;
+        while (stream is null)
         {
             try
             {
-                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                using var self = Process.GetCurrentProcess();
-                var text = CanLock
-                    ? LockedMarker + " " + self.Id.ToString(CultureInfo.InvariantCulture) + " " + self.StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) + "\n"
-                    : self.Id.ToString(CultureInfo.InvariantCulture) + " " + self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture) + "\n";
-                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-                stream.SetLength(0);
-                stream.Write(bytes, 0, bytes.Length);
-                stream.Flush(flushToDisk: false);
-                return new Ownership(stream, path);
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException) when (stopwatch.Elapsed < ClaimPatience)
             {
                 // Between our create and our lock, a sweep may hold the new (still empty) file for a moment.
                 Thread.Sleep(20);
             }
+        }
+
+        try
+        {
+            using var self = Process.GetCurrentProcess();
+            var text = CanLock
+                ? LockedMarker + " " + self.Id.ToString(CultureInfo.InvariantCulture) + " " + self.StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) + "\n"
+                : self.Id.ToString(CultureInfo.InvariantCulture) + " " + self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture) + "\n";
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            stream.Write(bytes, 0, bytes.Length);
+            stream.Flush(flushToDisk: false);
+            return new Ownership(stream, path);
+        }
+        catch
+        {
+            // A full disk: let go of the lock now, not when the stream is collected.
+            stream.Dispose();
+            throw;
         }
     }
 
