@@ -46,7 +46,8 @@ internal static class AbandonedSandboxes
         {
             try
             {
-                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                // Unbuffered: a write that fails (a full disk) fails here, not again when the stream is disposed.
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
             }
             catch (IOException) when (stopwatch.Elapsed < ClaimPatience)
             {
@@ -63,13 +64,13 @@ internal static class AbandonedSandboxes
                 : self.Id.ToString(CultureInfo.InvariantCulture) + " " + self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture) + "\n";
             var bytes = System.Text.Encoding.UTF8.GetBytes(text);
             stream.Write(bytes, 0, bytes.Length);
-            stream.Flush(flushToDisk: false);
             return new Ownership(stream, path);
         }
         catch
         {
-            // A full disk: let go of the lock now, not when the stream is collected.
+            // A full disk: let go of the lock now (not when the stream is collected) and leave no owner file behind.
             stream.Dispose();
+            TryDeleteFile(path);
             throw;
         }
     }
