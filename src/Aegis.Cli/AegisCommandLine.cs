@@ -177,12 +177,13 @@ public static class AegisCommandLine
         var scanRoot = RepositoryRoot();
         var scanSandbox = Sandbox();
         var scanFailOn = FailOn("never");
-        var scanUpdateProfile = new Option<bool>("--update-profile") { Description = "Rewrite an existing .aegis/profile.json (by default an existing one, possibly edited by hand, is kept)." };
-        var scan = new Command("scan", "Find incidents in every project, write a repository-wide Risk Card and .aegis/profile.json (when absent).")
+        // --update-profile: the older spelling, kept so scripts that used it still write the file.
+        var scanWriteProfile = new Option<bool>("--write-profile", "--update-profile") { Description = "Write .aegis/profile.json: each scanned project's conventions in its own section, which every later build reads (replaces an existing file)." };
+        var scan = new Command("scan", "Find incidents in every project and write a repository-wide Risk Card (and .aegis/profile.json with --write-profile).")
         {
-            scanTarget, scanOutput, scanRoot, scanSandbox, scanFailOn, scanUpdateProfile,
+            scanTarget, scanOutput, scanRoot, scanSandbox, scanFailOn, scanWriteProfile,
         };
-        scan.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(scanTarget)!, parse.GetValue(scanOutput), parse.GetValue(scanRoot), parse.GetValue(scanSandbox) ?? SandboxModes.None, parse.GetValue(scanFailOn)!, writeProfile: true, verb: "scan", ct, updateProfile: parse.GetValue(scanUpdateProfile)));
+        scan.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(scanTarget)!, parse.GetValue(scanOutput), parse.GetValue(scanRoot), parse.GetValue(scanSandbox) ?? SandboxModes.None, parse.GetValue(scanFailOn)!, checkProfile: true, verb: "scan", ct, writeProfile: parse.GetValue(scanWriteProfile)));
         root.Subcommands.Add(scan);
 
         var verifyTarget = new Argument<string>("target") { Description = "A folder, .sln/.slnx or .csproj (default: the current folder).", DefaultValueFactory = _ => "." };
@@ -196,7 +197,7 @@ public static class AegisCommandLine
         {
             verifyTarget, verifyOutput, verifyRoot, verifySandbox, verifyFailOn, verifyCommands, verifyTimeout,
         };
-        verify.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(verifyTarget)!, parse.GetValue(verifyOutput), parse.GetValue(verifyRoot), parse.GetValue(verifySandbox), parse.GetValue(verifyFailOn)!, writeProfile: false, verb: "verify", ct));
+        verify.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(verifyTarget)!, parse.GetValue(verifyOutput), parse.GetValue(verifyRoot), parse.GetValue(verifySandbox), parse.GetValue(verifyFailOn)!, checkProfile: false, verb: "verify", ct));
         root.Subcommands.Add(verify);
 
         var actionFile = new Option<string>("--action") { Description = "action.json: {\"file\", \"content\" | \"patch\", \"intent\", \"actor\"}.", Required = true };

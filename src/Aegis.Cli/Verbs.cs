@@ -64,7 +64,7 @@ internal static class Verbs
         }
     }
 
-    public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, string failOn, bool writeProfile, string verb, CancellationToken cancellationToken, bool updateProfile = false)
+    public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, string failOn, bool checkProfile, string verb, CancellationToken cancellationToken, bool writeProfile = false)
     {
         if (Validate(context, sandbox, failOn) is { } usage)
         {
@@ -73,9 +73,10 @@ internal static class Verbs
 
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(target));
         var policy = AegisPolicy.Load(root); // AEGB005 before any work when the policy is corrupt.
-        if (writeProfile)
+        var profilePath = Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName);
+        if (checkProfile)
         {
-            ExistingProfileMustParse(Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName));
+            ExistingProfileMustParse(profilePath);
         }
 
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
@@ -106,22 +107,13 @@ internal static class Verbs
             analyses.Add(await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false));
         }
 
-        string? profilePath = null;
         if (writeProfile)
         {
-            // The largest project speaks for the repository: profiles are computed per compilation, and the one with the
-            // most code carries the clearest convention. Teams can edit the file; analyzers then use it everywhere.
-            var largest = analyses.OrderByDescending(a => a.Project.Compilation.SyntaxTrees.Count()).ThenBy(a => a.Project.Inputs.ProjectPath, StringComparer.Ordinal).First();
-            var profile = RepositoryProfileBuilder.Build(largest.Project.Compilation, cancellationToken);
-            profilePath = Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName);
-            if (!File.Exists(profilePath) || updateProfile)
-            {
-                AtomicFile.WriteAllText(profilePath, profile.ToJson());
-            }
-            else
-            {
-                Progress(context, json, "aegis: kept " + RepositoryPaths.Relative(root, profilePath) + " (--update-profile rewrites it)");
-            }
+            WriteProfile(context, root, profilePath, analyses, cancellationToken);
+        }
+        else if (checkProfile && File.Exists(profilePath))
+        {
+            Progress(context, json, "aegis: kept " + RepositoryPaths.Relative(root, profilePath) + " (--write-profile rewrites it)");
         }
 
         var action = new List<KeyValuePair<string, object?>>
@@ -132,7 +124,7 @@ internal static class Verbs
             new("sandbox", mode),
             new("fail_on", failOn),
         };
-        if (profilePath is not null)
+        if (writeProfile)
         {
             action.Add(new("profile", RepositoryPaths.Relative(root, profilePath)));
         }
@@ -140,6 +132,30 @@ internal static class Verbs
         var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
         var outputDirectory = Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb));
         return Report(context, json, card, outputDirectory, root, failOn);
+    }
+
+    /// <summary>
+    /// <c>--write-profile</c>: every scanned project's conventions in its own section, keyed by assembly name, so each
+    /// later build reads its own and never another project's (the largest project once spoke for all, and weakened a
+    /// smaller project's stronger convention). Said on stderr whatever the output mode: it changes every later build.
+    /// </summary>
+    private static void WriteProfile(CliContext context, string root, string profilePath, IReadOnlyList<ProjectAnalysis> analyses, CancellationToken cancellationToken)
+    {
+        // The name the analyzers select by: the compilation's assembly name.
+        static string Name(ProjectAnalysis analysis) => analysis.Project.Compilation.AssemblyName ?? analysis.Project.Inputs.AssemblyName;
+        var byAssembly = analyses.GroupBy(Name, StringComparer.Ordinal).ToList();
+        var written = byAssembly.Where(g => g.Count() == 1).Select(g => g.Single()).OrderBy(Name, StringComparer.Ordinal).ToList();
+        var profiles = written.Select(a => KeyValuePair.Create(Name(a), RepositoryProfileBuilder.Build(a.Project.Compilation, cancellationToken)));
+        AtomicFile.WriteAllText(profilePath, RepositoryProfile.ToJson(profiles));
+
+        var relative = RepositoryPaths.Relative(root, profilePath);
+        var projects = string.Join(", ", written.Select(a => Name(a) + " (" + RepositoryPaths.Relative(root, a.Project.Inputs.ProjectPath) + ")"));
+        context.Stderr.WriteLine($"aegis: wrote {relative}: the conventions of {written.Count.ToString(CultureInfo.InvariantCulture)} project(s), one section each: {projects}");
+        context.Stderr.WriteLine($"aegis: every build that passes {relative} (the Aegis.Analyzers package does, for projects below {root}) now reads its own project's section instead of its code; delete the file to go back");
+        foreach (var shared in byAssembly.Where(g => g.Count() > 1))
+        {
+            context.Stderr.WriteLine($"aegis: no section for assembly {shared.Key}: {string.Join(", ", shared.Select(a => RepositoryPaths.Relative(root, a.Project.Inputs.ProjectPath)))} share the name; each is judged by its own code");
+        }
     }
 
     public static async Task<int> ProposeAsync(CliContext context, bool json, string actionPath, string? output, string? repositoryRoot, string? sandbox, CancellationToken cancellationToken)

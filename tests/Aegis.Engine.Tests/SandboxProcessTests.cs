@@ -126,10 +126,10 @@ public sealed class SandboxProcessTests
 
 public sealed class ScanVerbTests
 {
-    /// <summary>The scan verb end to end: dotnet msbuild -getItem for the compile inputs, a card, the profile.</summary>
+    /// <summary>The scan verb end to end: dotnet msbuild -getItem for the compile inputs, a card; no profile unless asked.</summary>
     [Fact]
     [Trait("Category", "Slow")]
-    public async Task Scan_ReadsCompileInputsThroughMsBuild_WritesCardAndProfile()
+    public async Task Scan_ReadsCompileInputsThroughMsBuild_WritesCard_AndNoProfileUnlessAsked()
     {
         using var directory = new TempDirectory();
         directory.Write("src/Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
@@ -144,9 +144,80 @@ public sealed class ScanVerbTests
         var card = result.RootElement.GetProperty("risk_card");
         Assert.Equal("scan", card.GetProperty("action").GetProperty("kind").GetString());
         Assert.Equal("src/Lib/Lib.csproj", card.GetProperty("action").GetProperty("projects")[0].GetString());
+        Assert.False(card.GetProperty("action").TryGetProperty("profile", out _));
         Assert.Equal("allow", card.GetProperty("status").GetString());
-        Assert.Contains("\"schema\": \"aegis.profile/v1\"", File.ReadAllText(Path.Combine(directory.Path, ".aegis", "profile.json")), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(directory.Path, ".aegis", "profile.json")), "scan wrote a repository-wide profile nobody asked for");
         Assert.True(File.Exists(Path.Combine(directory.Path, ".aegis", "scan", "risk-card.html")));
+    }
+
+    /// <summary>
+    /// <c>--write-profile</c> over a controllers project (policy 'Staff', the larger one) and a minimal-API project
+    /// (groups with 'Admin'): one section per project, said on stderr; the next scan, with the file passed to the
+    /// analyzers as the package passes it, keeps each project's finding and fix on its own policy.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Scan_WriteProfile_OneSectionPerProject_EachProjectKeepsItsOwnPolicy()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("src/Controllers/Shop.Controllers.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Library</OutputType><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
+        foreach (var name in new[] { "Accounts", "Invoices", "Customers", "Payments" })
+        {
+            directory.Write($"src/Controllers/{name}Controller.cs", ShopSources.AuthorizedController.Replace("{0}", name).Replace("[Authorize]", "[Authorize(Policy = \"Staff\")]"));
+        }
+
+        directory.Write("src/Controllers/OrdersController.cs", ShopSources.OpenController);
+        directory.Write("src/Minimal/Shop.Minimal.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
+        directory.Write("src/Minimal/Program.cs", """
+            var app = WebApplication.CreateBuilder(args).Build();
+            var admin = app.MapGroup("/admin").RequireAuthorization("Admin");
+            admin.MapGet("/users", () => "users");
+            admin.MapPost("/users", () => "created");
+            admin.MapDelete("/users/{id}", (int id) => id);
+            app.MapPost("/reports", () => "report");
+            app.Run();
+
+            """);
+
+        var (exit, stdout, stderr) = await ScanAsync(directory.Path, "--write-profile");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("aegis: wrote .aegis/profile.json: the conventions of 2 project(s), one section each: Shop.Controllers (src/Controllers/Shop.Controllers.csproj), Shop.Minimal (src/Minimal/Shop.Minimal.csproj)", stderr, StringComparison.Ordinal);
+        using (var profile = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory.Path, ".aegis", "profile.json"))))
+        {
+            Assert.False(profile.RootElement.TryGetProperty("authorization", out _), "the file speaks for every project at once");
+            var projects = profile.RootElement.GetProperty("projects");
+            Assert.Equal("Staff", projects.GetProperty("Shop.Controllers").GetProperty("authorization").GetProperty("dominant_policy").GetString());
+            Assert.Equal("\"Admin\"", projects.GetProperty("Shop.Minimal").GetProperty("authorization").GetProperty("require_authorization_arguments").GetString());
+        }
+
+        using (var card = System.Text.Json.JsonDocument.Parse(stdout))
+        {
+            Assert.Equal(".aegis/profile.json", card.RootElement.GetProperty("risk_card").GetProperty("action").GetProperty("profile").GetString());
+        }
+
+        // As build/Aegis.Analyzers.props does for every project below the file.
+        directory.Write("Directory.Build.props", "<Project><ItemGroup><AdditionalFiles Include=\"$(MSBuildThisFileDirectory).aegis/profile.json\" /></ItemGroup></Project>\n");
+        (exit, stdout, stderr) = await ScanAsync(directory.Path);
+
+        Assert.True(exit == 0, stderr);
+        using var rescan = System.Text.Json.JsonDocument.Parse(stdout);
+        var risk = rescan.RootElement.GetProperty("risk_card");
+        var messages = risk.GetProperty("incidents").EnumerateArray().Where(i => i.GetProperty("rule").GetString() == "AEG003").ToDictionary(i => i.GetProperty("file").GetString()!, i => i.GetProperty("message").GetString()!);
+        Assert.Equal("Endpoint 'POST /reports' allows anonymous access, but 3 of 4 minimal-API endpoints require policy 'Admin'", messages["src/Minimal/Program.cs"]);
+        Assert.Contains("require policy 'Staff'", messages["src/Controllers/OrdersController.cs"], StringComparison.Ordinal);
+        var diff = risk.GetProperty("diff").GetString()!;
+        Assert.Contains("+app.MapPost(\"/reports\", () => \"report\").RequireAuthorization(\"Admin\");", diff, StringComparison.Ordinal);
+        Assert.Contains("+[Authorize(Policy = \"Staff\")]", diff, StringComparison.Ordinal);
+        Assert.DoesNotContain(".RequireAuthorization();", diff, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> ScanAsync(string path, params string[] extra)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await Aegis.Cli.AegisCommandLine.RunAsync(new[] { "scan", path, "--json" }.Concat(extra).ToArray(), stdout, stderr, _ => null, TestProjects.Catalog);
+        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     [Theory]
@@ -167,7 +238,7 @@ public sealed class ScanVerbTests
         if (error is null)
         {
             Assert.True(exit == 0, stderr.ToString());
-            Assert.Contains("aegis: kept .aegis/profile.json", stdout.ToString() + stderr.ToString(), StringComparison.Ordinal);
+            Assert.Contains("aegis: kept .aegis/profile.json (--write-profile rewrites it)", stdout.ToString() + stderr.ToString(), StringComparison.Ordinal);
         }
         else
         {
@@ -199,7 +270,7 @@ public sealed class SandboxCancellationTests
 
 /// <summary>
 /// Ctrl+C on <c>dotnet build</c> ends with MSBuild killing the engine, which runs no clean-up: the next sandbox run
-/// removes copies whose engine is gone, and only those.
+/// removes copies whose engine is gone, and only those. A live engine holds its owner file locked.
 /// </summary>
 public sealed class AbandonedSandboxTests
 {
@@ -210,35 +281,85 @@ public sealed class AbandonedSandboxTests
         directory.Write("README.md", "no projects here\n");
         var temp = Path.GetTempPath();
 
-        // A copy left by an engine that was killed: an id that no longer runs.
-        using var finished = System.Diagnostics.Process.Start("true")!;
-        await finished.WaitForExitAsync();
-        var killed = MakeCopy(temp, "aaaaaaaaaaaa", finished.Id + " 638000000000000000\n");
+        // A copy left by an engine that was killed: its owner file says who, but nobody holds it locked.
+        var killed = MakeCopy(temp, "aaaaaaaaaaaa", "locked 4194000 2026-12-02T01:00:00.0000000Z\n");
 
-        // A copy whose engine still runs (this process, its real start time), and one with no owner file (an older engine's).
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
-        var live = MakeCopy(temp, "bbbbbbbbbbbb", self.Id + " " + self.StartTime.ToUniversalTime().Ticks + "\n");
+        // A copy whose engine still runs (the lock held, here by this process), and one with no owner file.
+        var live = Path.Combine(temp, RepositorySandbox.SandboxPrefix + "bbbbbbbbbbbb");
+        using var liveOwnership = AbandonedSandboxes.Claim(live);
+        MakeCopy(temp, "bbbbbbbbbbbb", owner: null);
         var unowned = MakeCopy(temp, "cccccccccccc", owner: null);
 
-        // The same id started at another time is another process: its copy is abandoned.
+        // An engine between creating its owner file and writing it: left alone.
+        var claiming = MakeCopy(temp, "eeeeeeeeeeee", owner: "");
+
+        // Owner files of older engines (id and start ticks, no lock): a reused id started at another time is
+        // another process; the running process, its start time read again, is alive even if it differs a little.
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
         var reused = MakeCopy(temp, "dddddddddddd", self.Id + " 1\n");
+        var olderLive = MakeCopy(temp, "ffffffffffff", self.Id + " " + (self.StartTime.ToUniversalTime().Ticks + 3_000) + "\n");
 
         var result = await new RepositorySandbox().RunAsync(directory.Path, new[] { new FileChange("README.md", "changed\n") }, null, Array.Empty<VerifyCommand>(), CancellationToken.None);
 
         Assert.False(Directory.Exists(killed), "a killed engine's copy was left");
         Assert.False(File.Exists(killed + ".owner"));
         Assert.False(Directory.Exists(reused), "a copy whose owner id was reused was left");
+        Assert.False(File.Exists(reused + ".owner"));
         Assert.True(Directory.Exists(live), "a running engine's copy was removed");
         Assert.True(File.Exists(live + ".owner"));
         Assert.True(Directory.Exists(unowned), "a copy without an owner file was removed");
-        Assert.False(File.Exists(reused + ".owner"));
-        Assert.DoesNotContain(Directory.GetFiles(temp, "aegis-sandbox-*.owner"), owner => owner.StartsWith(killed, StringComparison.Ordinal) || owner.StartsWith(reused, StringComparison.Ordinal));
-
+        Assert.True(Directory.Exists(claiming), "a copy whose owner file is still being written was removed");
+        Assert.True(Directory.Exists(olderLive), "an older running engine's copy was removed (start time read again differs by 0.3 ms)");
         Assert.NotNull(result);
 
-        RepositorySandbox.TryDelete(live);
-        File.Delete(live + ".owner");
-        RepositorySandbox.TryDelete(unowned);
+        // Once the live engine lets go (here: disposes; killed: the OS drops the lock), the next sweep removes its copy.
+        liveOwnership.Dispose();
+        Assert.False(File.Exists(live + ".owner"), "a released claim left its owner file");
+        File.WriteAllText(live + ".owner", "locked 4194000 2026-12-02T01:00:00.0000000Z\n");
+        AbandonedSandboxes.Sweep(temp);
+        Assert.False(Directory.Exists(live), "an unlocked owner file's copy was left");
+
+        foreach (var copy in new[] { unowned, claiming, olderLive })
+        {
+            RepositorySandbox.TryDelete(copy);
+            File.Delete(copy + ".owner");
+        }
+    }
+
+    /// <summary>The lock is per open file: another handle, even in the same process, cannot take it while the owner holds it.</summary>
+    [Fact]
+    public void HeldClaim_CannotBeOpenedAgain_ReleasedClaim_RemovesItsOwnerFile()
+    {
+        var sandbox = Path.Combine(Path.GetTempPath(), RepositorySandbox.SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
+        var ownership = AbandonedSandboxes.Claim(sandbox);
+        try
+        {
+            Assert.ThrowsAny<IOException>(() => new FileStream(sandbox + ".owner", FileMode.Open, FileAccess.Read, FileShare.None).Dispose());
+        }
+        finally
+        {
+            ownership.Dispose();
+        }
+
+        Assert.False(File.Exists(sandbox + ".owner"));
+    }
+
+    /// <summary>With file locking switched off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING) a probe proves nothing: an unheld
+    /// locked-kind owner file is left alone; an unlocked one is judged by its process id and start time.</summary>
+    [Fact]
+    public void WithoutLocking_LockedKindOwnerFilesAreLeftAlone_UnlockedOnesJudgedByProcess()
+    {
+        using var temp = new TempDirectory();
+        var locked = MakeCopy(temp.Path, "aaaaaaaaaaaa", "locked 4194000 2026-12-02T01:00:00.0000000Z\n");
+        var reused = MakeCopy(temp.Path, "bbbbbbbbbbbb", Environment.ProcessId + " 1\n");
+
+        AbandonedSandboxes.Sweep(temp.Path, canLock: false);
+
+        Assert.True(Directory.Exists(locked), "a copy whose owner could not be probed was removed");
+        Assert.False(Directory.Exists(reused), "a copy whose owner id was reused was left");
+
+        AbandonedSandboxes.Sweep(temp.Path, canLock: true);
+        Assert.False(Directory.Exists(locked), "an unheld owner file's copy was left once locking works");
     }
 
     private static string MakeCopy(string temp, string id, string? owner)

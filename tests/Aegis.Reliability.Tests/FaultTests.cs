@@ -125,6 +125,58 @@ public sealed class FaultTests
         Assert.Empty(Directory.GetFileSystemEntries(temp, "aegis-sandbox-*"));
     }
 
+    /// <summary>
+    /// Two engines at once (two projects of one solution, <c>AegisSandbox=repository</c>): the second one's sweep must
+    /// leave the first one's copy alone. A process's start time read from another process differs by fractions of a
+    /// millisecond on Linux, so only a lock the owner holds proves it alive.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task SecondEngine_LeavesTheCopyOfALiveEngineInAnotherProcess()
+    {
+        using var directory = new TempDirectory();
+        var inputs = SmallProject.Write(directory, Files);
+        using var tempDirectory = new TempDirectory();
+        var temp = tempDirectory.Path;
+        var marker = "aegis-live-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var first = StartEngine(inputs, directory.Path, temp, "--verify-command", $"bash -c 'exec -a {marker} sleep 600'");
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            while (!first.HasExited && stopwatch.Elapsed < TimeSpan.FromMinutes(3) && Directory.GetDirectories(temp, "aegis-sandbox-*").Length == 0)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.False(first.HasExited, "the first engine ended before its sandbox was copied");
+            var live = Assert.Single(Directory.GetDirectories(temp, "aegis-sandbox-*"));
+
+            using (var second = StartEngine(inputs, directory.Path, temp))
+            {
+                var output = second.StandardOutput.ReadToEndAsync();
+                var errors = second.StandardError.ReadToEndAsync();
+                using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+                await second.WaitForExitAsync(deadline.Token);
+                Assert.True(second.ExitCode is 0 or 1, "exit " + second.ExitCode + ": " + await output + await errors);
+            }
+
+            Assert.False(first.HasExited, "the first engine ended while the second ran");
+            Assert.True(Directory.Exists(live), "the second engine removed the copy of a running engine");
+            Assert.True(File.Exists(live + ".owner"), "the second engine removed the owner file of a running engine");
+        }
+        finally
+        {
+            if (!first.HasExited)
+            {
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync();
+            }
+        }
+
+        Assert.True(await NoProcessMatchesAsync(marker), "the verify command survived the kill");
+    }
+
     private static Process StartEngine(string inputs, string repository, string temp, params string[] extra)
     {
         var start = new ProcessStartInfo(Aegis.Package.Tests.EndToEnd.DotNet.HostPath) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -18,14 +18,14 @@ public static class RepositoryProfileCache
 
     private static readonly ConditionalWeakTable<Compilation, Holder> Holders = new();
 
-    // Parsed once per file text, whatever compilation it comes with; a file that does not parse overrides
-    // nothing (the documented fallback).
-    private static readonly ConditionalWeakTable<SourceText, ProfileOverride> Overrides = new();
+    // Parsed once per file text, whatever compilation it comes with (each then picks its own project's entry); a file
+    // that does not parse overrides nothing (the documented fallback).
+    private static readonly ConditionalWeakTable<SourceText, ProfileFile> Files = new();
 
-    /// <summary>Every section (the engine and <c>aegis scan --update-profile</c>).</summary>
+    /// <summary>Every section (the engine and <c>aegis scan --write-profile</c>).</summary>
     public static RepositoryProfile Get(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
     {
-        var given = Override(options, cancellationToken);
+        var given = Override(compilation, options, cancellationToken);
         var holder = HolderFor(compilation);
         return new(
             given.DataAccess ?? holder.DataAccess.Get(cancellationToken),
@@ -35,10 +35,10 @@ public static class RepositoryProfileCache
     }
 
     public static DataAccessProfile GetDataAccess(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
-        => Override(options, cancellationToken).DataAccess ?? HolderFor(compilation).DataAccess.Get(cancellationToken);
+        => Override(compilation, options, cancellationToken).DataAccess ?? HolderFor(compilation).DataAccess.Get(cancellationToken);
 
     public static AuthorizationProfile GetAuthorization(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
-        => Override(options, cancellationToken).Authorization ?? HolderFor(compilation).Authorization.Get(cancellationToken);
+        => Override(compilation, options, cancellationToken).Authorization ?? HolderFor(compilation).Authorization.Get(cancellationToken);
 
     /// <summary>The <c>.aegis/profile.json</c> AdditionalFile, if the project passes one.</summary>
     public static AdditionalText? FindProfileFile(AnalyzerOptions options)
@@ -58,20 +58,21 @@ public static class RepositoryProfileCache
 
     private static Holder HolderFor(Compilation compilation) => Holders.GetValue(compilation, c => new Holder(c));
 
-    private static ProfileOverride Override(AnalyzerOptions options, CancellationToken cancellationToken)
+    /// <summary>The sections the profile file names for this compilation's assembly (see <see cref="ProfileFile"/>).</summary>
+    private static ProfileOverride Override(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
         => FindProfileFile(options)?.GetText(cancellationToken) is { } text
-            ? Overrides.GetValue(text, Parse)
+            ? Files.GetValue(text, Parse).For(compilation.AssemblyName)
             : ProfileOverride.None;
 
-    private static ProfileOverride Parse(SourceText text)
+    private static ProfileFile Parse(SourceText text)
     {
         try
         {
-            return ProfileOverride.Parse(text.ToString());
+            return ProfileFile.Parse(text.ToString());
         }
         catch (FormatException)
         {
-            return ProfileOverride.None;
+            return ProfileFile.None;
         }
     }
 

@@ -31,11 +31,12 @@ public sealed class RepositorySandbox
         var result = new SandboxResult { Mode = SandboxModes.Repository };
         var sandbox = Path.Combine(Path.GetTempPath(), SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
         AbandonedSandboxes.Sweep(Path.GetTempPath());
+        IDisposable? ownership = null;
         try
         {
             try
             {
-                AbandonedSandboxes.Claim(sandbox);
+                ownership = AbandonedSandboxes.Claim(sandbox);
                 await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
                 foreach (var change in changes)
                 {
@@ -106,7 +107,7 @@ public sealed class RepositorySandbox
         finally
         {
             TryDelete(sandbox);
-            AbandonedSandboxes.Release(sandbox);
+            ownership?.Dispose();
         }
 
         return result;

@@ -37,11 +37,58 @@ public sealed class RepositoryProfileTests
         Assert.Same(Sample.Configuration, profile.Configuration);
     }
 
+    [Fact]
+    public void OverriddenBy_ProjectEntry_WinsForItsAssembly_TopLevelFillsTheRest_OtherAssembliesGetTheTopLevel()
+    {
+        const string json = """
+            {
+              "schema": "aegis.profile/v1",
+              "authorization": { "controllers_total": 3, "controllers_authorized": 3, "dominant_policy": "Staff" },
+              "http_client": { "style": "factory" },
+              "projects": { "Shop.Api": { "authorization": { "minimal_endpoints_total": 4, "minimal_endpoints_authorized": 3, "require_authorization_arguments": "\"Admin\"" } } }
+            }
+            """;
+
+        var own = Sample.OverriddenBy(json, "Shop.Api");
+        Assert.Equal("\"Admin\"", own.Authorization.RequireAuthorizationArguments);
+        Assert.Null(own.Authorization.DominantPolicy);
+        Assert.Equal("factory", own.HttpClient.Style);
+        Assert.Same(Sample.DataAccess, own.DataAccess);
+
+        var other = Sample.OverriddenBy(json, "Shop.Web");
+        Assert.Equal("Staff", other.Authorization.DominantPolicy);
+        Assert.Equal("Staff", Sample.OverriddenBy(json).Authorization.DominantPolicy);
+    }
+
+    [Fact]
+    public void ToJson_PerProject_IsStable_AndEachAssemblyReadsBackItsOwn()
+    {
+        var minimal = new RepositoryProfile(DataAccessProfile.Empty, new AuthorizationProfile(0, 0, 4, 3, null, null, null, null, "\"Admin\"", false, false), ConfigurationProfile.Empty, HttpClientProfile.Empty);
+        var json = RepositoryProfile.ToJson(new[] { KeyValuePair.Create("Shop.Minimal", minimal), KeyValuePair.Create("Shop.Controllers", Sample) });
+
+        Assert.StartsWith("{\n  \"schema\": \"aegis.profile/v1\",\n  \"projects\": {\n    \"Shop.Controllers\": {\n      \"data_access\": {", json, StringComparison.Ordinal);
+        Assert.True(json.IndexOf("\"Shop.Controllers\"", StringComparison.Ordinal) < json.IndexOf("\"Shop.Minimal\"", StringComparison.Ordinal), "projects are not in ordinal order");
+        Assert.Equal(Sample.ToJson(), RepositoryProfile.Empty().OverriddenBy(json, "Shop.Controllers").ToJson());
+        Assert.Equal(minimal.ToJson(), RepositoryProfile.Empty().OverriddenBy(json, "Shop.Minimal").ToJson());
+        Assert.Equal(RepositoryProfile.Empty().ToJson(), RepositoryProfile.Empty().OverriddenBy(json, "Shop.New").ToJson());
+    }
+
+    [Fact]
+    public void Cache_PicksTheCompilationsOwnProjectEntry()
+    {
+        var compilation = Compile("class C { }");
+        var options = Options("/repo/.aegis/profile.json", """{ "http_client": { "style": "factory" }, "projects": { "Test": { "http_client": { "style": "typed_client" } }, "Other": { "http_client": { "style": "new_http_client" } } } }""");
+        Assert.Equal("typed_client", RepositoryProfileCache.Get(compilation, options, CancellationToken.None).HttpClient.Style);
+        Assert.Equal("factory", RepositoryProfileCache.Get(compilation.WithAssemblyName("Unlisted"), options, CancellationToken.None).HttpClient.Style);
+    }
+
     [Theory]
     [InlineData("[]", "must be a JSON object")]
     [InlineData("{ \"schema\": \"aegis.profile/v9\" }", "unknown schema")]
     [InlineData("{ \"authorization\": { ", "line 1")]
     [InlineData("{\n  \"a\": tru }", "line 2, column 8")]
+    [InlineData("{ \"projects\": [] }", "'projects' must be an object keyed by assembly name")]
+    [InlineData("{ \"projects\": { \"Api\": 1 } }", "'projects.Api' must be an object of profile sections")]
     public void OverriddenBy_RejectsWhatIsNotAProfile(string json, string expected)
     {
         var error = Assert.Throws<FormatException>(() => Sample.OverriddenBy(json));

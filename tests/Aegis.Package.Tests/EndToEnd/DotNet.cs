@@ -19,6 +19,10 @@ public static partial class DotNet
     }
 
     public static RunResult Run(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+        => Run(workingDirectory, environment, Timeout, arguments);
+
+    /// <summary>As <see cref="Run(string, IReadOnlyDictionary{string, string?}, string[])"/>, killed (and thrown) after <paramref name="timeout"/>.</summary>
+    public static RunResult Run(string workingDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo(HostPath)
         {
@@ -61,10 +65,10 @@ public static partial class DotNet
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(Timeout))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {Timeout}:\n{output}");
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout}:\n{output}");
         }
 
         process.WaitForExit();
