@@ -121,7 +121,8 @@ public sealed class ProposeInProjectTests
     {
         using var directory = ShopRepository();
         const string key = "q8ZrT2vLk9XwP4mNb7YcH3sJd6FgA1eU";
-        var content = Billing.Replace("System.Environment.GetEnvironmentVariable(\"PAYMENTS_API_KEY\") ?? \"\"", "\"" + key + "\"", StringComparison.Ordinal);
+        var content = Billing.Replace("System.Environment.GetEnvironmentVariable(\"PAYMENTS_API_KEY\") ?? throw new System.InvalidOperationException(\"PAYMENTS_API_KEY is not set.\")", "\"" + key + "\"", StringComparison.Ordinal);
+        Assert.Contains(key, content, StringComparison.Ordinal);
 
         var (exit, card, stdout, _) = await ProposeAsync(directory, "src/Shop/Billing.cs", content);
 
