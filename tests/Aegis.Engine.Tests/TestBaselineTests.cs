@@ -7,7 +7,7 @@ namespace Aegis.Engine.Tests;
 
 /// <summary>
 /// In the repository sandbox, tests already red before a change are not blamed on it: a baseline run on the
-/// unpatched copy (cached per commit and working-tree state in .aegis/baseline/tests.json) says which they are.
+/// unpatched copy (cached per commit and working-tree state in .aegis/cache/test-baseline.json) says which they are.
 /// </summary>
 public sealed class TestBaselineTests
 {
@@ -36,24 +36,24 @@ public sealed class TestBaselineTests
     public void Check_AlreadyRedTest_IsNamed_NotCounted()
     {
         var run = new RepositorySandbox.TestRun(true, 3, 1, new[] { "T.AlreadyBroken" }, Array.Empty<string>(), 0);
-        var baseline = new TestBaseline("c:h", true, new[] { "T.AlreadyBroken" }, "cached in .aegis/baseline/tests.json");
+        var baseline = new TestBaseline("c:h", true, new[] { "T.AlreadyBroken" }, "cached in .aegis/cache/test-baseline.json");
 
         var check = RepositorySandbox.TestsCheck(run, baseline);
 
         Assert.True(check.Passed);
-        Assert.Equal("2 of 3 passed; already red before the change (not counted): T.AlreadyBroken (baseline cached in .aegis/baseline/tests.json)", check.Message);
+        Assert.Equal("2 of 3 passed; already red before the change (not counted): T.AlreadyBroken (baseline cached in .aegis/cache/test-baseline.json)", check.Message);
     }
 
     [Fact]
     public void Check_TestTurnedRed_Counts_AlreadyRedOneIsNamedBeside()
     {
         var run = new RepositorySandbox.TestRun(true, 3, 2, new[] { "T.AlreadyBroken", "T.Twice" }, Array.Empty<string>(), 0);
-        var baseline = new TestBaseline("c:h", true, new[] { "T.AlreadyBroken" }, "run on the unpatched copy, cached in .aegis/baseline/tests.json");
+        var baseline = new TestBaseline("c:h", true, new[] { "T.AlreadyBroken" }, "run on the unpatched copy, cached in .aegis/cache/test-baseline.json");
 
         var check = RepositorySandbox.TestsCheck(run, baseline);
 
         Assert.False(check.Passed);
-        Assert.Equal("1 of 3 failed; turned red by the change: T.Twice; already red before the change (not counted): T.AlreadyBroken (baseline run on the unpatched copy, cached in .aegis/baseline/tests.json)", check.Message);
+        Assert.Equal("1 of 3 failed; turned red by the change: T.Twice; already red before the change (not counted): T.AlreadyBroken (baseline run on the unpatched copy, cached in .aegis/cache/test-baseline.json)", check.Message);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class TestBaselineTests
 
         var tests = harmless.Checks.Single(c => c.Name == CheckNames.SandboxTests);
         Assert.True(tests.Passed, tests.Message + "\n" + harmless.Stdout);
-        Assert.Contains("already red before the change (not counted): Lib.Tests.CalcTests.AlreadyBroken (baseline run on the unpatched copy, cached in .aegis/baseline/tests.json)", tests.Message, StringComparison.Ordinal);
+        Assert.Contains("already red before the change (not counted): Lib.Tests.CalcTests.AlreadyBroken (baseline run on the unpatched copy, cached in .aegis/cache/test-baseline.json)", tests.Message, StringComparison.Ordinal);
         Assert.Equal(RiskStatus.Allow, harmless.Status);
         Assert.Equal(Recommendations.ApprovedForRollout, harmless.Recommendation);
         Assert.True(File.Exists(Path.Combine(directory.Path, TestBaseline.CacheRelativePath)));
@@ -155,7 +155,7 @@ public sealed class TestBaselineTests
 
         var broken = breaking.Checks.Single(c => c.Name == CheckNames.SandboxTests);
         Assert.False(broken.Passed);
-        Assert.Equal("1 of 3 failed; turned red by the change: Lib.Tests.CalcTests.Twice; already red before the change (not counted): Lib.Tests.CalcTests.AlreadyBroken (baseline cached in .aegis/baseline/tests.json)", broken.Message);
+        Assert.Equal("1 of 3 failed; turned red by the change: Lib.Tests.CalcTests.Twice; already red before the change (not counted): Lib.Tests.CalcTests.AlreadyBroken (baseline cached in .aegis/cache/test-baseline.json)", broken.Message);
         Assert.Equal(RiskStatus.Blocked, breaking.Status);
         Assert.Equal(Recommendations.Rollback, breaking.Recommendation);
     }

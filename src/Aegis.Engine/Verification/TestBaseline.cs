@@ -7,14 +7,14 @@ namespace Aegis.Engine.Verification;
 
 /// <summary>
 /// The tests that already fail before a change: the repository sandbox's build and tests run once on an unpatched
-/// copy, and the failing test names are kept in <c>.aegis/baseline/tests.json</c> under a key made of the commit and a
+/// copy, and the failing test names are kept in <c>.aegis/cache/test-baseline.json</c> under a key made of the commit and a
 /// hash of the working-tree changes since it, so the next change on the same state does not pay for that run again.
 /// The cache is repository-wide (every test project), so it lives in the repository's state folder, not in one
 /// project's obj/; and it survives <c>dotnet clean</c>.
 /// </summary>
 public sealed class TestBaseline
 {
-    public const string CacheRelativePath = ".aegis/baseline/tests.json";
+    public const string CacheRelativePath = ".aegis/cache/test-baseline.json";
 
     internal TestBaseline(string key, bool built, IReadOnlyList<string> failedTests, string source)
     {
