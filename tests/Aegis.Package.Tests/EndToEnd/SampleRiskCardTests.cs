@@ -145,17 +145,20 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
             var tests = card.GetProperty("checks").EnumerateArray().Single(c => c[0].GetString() == "sandbox_tests");
             Assert.False(tests[1].GetBoolean(), "sandbox_tests should have failed: " + tests);
             Assert.StartsWith("1 of ", tests[2].GetString(), StringComparison.Ordinal);
+            Assert.Contains("turned red by the change: ", tests[2].GetString(), StringComparison.Ordinal);
             var build = card.GetProperty("checks").EnumerateArray().Single(c => c[0].GetString() == "sandbox_build");
             Assert.True(build[1].GetBoolean(), "the patched copy should build: " + build);
             Assert.Contains("The_legacy_kiosk_cancels_an_order_without_a_staff_key", card.GetProperty("stdout").GetString(), StringComparison.Ordinal);
             Assert.Contains(card.GetProperty("sandbox").GetProperty("commands").EnumerateArray(), c => c.GetProperty("command").GetString()!.StartsWith("dotnet test", StringComparison.Ordinal) && c.GetProperty("exit_code").GetInt32() != 0);
         }
 
-        // The live tree, .git included, is byte for byte what it was; the only new file outside bin/ and obj/ is the
-        // card's history record, which every build writes by design (docs/risk-card.md, "History").
-        var added = sample.TreeFiles().Except(before, StringComparer.Ordinal).ToArray();
-        var record = Assert.Single(added);
-        Assert.Matches(@"^\.aegis/history/\d{15}-req_[0-9a-f]{32}\.json$", record);
+        // The live tree, .git included, is byte for byte what it was; the only new files outside bin/ and obj/ are the
+        // card's history record, which every build writes by design (docs/risk-card.md, "History"), and the cache of
+        // the tests that were already red before the patches (none here: the failing test was turned red by them).
+        var added = sample.TreeFiles().Except(before, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, added.Length);
+        Assert.Equal(".aegis/cache/test-baseline.json", added[0]);
+        Assert.Matches(@"^\.aegis/history/\d{15}-req_[0-9a-f]{32}\.json$", added[1]);
         Assert.Equal(hashBefore, sample.TreeHash(new HashSet<string>(added, StringComparer.Ordinal)));
     }
 
