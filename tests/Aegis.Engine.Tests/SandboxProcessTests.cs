@@ -6,6 +6,7 @@ using Aegis.Engine.Verification;
 
 namespace Aegis.Engine.Tests;
 
+[Collection(SharedTemporaryFolder.Name)]
 public sealed class SandboxProcessTests
 {
     [Fact]
@@ -248,6 +249,7 @@ public sealed class ScanVerbTests
     }
 }
 
+[Collection(SharedTemporaryFolder.Name)]
 public sealed class SandboxCancellationTests
 {
     [Fact]
@@ -272,6 +274,7 @@ public sealed class SandboxCancellationTests
 /// Ctrl+C on <c>dotnet build</c> ends with MSBuild killing the engine, which runs no clean-up: the next sandbox run
 /// removes copies whose engine is gone, and only those. A live engine holds its owner file locked.
 /// </summary>
+[Collection(SharedTemporaryFolder.Name)]
 public sealed class AbandonedSandboxTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Aegis.Engine.Tests;
 /// In the repository sandbox, tests already red before a change are not blamed on it: a baseline run on the
 /// unpatched copy (cached per commit and working-tree state in .aegis/cache/test-baseline.json) says which they are.
 /// </summary>
+[Collection(SharedTemporaryFolder.Name)]
 public sealed class TestBaselineTests
 {
     private const string Trx = """
