@@ -339,22 +339,30 @@ public sealed class RepositorySandbox
     /// <summary>The files to copy: git's view when there is a .git (tracked plus untracked-not-ignored), else a walk.</summary>
     internal static async Task<IReadOnlyList<string>> ListFilesAsync(string root, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(Path.Combine(root, ".git")) || File.Exists(Path.Combine(root, ".git")))
+        if (await GitAsync(root, cancellationToken, "ls-files", "--cached", "--others", "--exclude-standard").ConfigureAwait(false) is { } listed)
         {
-            var record = await ProcessRunner.RunAsync("git", new[] { "-c", "core.quotepath=off", "ls-files", "--cached", "--others", "--exclude-standard" }, root, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
-            if (record.ExitCode == 0)
-            {
-                return record.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                    .Where(p => !RepositoryPaths.IsBuildOutput(p) && File.Exists(Path.Combine(root, p)))
-                    .Distinct(StringComparer.Ordinal)
-                    .ToList();
-            }
+            return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Where(p => !RepositoryPaths.IsBuildOutput(p) && File.Exists(Path.Combine(root, p)))
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
         }
 
         return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Select(p => RepositoryPaths.Relative(root, p))
             .Where(p => !RepositoryPaths.IsBuildOutput(p) && !p.StartsWith(".aegis/history/", StringComparison.Ordinal))
             .ToList();
+    }
+
+    /// <summary>Standard output of <c>git</c> run in <paramref name="root"/> (paths unquoted); null without a .git or on failure.</summary>
+    internal static async Task<string?> GitAsync(string root, CancellationToken cancellationToken, params string[] arguments)
+    {
+        if (!Directory.Exists(Path.Combine(root, ".git")) && !File.Exists(Path.Combine(root, ".git")))
+        {
+            return null;
+        }
+
+        var record = await ProcessRunner.RunAsync("git", new[] { "-c", "core.quotepath=off" }.Concat(arguments).ToArray(), root, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+        return record.ExitCode == 0 ? record.StandardOutput : null;
     }
 
     private static async Task CopyRepositoryAsync(string root, string sandbox, CancellationToken cancellationToken)

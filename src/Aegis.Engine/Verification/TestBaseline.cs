@@ -66,12 +66,12 @@ public sealed class TestBaseline
     /// </summary>
     internal static async Task<string> KeyAsync(string repositoryRoot, CancellationToken cancellationToken)
     {
-        var commit = await GitAsync(repositoryRoot, cancellationToken, "rev-parse", "HEAD").ConfigureAwait(false);
+        var commit = await RepositorySandbox.GitAsync(repositoryRoot, cancellationToken, "rev-parse", "HEAD").ConfigureAwait(false);
         IEnumerable<string> files;
         if (commit is not null)
         {
-            var changed = await GitAsync(repositoryRoot, cancellationToken, "diff", "HEAD", "--name-only").ConfigureAwait(false);
-            var untracked = await GitAsync(repositoryRoot, cancellationToken, "ls-files", "--others", "--exclude-standard").ConfigureAwait(false);
+            var changed = await RepositorySandbox.GitAsync(repositoryRoot, cancellationToken, "diff", "HEAD", "--name-only").ConfigureAwait(false);
+            var untracked = await RepositorySandbox.GitAsync(repositoryRoot, cancellationToken, "ls-files", "--others", "--exclude-standard").ConfigureAwait(false);
             files = (changed ?? "").Split('\n').Concat((untracked ?? "").Split('\n'));
         }
         else
@@ -135,16 +135,5 @@ public sealed class TestBaseline
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
-
-    private static async Task<string?> GitAsync(string root, CancellationToken cancellationToken, params string[] arguments)
-    {
-        if (!Directory.Exists(Path.Combine(root, ".git")) && !File.Exists(Path.Combine(root, ".git")))
-        {
-            return null;
-        }
-
-        var record = await ProcessRunner.RunAsync("git", new[] { "-c", "core.quotepath=off" }.Concat(arguments).ToArray(), root, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
-        return record.ExitCode == 0 ? record.StandardOutput : null;
     }
 }
