@@ -21,6 +21,10 @@ public sealed class Incident
 
     public string? Endpoint { get; init; }
 
+    /// <summary>AEG003's <c>controller</c>, <c>action</c> or <c>minimal_api</c>: a controller's endpoint is a route prefix
+    /// that covers every action under it (containment blocks the prefix). Null for other rules.</summary>
+    public string? EndpointKind { get; init; }
+
     public string Message { get; init; } = "";
 
     /// <summary>The flagged code, secrets masked.</summary>

@@ -72,6 +72,7 @@ public static class IncidentCollector
         var remediation = properties.TryGetValue(DiagnosticPropertyNames.RemediationStrategy, out var r) && r is { Length: > 0 } ? r : RemediationStrategies.NeedsHumanReview;
         var verification = properties.TryGetValue(DiagnosticPropertyNames.VerificationStrategy, out var v) && v is { Length: > 0 } ? v : VerificationStrategies.ManualReview;
         properties.TryGetValue(DiagnosticPropertyNames.Route, out var route);
+        properties.TryGetValue(DiagnosticPropertyNames.EndpointKind, out var endpointKind);
         return new Incident
         {
             Rule = diagnostic.Id,
@@ -81,6 +82,7 @@ public static class IncidentCollector
             File = relative,
             Line = diagnostic.Location.GetMappedLineSpan().StartLinePosition.Line + 1,
             Endpoint = string.IsNullOrEmpty(route) ? null : route,
+            EndpointKind = string.IsNullOrEmpty(route) || string.IsNullOrEmpty(endpointKind) ? null : endpointKind,
             Message = masker.Mask(diagnostic.GetMessage(CultureInfo.InvariantCulture)),
             Evidence = evidence,
             RemediationStrategy = remediation,

@@ -21,4 +21,11 @@ public static class ErrorCodes
     public const string OutputNotWritable = "AEGB006";
     public const string SandboxFailure = "AEGB007";
     public const string EngineCrashed = "AEGB008";
+
+    // aegis contain (AEGB030–AEGB039).
+    public const string BadContainmentCard = "AEGB030";
+    public const string BadContainmentEvent = "AEGB031";
+    public const string NothingToContain = "AEGB032";
+    public const string BadContainmentOption = "AEGB033";
+    public const string ContainmentTooLarge = "AEGB034";
 }

@@ -31,7 +31,8 @@ public static class RiskCardHtml
         code{font-size:13px}footer{color:#57606a;font-size:12px;text-align:center;margin:24px 0}
         """;
 
-    public static string Render(string cardJson)
+    /// <param name="containmentPlan">The plan <c>aegis contain</c> wrote for this card's incidents (see <see cref="RiskCardMarkdown.Render"/>).</param>
+    public static string Render(string cardJson, string? containmentPlan = null)
     {
         using var document = JsonDocument.Parse(cardJson);
         var card = document.RootElement;
@@ -57,6 +58,11 @@ public static class RiskCardHtml
         {
             var colon = apply.IndexOf(": ", StringComparison.Ordinal) + 2;
             html.Append("<p>").Append(E(apply[..colon])).Append("<code>").Append(E(apply[colon..])).Append("</code></p>\n");
+        }
+
+        if (containmentPlan is not null)
+        {
+            html.Append("<p class=\"containment\">Containment plan: <a href=\"").Append(E(Uri.EscapeDataString(containmentPlan).Replace("%2F", "/", StringComparison.Ordinal))).Append("\">").Append(E(containmentPlan)).Append("</a></p>\n");
         }
 
         html.Append("<p>").Append(E(card.GetProperty("explanation").GetString())).Append("</p></div>\n</div>\n");

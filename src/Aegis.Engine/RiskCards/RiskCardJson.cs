@@ -79,6 +79,7 @@ public static class RiskCardJson
                 .Property("file", M(incident.File))
                 .Property("line", incident.Line)
                 .Property("endpoint", incident.Endpoint is null ? null : M(incident.Endpoint))
+                .Property("endpoint_kind", incident.EndpointKind)
                 .Property("message", M(incident.Message))
                 .Property("evidence", M(incident.Evidence))
                 .Property("remediation_strategy", incident.RemediationStrategy)
@@ -97,8 +98,14 @@ public static class RiskCardJson
                 .Property("patched_sha256", patch.PatchedSha256)
                 .Property("diff", M(patch.Diff))
                 .Property("plan", M(patch.Plan))
-                .Property("validation_status", patch.ValidationStatus)
-                .EndObject();
+                .Property("validation_status", patch.ValidationStatus);
+            json.Name("fixes").BeginArray();
+            foreach (var fingerprint in patch.Fixes)
+            {
+                json.String(fingerprint);
+            }
+
+            json.EndArray().EndObject();
         }
 
         json.EndArray();

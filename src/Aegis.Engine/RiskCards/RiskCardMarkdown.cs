@@ -7,7 +7,9 @@ namespace Aegis.Engine.RiskCards;
 /// <summary>Renders the card's JSON as Markdown that reads well in a terminal and in a GitHub job summary.</summary>
 public static class RiskCardMarkdown
 {
-    public static string Render(string cardJson)
+    /// <param name="containmentPlan">The plan <c>aegis contain</c> wrote for this card's incidents, relative to the card's
+    /// folder (or absolute), linked under the verdicts; null when there is none.</param>
+    public static string Render(string cardJson, string? containmentPlan = null)
     {
         using var document = JsonDocument.Parse(cardJson);
         var card = document.RootElement;
@@ -26,6 +28,11 @@ public static class RiskCardMarkdown
         {
             var colon = apply.IndexOf(": ", StringComparison.Ordinal) + 2;
             md.Append(apply[..colon]).Append('`').Append(apply[colon..]).Append("`\n\n");
+        }
+
+        if (containmentPlan is not null)
+        {
+            md.Append("Containment plan: [").Append(containmentPlan.Replace("]", "\\]", StringComparison.Ordinal)).Append("](").Append(Uri.EscapeDataString(containmentPlan).Replace("%2F", "/", StringComparison.Ordinal)).Append(")\n\n");
         }
 
         md.Append("| risk score | risk level | recommendation | health | sandbox |\n|---|---|---|---|---|\n");

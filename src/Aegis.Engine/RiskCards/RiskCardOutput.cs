@@ -12,12 +12,19 @@ public static class RiskCardOutput
     /// <summary>The build's summary line, one line: what an up-to-date build logs again without starting the engine.</summary>
     public const string SummaryFileName = "risk-card.summary.txt";
 
+    /// <summary>The plan's path as the card's views link it: relative to the card's folder, with <c>/</c>.</summary>
+    public static string PlanLink(string cardDirectory, string planPath)
+        => Path.GetRelativePath(Path.GetFullPath(cardDirectory), Path.GetFullPath(planPath)).Replace('\\', '/');
+
     public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         var json = RiskCardJson.Write(card, masker);
-        var markdown = masker.Mask(RiskCardMarkdown.Render(json));
-        var html = masker.Mask(RiskCardHtml.Render(json));
+        // A plan `aegis contain` wrote for these same incidents is linked from the views.
+        var plan = repositoryRoot is null ? null : Containment.ContainmentPlans.ExistingPlanFor(repositoryRoot, card.Incidents.Select(i => i.Fingerprint));
+        var link = plan is null ? null : PlanLink(outputDirectory, plan);
+        var markdown = masker.Mask(RiskCardMarkdown.Render(json, link));
+        var html = masker.Mask(RiskCardHtml.Render(json, link));
         var jsonPath = Path.Combine(outputDirectory, "risk-card.json");
         var markdownPath = Path.Combine(outputDirectory, "risk-card.md");
         var htmlPath = Path.Combine(outputDirectory, "risk-card.html");
