@@ -17,6 +17,20 @@ if ! command -v chromium >/dev/null 2>&1 && [ "${AEGIS_SKIP_BROWSER_TESTS:-}" !=
   chromium --version
 fi
 
+# The containment tests (tests/Aegis.Containment.Tests, NginxModSecurityTests) run the generated rules in a real nginx with
+# the ModSecurity module and OWASP CRS: Debian's packages. AEGIS_SKIP_NGINX_TESTS=1 skips the install, and those tests
+# (visibly) only while the packages are missing; without it a missing nginx fails them.
+if { [ ! -x /usr/sbin/nginx ] || [ ! -f /usr/lib/nginx/modules/ngx_http_modsecurity_module.so ] || [ ! -f /etc/modsecurity/crs/crs-setup.conf ]; } \
+   && [ "${AEGIS_SKIP_NGINX_TESTS:-}" != "1" ]; then
+  echo "Installing nginx, libnginx-mod-http-modsecurity and modsecurity-crs (for the containment tests)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends nginx libnginx-mod-http-modsecurity modsecurity-crs >/dev/null
+  /usr/sbin/nginx -v
+fi
+
 # No filter: the tests traited Category=Slow (the 21-project parallel build in Aegis.Reliability.Tests) run here and
 # in CI too; `--filter "Category!=Slow"` leaves them out of a quick local run.
 # Every test assembly prints its own "Passed!/Failed!" line; the last line adds them up.
