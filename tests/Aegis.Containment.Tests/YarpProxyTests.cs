@@ -1,11 +1,6 @@
 using System.Net;
 using Aegis.Containment.Tests.Infrastructure;
 using Aegis.Engine.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Aegis.Containment.Tests;
 
@@ -28,33 +23,13 @@ public sealed class YarpProxyTests
         return output;
     }
 
-    /// <summary>A proxy whose own configuration forwards everything to the upstream, plus the plan's file.</summary>
-    private static async Task<WebApplication> StartProxyAsync(Uri upstream, string routesFile)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ReverseProxy:Routes:app:ClusterId"] = "app",
-            ["ReverseProxy:Routes:app:Match:Path"] = "{**catch-all}",
-            ["ReverseProxy:Clusters:app:Destinations:app:Address"] = upstream.ToString(),
-        });
-        builder.Configuration.AddJsonFile(routesFile, optional: false, reloadOnChange: false);
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
-        var app = builder.Build();
-        app.MapReverseProxy();
-        await app.StartAsync();
-        return app;
-    }
-
     [Fact(Timeout = 120_000)]
     public async Task TheProxy_RefusesTheContainedMethodAndRoute_AndForwardsEverythingElse()
     {
         using var directory = new TempDirectory();
         var plan = await PlanAsync(directory, Sql, Auth, Controller, Optional, CatchAll);
         await using var upstream = await Upstream.StartAsync();
-        await using var proxy = await StartProxyAsync(upstream.Address, Path.Combine(plan, "gateway", "yarp-routes.json"));
+        await using var proxy = await YarpProxy.StartAsync(upstream.Address, Path.Combine(plan, "gateway", "yarp-routes.json"));
         using var client = new HttpClient { BaseAddress = new Uri(proxy.Urls.First()) };
 
         var expectations = new (HttpMethod Method, string Path, bool Refused)[]
@@ -97,7 +72,7 @@ public sealed class YarpProxyTests
         using var directory = new TempDirectory();
         var plan = await PlanAsync(directory, NginxModSecurityTests.Hostile);
         await using var upstream = await Upstream.StartAsync();
-        await using var proxy = await StartProxyAsync(upstream.Address, Path.Combine(plan, "gateway", "yarp-routes.json"));
+        await using var proxy = await YarpProxy.StartAsync(upstream.Address, Path.Combine(plan, "gateway", "yarp-routes.json"));
         using var client = new HttpClient { BaseAddress = new Uri(proxy.Urls.First()) };
         foreach (var path in new[] { "/", "/api/products", "/x" })
         {
