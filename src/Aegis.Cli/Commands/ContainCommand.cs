@@ -56,7 +56,7 @@ internal static class ContainCommand
         }
 
         var plan = result.Plan;
-        var summary = File.ReadAllText(result.Files.Plan);
+        var planJson = File.ReadAllText(result.Files.Plan);
         if (json)
         {
             var text = new JsonText().BeginObject()
@@ -71,7 +71,7 @@ internal static class ContainCommand
             }
 
             var head = text.EndArray().EndObject().ToString().TrimEnd('\n');
-            context.Stdout.Write(head[..^1].TrimEnd() + ",\n  \"containment_plan\": " + summary.TrimEnd('\n').Replace("\n", "\n  ", StringComparison.Ordinal) + "\n}\n");
+            context.Stdout.Write(head[..^1].TrimEnd() + ",\n  \"containment_plan\": " + planJson.TrimEnd('\n').Replace("\n", "\n  ", StringComparison.Ordinal) + "\n}\n");
             return ExitCodes.Success;
         }
 

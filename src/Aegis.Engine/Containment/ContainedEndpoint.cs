@@ -10,5 +10,11 @@ public sealed record ContainedEndpoint(RouteTemplate Route, IReadOnlyList<CardIn
     public string FlagName => "aegis-endpoint-" + Route.ToSlug();
 
     /// <summary>For comments: <c>AEG003, incident 7536e1826239</c>.</summary>
-    public string IncidentList => string.Join("; ", Incidents.Select(i => ConfigText.OneLine(i.Rule) + ", incident " + ConfigText.Identifier(i.Fingerprint)[..Math.Min(12, ConfigText.Identifier(i.Fingerprint).Length)]));
+    public string IncidentList => string.Join("; ", Incidents.Select(i => ConfigText.OneLine(i.Rule) + ", incident " + ShortFingerprint(i.Fingerprint)));
+
+    private static string ShortFingerprint(string fingerprint)
+    {
+        var safe = ConfigText.Identifier(fingerprint);
+        return safe[..Math.Min(12, safe.Length)];
+    }
 }

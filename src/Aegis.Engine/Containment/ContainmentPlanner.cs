@@ -19,12 +19,10 @@ public sealed record ContainmentRequest(
 /// </summary>
 public static class ContainmentPlanner
 {
-    /// <summary>Rules whose incidents a gateway or WAF can hold back; a leaked secret is not one of them.</summary>
-    private static readonly IReadOnlyDictionary<string, string> RuntimeControls = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["AEG001"] = "SQL injection detection on the route's arguments, and the route blocked",
-        ["AEG003"] = "unauthenticated requests to the route refused, and the route blocked",
-    };
+    /// <summary>Rules with a WAF rule of their own (<see cref="ModSecurityRules"/>): AEG001 SQL-injection detection on the
+    /// route's arguments, AEG003 unauthenticated requests refused. Other rules reached from an endpoint get the gateway
+    /// block and the kill switch only; a leaked secret (AEG002) gets no runtime control at all.</summary>
+    private static readonly IReadOnlySet<string> WafRules = new HashSet<string>(StringComparer.Ordinal) { "AEG001", "AEG003" };
 
     private const string SecretRule = "AEG002";
 
@@ -41,7 +39,7 @@ public static class ContainmentPlanner
         var steps = new List<ContainmentStep>();
         var (release, releaseSource) = ReleaseFor(card, advisory);
 
-        var waf = endpoints.Where(e => e.HasRule("AEG001") || e.HasRule("AEG003")).ToList();
+        var waf = endpoints.Where(e => e.Incidents.Any(i => WafRules.Contains(i.Rule))).ToList();
         if (waf.Count > 0)
         {
             const string path = "waf/modsecurity-crs-aegis.conf";
@@ -179,7 +177,7 @@ public static class ContainmentPlanner
         }
 
         return incident.Endpoint is { } endpoint && RouteTemplate.Parse(endpoint, incident.EndpointIsPrefix) is { Template.Length: > 0 } route && route.Template.StartsWith('/')
-            ? new PlannedIncident(incident, route, RuntimeControls.ContainsKey(incident.Rule) ? null : "gateway block and kill switch only: no WAF rule for " + incident.Rule)
+            ? new PlannedIncident(incident, route, WafRules.Contains(incident.Rule) ? null : "gateway block and kill switch only: no WAF rule for " + incident.Rule)
             : new PlannedIncident(incident, null, ContainmentPlan.NoRuntimeControl);
     }
 

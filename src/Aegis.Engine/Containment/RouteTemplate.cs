@@ -12,7 +12,7 @@ namespace Aegis.Engine.Containment;
 /// </summary>
 public sealed class RouteTemplate
 {
-    private static readonly char[] Methodless = { ' ', '\t' };
+    private static readonly char[] MethodSeparators = { ' ', '\t' };
 
     private RouteTemplate(string? method, string template, IReadOnlyList<RouteSegment> segments, bool isPrefix)
     {
@@ -39,7 +39,7 @@ public sealed class RouteTemplate
     {
         var text = endpoint.Trim();
         string? method = null;
-        var space = text.IndexOfAny(Methodless);
+        var space = text.IndexOfAny(MethodSeparators);
         if (space > 0 && text[..space].All(c => c is >= 'A' and <= 'Z') && text[(space + 1)..].TrimStart().StartsWith('/'))
         {
             method = text[..space];
