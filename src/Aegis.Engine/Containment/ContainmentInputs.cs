@@ -15,7 +15,7 @@ public sealed record CardIncident(string Rule, string Severity, string File, int
 public sealed record CardPatch(string File, string Diff, string ValidationStatus, string Plan, IReadOnlyList<string> Fixes);
 
 /// <summary>The parts of a Risk Card (<c>aegis.riskcard/v1</c>) a containment plan is made from.</summary>
-public sealed record ContainmentCard(string Path, string RequestId, double Ts, string Recommendation, IReadOnlyList<CardIncident> Incidents, IReadOnlyList<CardPatch> Patches)
+public sealed record ContainmentCard(string Path, string RequestId, double Ts, string Recommendation, IReadOnlyList<CardIncident> Incidents, IReadOnlyList<CardPatch> Patches, string? ApplyCommand = null)
 {
     /// <summary>Reads the card; anything that is not a card is AEGB030 naming the file.</summary>
     public static ContainmentCard Load(string path)
@@ -71,7 +71,8 @@ public sealed record ContainmentCard(string Path, string RequestId, double Ts, s
             card.TryGetProperty("ts", out var ts) && ts.ValueKind == JsonValueKind.Number ? ts.GetDouble() : 0,
             card.GetProperty("recommendation").GetString() ?? "",
             incidents,
-            patches);
+            patches,
+            card.TryGetProperty("verdicts", out var verdicts) && verdicts.TryGetProperty("apply_command", out var apply) && apply.ValueKind == JsonValueKind.String ? apply.GetString() : null);
     }
 
     /// <summary>The patches that fix <paramref name="incident"/>: by the card's <c>fixes</c> list, or, for a card

@@ -150,7 +150,7 @@ public static class ContainmentPlanner
                 path,
                 fixes.Select(i => i.Fingerprint).ToList(),
                 string.Join("; ", fixes.Select(i => i.Rule + " at " + ConfigText.OneLine(i.File) + ":" + i.Line.ToString(CultureInfo.InvariantCulture))) + " (the code itself; validation: " + ConfigText.OneLine(patch.ValidationStatus) + ")",
-                (verified ? "Apply the verified patch (`aegis fix`, or `git apply` from the repository root)" : "The sandbox did not verify this patch: verify it (`aegis verify`) before applying it") + ", and ship it in " + release + "; then undo the containment steps.",
+                (verified ? ApplyVerified(card!, path) : "The sandbox did not verify this patch: verify it (`aegis verify`) before applying it") + ", and ship it in " + release + "; then undo the containment steps.",
                 "`git apply -R` the same file (or revert the commit)."));
         }
 
@@ -168,6 +168,12 @@ public static class ContainmentPlanner
 
         return new ContainmentPlan(id, card, advisory, release, releaseSource, planned, steps, files);
     }
+
+    /// <summary>The card's own command re-creates every verified fix (a diff with a masked secret cannot be applied as it
+    /// is); a diff without one also applies with git.</summary>
+    private static string ApplyVerified(ContainmentCard card, string path)
+        => "Apply the verified fix: " + (card.ApplyCommand is { Length: > 0 } command ? "`" + ConfigText.OneLine(command) + "` (the card's command; re-creates it), or " : "")
+            + "`git apply <plan folder>/" + path + "` from the repository root when the diff holds no masked secret";
 
     private static PlannedIncident Classify(CardIncident incident)
     {
