@@ -115,6 +115,24 @@ public sealed class ContainmentPlanTests
     }
 
     [Fact]
+    public async Task AVerifiedPatch_IsAppliedWithTheCardsOwnCommand_OrGitApply()
+    {
+        using var directory = new TempDirectory();
+        var card = directory.Write("risk-card.json", TestCards.Json(new[] { Sql, Secret }, applyCommand: "dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG001 AEG002 --severity info"));
+        var output = Path.Combine(directory.Path, "plan");
+        var (exit, _, stderr) = await AegisCli.RunAsync("contain", "--card", card, "--output", output, "--repository-root", directory.Path);
+        Assert.True(exit == 0, stderr);
+        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "plan.json")));
+        var patches = plan.RootElement.GetProperty("steps").EnumerateArray().Where(s => s.GetProperty("kind").GetString() == "code_patch").ToList();
+        Assert.Equal(2, patches.Count);
+        Assert.All(patches, p =>
+        {
+            Assert.Contains("`dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG001 AEG002 --severity info` (the card's command", p.GetProperty("apply").GetString(), StringComparison.Ordinal);
+            Assert.Contains("`git apply <plan folder>/" + p.GetProperty("artifact").GetString() + "`", p.GetProperty("apply").GetString(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task AControllerIncident_BlocksTheControllersWholePrefix()
     {
         using var directory = new TempDirectory();

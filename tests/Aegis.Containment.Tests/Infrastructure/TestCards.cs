@@ -12,7 +12,7 @@ public sealed record TestIncident(string Rule, string? Endpoint, string File = "
 /// containment reads filled in for real.</summary>
 public static class TestCards
 {
-    public static string Json(IReadOnlyList<TestIncident> incidents, bool withPatches = true)
+    public static string Json(IReadOnlyList<TestIncident> incidents, bool withPatches = true, string? applyCommand = null)
     {
         var json = new JsonText().BeginObject()
             .Property("schema", "aegis.riskcard/v1")
@@ -23,7 +23,7 @@ public static class TestCards
             .Property("recommendation", "approved_for_rollout")
             .Name("verdicts").BeginObject()
             .Property("code", "blocked").Property("code_reason", "test incidents").Property("top_reason", null)
-            .Property("patches", "approved_for_rollout").Property("patches_reason", "verified").Property("apply_command", null)
+            .Property("patches", "approved_for_rollout").Property("patches_reason", "verified").Property("apply_command", applyCommand)
             .Property("summary", "test")
             .EndObject()
             .Property("explanation", "test card")
