@@ -296,9 +296,24 @@ public sealed class TamperingTests
         var html = File.ReadAllText(Path.Combine(output, "risk-card.html"));
         Assert.Contains("<section class=\"tampering\"><h2>Tampering (1)</h2>", html, StringComparison.Ordinal);
         Assert.Contains("<code>.editorconfig:5</code>", html, StringComparison.Ordinal);
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(MiniSchema.RepositoryRoot(), "docs", "risk-card.schema.json")));
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "risk-card.json")));
+        Assert.Empty(MiniSchema.Validate(schema.RootElement, written.RootElement));
         var markdown = File.ReadAllText(Path.Combine(output, "risk-card.md"));
         Assert.Contains("### Tampering (1)", markdown, StringComparison.Ordinal);
         Assert.Contains("| severity_lowered |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detect_EachFindingIsACodedWarning_OnStandardError()
+    {
+        using var directory = Repository();
+        var lowered = EditorConfig.Replace("AEG001.severity = error", "AEG001.severity = none", StringComparison.Ordinal);
+        var (_, _, _, stderr) = await ProposeAndGateTests.ProposeAsync(directory, new { file = ".editorconfig", content = lowered, intent = "quiet", actor = "claude-code" });
+        Assert.Contains("aegis: warning AEGB050: tampering (blocked): lowered a security rule's severity in .editorconfig:5 (dotnet_diagnostic.AEG001.severity = none (was error))", stderr, StringComparison.Ordinal);
+
+        var (_, _, _, harmless) = await ProposeAndGateTests.ProposeAsync(directory, new { file = ".editorconfig", content = EditorConfig + "# reviewed\n", intent = "note", actor = "claude-code" });
+        Assert.DoesNotContain("AEGB050", harmless, StringComparison.Ordinal);
     }
 
     [Theory]
