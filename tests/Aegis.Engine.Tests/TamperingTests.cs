@@ -316,6 +316,40 @@ public sealed class TamperingTests
         Assert.DoesNotContain("AEGB050", harmless, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Detect_EvidenceIsMasked_InTheCardAndOnStandardError()
+    {
+        using var directory = Repository();
+        var token = "ghp_" + new string('Z', 36);
+        var content = Suppressions + "[assembly: SuppressMessage(\"Aegis.Security.Secrets\", \"AEG002\", Justification = \"" + token + " is a test key\")]\n";
+        var (_, card, stdout, stderr) = await ProposeAndGateTests.ProposeAsync(directory, new { file = "src/App/GlobalSuppressions.cs", content, intent = "quiet", actor = "gemini" });
+
+        Assert.Equal("global_suppression", Assert.Single(Tampering(card)).GetProperty("kind").GetString());
+        Assert.DoesNotContain(token, stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, stderr, StringComparison.Ordinal);
+        Assert.Contains("[secret", Assert.Single(Tampering(card)).GetProperty("evidence").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeleteWithContent_IsABadActionFile_Exit2()
+    {
+        using var directory = Repository();
+        var action = directory.Write("action.json", JsonSerializer.Serialize(new { file = "src/App/Greeter.cs", delete = true, content = "x", intent = "tidy" }));
+        var stderr = new StringWriter();
+        var exit = await Aegis.Cli.AegisCommandLine.RunAsync(new[] { "propose", "--action", action, "--repository-root", directory.Path }, new StringWriter(), stderr, _ => null, TestProjects.Catalog);
+        Assert.Equal(2, exit);
+        Assert.Contains("'delete': true", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeletingAFileThatDoesNotExist_Blocked()
+    {
+        using var directory = Repository();
+        var (exit, card) = await ProposeAsync(directory, "src/App/Missing.cs", null, "codex", delete: true);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("fail: there is no src/App/Missing.cs", Check(card, "syntax"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("claude-code", true)]
     [InlineData("Claude", true)]
