@@ -257,6 +257,12 @@ internal static class Verbs
             }
         }
 
+        // One coded warning per tampering finding, so a build log or an agent's transcript names each one.
+        foreach (var tampering in card.Tampering)
+        {
+            context.Stderr.WriteLine(masker.Mask("aegis: warning " + ErrorCodes.TamperingFound + ": tampering (" + tampering.Verdict + "): " + tampering.Describe() + ": see " + files.Html));
+        }
+
         if (gate is not null)
         {
             context.Stderr.WriteLine(RiskGate.ErrorLine(card, gate, files.Json, masker));

@@ -21,4 +21,7 @@ public static class ErrorCodes
     public const string OutputNotWritable = "AEGB006";
     public const string SandboxFailure = "AEGB007";
     public const string EngineCrashed = "AEGB008";
+
+    /// <summary>A warning, not an error: the change (or a build's patch) tampers with a check; names the kind, file and verdict.</summary>
+    public const string TamperingFound = "AEGB050";
 }
