@@ -21,4 +21,10 @@ public static class ErrorCodes
     public const string OutputNotWritable = "AEGB006";
     public const string SandboxFailure = "AEGB007";
     public const string EngineCrashed = "AEGB008";
+
+    // AEGB040–049: the agent fronts (aegis hook, aegis mcp).
+    public const string HookPayloadMalformed = "AEGB040";
+    public const string HookNotJudged = "AEGB041";
+    public const string AgentInputRejected = "AEGB042";
+    public const string UnknownHookAgent = "AEGB043";
 }

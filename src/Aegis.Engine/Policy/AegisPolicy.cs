@@ -28,6 +28,9 @@ public sealed class AegisPolicy
 
     public double MinConfidence { get; init; } = 0.6;
 
+    /// <summary>What agents' pre-edit hooks answer when an edit cannot be judged (<c>hooks.on_error</c>).</summary>
+    public HookPolicy Hooks { get; init; } = HookPolicy.Default;
+
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
 
@@ -56,6 +59,7 @@ public sealed class AegisPolicy
                 BlockedPaths = Strings(root, "blocked_paths", path) ?? DefaultBlockedPaths,
                 BlockedIntents = Strings(root, "blocked_intents", path) ?? DefaultBlockedIntents,
                 MinConfidence = root.TryGetProperty("min_confidence", out var confidence) ? Number(confidence, path) : 0.6,
+                Hooks = HookPolicy.Read(root, path),
                 Source = path,
             };
         }
