@@ -35,7 +35,8 @@ internal sealed class McpTools(CliContext context, string root, string? sandbox)
         yield return Tool(nameof(ScanAsync), "scan",
             "List the security incidents already in a project or folder of this repository (rule, file, line, message, " +
             "fingerprint; secrets masked) and write a repository card to .aegis/scan/. Call it to learn what is wrong before " +
-            "you start fixing, or to check the state after a series of changes. Takes seconds to minutes per project.",
+            "you start fixing, or to check the state after a series of changes. The patches it finds are verified in the file " +
+            "sandbox (fix_suggestion returns them). Takes seconds to minutes per project.",
             readOnly: false);
         yield return Tool(nameof(ExplainCard), "explain_card",
             "Explain a Risk Card (a risk-card.json path inside the repository, e.g. the `card` another tool returned): its " +
@@ -118,7 +119,8 @@ internal sealed class McpTools(CliContext context, string root, string? sandbox)
                 throw CardQueries.Rejected("no C# projects under " + RepositoryPaths.Relative(root, full));
             }
 
-            var mode = SandboxModes.None;
+            // The file sandbox at least: fix_suggestion answers with patches it verified.
+            var mode = sandbox is null or SandboxModes.None ? SandboxModes.File : sandbox;
             var engine = new AegisEngine(Options(mode));
             var analyses = await Verbs.AnalyzeProjectsAsync(context, quiet: true, engine, root, projects, "scan", cancellationToken).ConfigureAwait(false);
             var card = await engine.EvaluateAsync(analyses, Verbs.ScanAction("scan", root, full, analyses, mode, "never"), cancellationToken).ConfigureAwait(false);
