@@ -31,8 +31,6 @@ public static class HookAgents
         ("MultiEdit", input => new HookRequest { Tool = "MultiEdit", FilePath = FilePath(input), Edits = HookRequest.EditList(input, "edits", "tool_input") }),
     };
 
-    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public const string ClaudeCodeActor = "claude-code";
 
     public const string GenericActor = "agent";
@@ -157,7 +155,7 @@ public static class HookAgents
     private static string Json(Action<Utf8JsonWriter> body)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, Compact))
+        using (var writer = new Utf8JsonWriter(stream, CompactJson.Options))
         {
             writer.WriteStartObject();
             body(writer);
@@ -166,4 +164,11 @@ public static class HookAgents
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
+}
+
+/// <summary>One line, readable (no escaping of quotes or non-ASCII): what an agent shows. Its own type, so listing the
+/// agents (every command line does) loads no encoder.</summary>
+internal static class CompactJson
+{
+    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
