@@ -285,6 +285,23 @@ public sealed class AgentHookTests
     }
 
     [Fact]
+    public async Task NoAnswerWithinTheTimeout_Ask_AEGB041_BeforeTheEngineIsDone()
+    {
+        // A project its build never left compile inputs for: judging the file starts MSBuild, which takes seconds.
+        using var directory = new TempDirectory();
+        directory.Write("src/Cold/Cold.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n");
+        directory.Write("src/Cold/Greeter.cs", "namespace Cold;\n\npublic static class Greeter\n{\n    public static string Hi() => \"hi\";\n}\n");
+        var payload = ClaudeCodePayload(directory, "Edit", new { file_path = Path.Combine(directory.Path, "src/Cold/Greeter.cs"), old_string = "\"hi\"", new_string = "\"hello\"" });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (exit, stdout, _) = await HookAsync(directory, "claude-code", payload, "--timeout", "1");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the hook waited for the engine: " + clock.Elapsed);
+        Assert.Equal(0, exit);
+        Assert.Equal(ClaudeCodeAnswer("ask", "Aegis could not judge this Edit of src/Cold/Greeter.cs (AEGB041: no answer within 1 s (aegis hook --timeout)); the policy's hooks.on_error says ask."), stdout);
+    }
+
+    [Fact]
     public async Task UnknownAgent_UsageError_Exit2_NamingTheKnownOnes()
     {
         using var directory = ShopRepository();
