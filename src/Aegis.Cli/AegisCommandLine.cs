@@ -15,7 +15,7 @@ public static class AegisCommandLine
 {
     public const int DefaultVerifyTimeoutSeconds = 300;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null)
     {
         string[] expanded;
         try
@@ -38,7 +38,7 @@ public static class AegisCommandLine
         Console.CancelKeyPress += onCancel;
         try
         {
-            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded);
+            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded) { Stdin = stdin ?? Console.In };
             var root = BuildCommands(context);
             var parse = root.Parse(expanded, new ParserConfiguration { ResponseFileTokenReplacer = null });
             if (parse.Errors.Count > 0)
@@ -212,8 +212,14 @@ public static class AegisCommandLine
         };
         propose.SetAction((parse, ct) => Verbs.ProposeAsync(context, parse.GetValue(json), parse.GetRequiredValue(actionFile), parse.GetValue(proposeOutput), parse.GetValue(proposeRoot), parse.GetValue(proposeSandbox), ct));
         root.Subcommands.Add(propose);
+        Commands.HookCommands.Add(root, context, json);
+        Commands.McpCommands.Add(root, context, json);
         return root;
     }
 }
 
-internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, Aegis.Engine.Analysis.AnalyzerCatalog Catalog, IReadOnlyList<string> Args);
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, Aegis.Engine.Analysis.AnalyzerCatalog Catalog, IReadOnlyList<string> Args)
+{
+    /// <summary>What <c>aegis hook</c> reads its payload from.</summary>
+    public TextReader Stdin { get; init; } = TextReader.Null;
+}

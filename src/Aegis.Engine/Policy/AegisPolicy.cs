@@ -42,6 +42,8 @@ public sealed class AegisPolicy
 
     /// <summary>Per tampering kind, <c>block</c> or <c>score</c> for people; kinds not named are scored (a person may change policy on purpose; the card shows it).</summary>
     public IReadOnlyDictionary<string, string> PersonTampering { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>What agents' pre-edit hooks answer when an edit cannot be judged (<c>hooks.on_error</c>).</summary>
+    public HookPolicy Hooks { get; init; } = HookPolicy.Default;
 
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
@@ -74,6 +76,7 @@ public sealed class AegisPolicy
                 AgentActors = Strings(root, "agent_actors", path) ?? DefaultAgentActors,
                 AgentTampering = Tampering(root, "agent", path),
                 PersonTampering = Tampering(root, "person", path),
+                Hooks = HookPolicy.Read(root, path),
                 Source = path,
             };
         }
