@@ -79,6 +79,12 @@ internal sealed class AegisHarnessCore
         test.TestState.MarkupHandling = MarkupMode.None;
     }
 
+    /// <summary>
+    /// A workspace on Roslyn's default host (the Workspaces layer, as <c>dotnet format</c> has) instead of the
+    /// framework's own composition per project: a fix test creates a project for every fix mode and state.
+    /// </summary>
+    public static Task<Workspace> CreateWorkspaceAsync() => Task.FromResult<Workspace>(new AdhocWorkspace());
+
     public CompilationOptions CompilationOptions()
         => new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
             .WithSpecificDiagnosticOptions(SdkNoWarn);
