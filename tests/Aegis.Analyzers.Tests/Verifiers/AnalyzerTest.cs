@@ -132,12 +132,12 @@ public sealed class AnalyzerTest
 
     /// <summary>The message of the <paramref name="index"/>th expected diagnostic (in source order).</summary>
     public AnalyzerTest ExpectMessage(int index, string message)
-        => Check(index, d => Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        => Check(index, d => Assert.Equal(message, d.GetMessage(CultureInfo.InvariantCulture)));
 
     /// <summary>The message of every expected diagnostic.</summary>
     public AnalyzerTest ExpectMessage(string message)
     {
-        checks.Add(d => Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        checks.Add(d => Assert.Equal(message, d.GetMessage(CultureInfo.InvariantCulture)));
         return this;
     }
 
