@@ -165,7 +165,7 @@ internal sealed class AegisHarnessCore
             return;
         }
 
-        foreach (var texts in new[] { FixedTexts, BatchFixedTexts })
+        foreach (var texts in new[] { FixedTexts, BatchFixedTexts }.Distinct(TextsComparer.Instance))
         {
             if (texts is not null)
             {
@@ -239,5 +239,16 @@ internal sealed class AegisHarnessCore
     {
         text = text.Replace("\r", string.Empty).Replace("\n", "⏎");
         return text.Length <= 80 ? text : text.Substring(0, 77) + "...";
+    }
+
+    /// <summary>The same expected texts are compiled once (FixAll usually expects what one fix at a time gives).</summary>
+    private sealed class TextsComparer : IEqualityComparer<IReadOnlyList<(string Path, string Text)>?>
+    {
+        public static readonly TextsComparer Instance = new();
+
+        public bool Equals(IReadOnlyList<(string Path, string Text)>? x, IReadOnlyList<(string Path, string Text)>? y)
+            => x is null ? y is null : y is not null && x.SequenceEqual(y);
+
+        public int GetHashCode(IReadOnlyList<(string Path, string Text)>? texts) => texts?.Count ?? 0;
     }
 }
