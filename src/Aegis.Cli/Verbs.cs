@@ -229,6 +229,7 @@ internal static class Verbs
         using (EngineTrace.Measure("card write"))
         {
             files = RiskCardOutput.Write(card, masker, outputDirectory, root, context.Environment);
+            RiskHistory.Prune(root, AegisPolicy.Load(root).History, files.History);
         }
 
         EngineTrace.WriteJitTotals();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.RiskCards;
 
 namespace Aegis.Engine.Policy;
 
@@ -27,6 +28,9 @@ public sealed class AegisPolicy
     public IReadOnlyList<string> BlockedIntents { get; init; } = DefaultBlockedIntents;
 
     public double MinConfidence { get; init; } = 0.6;
+
+    /// <summary>How much of <c>.aegis/history/</c> is kept (<c>history</c>: <c>max_records</c>, <c>max_age_days</c>).</summary>
+    public HistoryRetention History { get; init; } = HistoryRetention.Default;
 
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
@@ -56,6 +60,7 @@ public sealed class AegisPolicy
                 BlockedPaths = Strings(root, "blocked_paths", path) ?? DefaultBlockedPaths,
                 BlockedIntents = Strings(root, "blocked_intents", path) ?? DefaultBlockedIntents,
                 MinConfidence = root.TryGetProperty("min_confidence", out var confidence) ? Number(confidence, path) : 0.6,
+                History = root.TryGetProperty("history", out var history) ? Retention(history, path) : HistoryRetention.Default,
                 Source = path,
             };
         }
@@ -119,6 +124,28 @@ public sealed class AegisPolicy
         }
 
         return value.EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
+    private static HistoryRetention Retention(JsonElement history, string path)
+    {
+        if (history.ValueKind != JsonValueKind.Object)
+        {
+            throw new AegisException(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: 'history' must be an object with 'max_records' and/or 'max_age_days'; fix or delete it (it is not overwritten)");
+        }
+
+        int Bound(string name, int defaultValue)
+        {
+            if (!history.TryGetProperty(name, out var value))
+            {
+                return defaultValue;
+            }
+
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= 0
+                ? number
+                : throw new AegisException(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: 'history.{name}' must be a whole number, 0 or more (0: no bound); fix or delete it (it is not overwritten)");
+        }
+
+        return new HistoryRetention(Bound("max_records", HistoryRetention.DefaultMaxRecords), Bound("max_age_days", HistoryRetention.DefaultMaxAgeDays));
     }
 
     private static double Number(JsonElement value, string path)
