@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Aegis.Analyzers.Profile;
 using Aegis.Engine;
 using Aegis.Engine.Compilation;
@@ -14,6 +15,9 @@ namespace Aegis.Cli;
 public static class AegisCommandLine
 {
     public const int DefaultVerifyTimeoutSeconds = 300;
+
+    /// <summary>The command's name wherever it runs from (ToolCommandName of the tool package).</summary>
+    public const string CommandName = "aegis";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null)
     {
@@ -52,6 +56,14 @@ public static class AegisCommandLine
                 return ExitCodes.UsageError;
             }
 
+            if (parse.Action is System.CommandLine.Help.HelpAction)
+            {
+                var help = new StringWriter();
+                var helpExit = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = stderr, EnableDefaultExceptionHandler = false }, cancellation.Token).ConfigureAwait(false);
+                stdout.Write(NameUsage(help.ToString(), root.Name));
+                return helpExit;
+            }
+
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellation.Token).ConfigureAwait(false);
         }
         catch (AegisException exception)
@@ -71,6 +83,21 @@ public static class AegisCommandLine
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// The help's usage lines with the command's own name: System.CommandLine names the root command after the
+    /// executable, which is Aegis.Cli.dll both as a dotnet tool and as the package's engine (and testhost in tests).
+    /// </summary>
+    internal static string NameUsage(string help, string executableName)
+    {
+        var lines = help.Split('\n');
+        for (var i = Array.FindIndex(lines, l => l.TrimEnd('\r') == "Usage:") + 1; i > 0 && i < lines.Length && lines[i].Trim().Length > 0; i++)
+        {
+            lines[i] = Regex.Replace(lines[i], @"^(\s+)" + Regex.Escape(executableName) + @"(?=\s|$)", "${1}" + CommandName);
+        }
+
+        return string.Join('\n', lines);
     }
 
     /// <summary>Prints the coded error line (and, under <c>--json</c>, a JSON object on stdout); returns <paramref name="exit"/>.</summary>

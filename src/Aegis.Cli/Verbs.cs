@@ -239,6 +239,7 @@ internal static class Verbs
         using (EngineTrace.Measure("card write"))
         {
             files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment);
+            RiskHistory.Prune(root, AegisPolicy.Load(root).History, files.History);
         }
 
         return Print(context, json, card, files, failOn);

@@ -441,7 +441,7 @@ internal static class ProjectGenerator
             <Nullable>enable</Nullable>
             <ImplicitUsings>enable</ImplicitUsings>
             <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
-            <!-- The package mirror lacks SQLitePCLRaw 2.1.13; NuGet resolving a newer one is expected. -->
+            <!-- A dependency resolved to a newer version than a package names (when a feed lacks the exact one) is not a finding here. -->
             <NoWarn>$(NoWarn);NU1603</NoWarn>
             <AegisAnalyzerPath Condition="'$(AegisAnalyzerPath)' == ''">§ANALYZER§</AegisAnalyzerPath>
             <BenchAnalyzers Condition="'$(BenchAnalyzers)' == '' and '$(AegisBench)' == 'true'">aegis</BenchAnalyzers>

@@ -18,6 +18,7 @@ public static class Proposals
         using (Infrastructure.EngineTrace.Measure("card write"))
         {
             files = RiskCardOutput.Write(card, card.Masker, outputDirectory, options.RepositoryRoot, environment);
+            RiskHistory.Prune(options.RepositoryRoot, options.Policy?.History ?? HistoryRetention.Default, files.History);
         }
 
         return new ProposalOutcome(card, files);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.RiskCards;
 
 namespace Aegis.Engine.Policy;
 
@@ -45,6 +46,9 @@ public sealed class AegisPolicy
     /// <summary>What agents' pre-edit hooks answer when an edit cannot be judged (<c>hooks.on_error</c>).</summary>
     public HookPolicy Hooks { get; init; } = HookPolicy.Default;
 
+    /// <summary>How much of <c>.aegis/history/</c> is kept (<c>history</c>: <c>max_records</c>, <c>max_age_days</c>).</summary>
+    public HistoryRetention History { get; init; } = HistoryRetention.Default;
+
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
 
@@ -77,6 +81,7 @@ public sealed class AegisPolicy
                 AgentTampering = Tampering(root, "agent", path),
                 PersonTampering = Tampering(root, "person", path),
                 Hooks = HookPolicy.Read(root, path),
+                History = root.TryGetProperty("history", out var history) ? Retention(history, path) : HistoryRetention.Default,
                 Source = path,
             };
         }
@@ -217,6 +222,28 @@ public sealed class AegisPolicy
         }
 
         return table;
+    }
+
+    private static HistoryRetention Retention(JsonElement history, string path)
+    {
+        if (history.ValueKind != JsonValueKind.Object)
+        {
+            throw new AegisException(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: 'history' must be an object with 'max_records' and/or 'max_age_days'; fix or delete it (it is not overwritten)");
+        }
+
+        int Bound(string name, int defaultValue)
+        {
+            if (!history.TryGetProperty(name, out var value))
+            {
+                return defaultValue;
+            }
+
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= 0
+                ? number
+                : throw new AegisException(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: 'history.{name}' must be a whole number, 0 or more (0: no bound); fix or delete it (it is not overwritten)");
+        }
+
+        return new HistoryRetention(Bound("max_records", HistoryRetention.DefaultMaxRecords), Bound("max_age_days", HistoryRetention.DefaultMaxAgeDays));
     }
 
     private static double Number(JsonElement value, string path)
