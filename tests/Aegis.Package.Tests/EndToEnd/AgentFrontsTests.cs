@@ -30,6 +30,11 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
 
     private const string NewLiveKey = "sk_live_51QmZ8rTbX2vYp9KdLw3NcH7f";
 
+    // A root .editorconfig that switches AEG001 off (tampering an agent may not do) and one that only sets indentation.
+    private const string EditorConfigDisablingAeg001 = "root = true\n\n[*.cs]\ndotnet_diagnostic.AEG001.severity = none\n";
+
+    private const string HarmlessEditorConfig = "root = true\n\n[*.cs]\nindent_style = space\nindent_size = 4\n";
+
     private static readonly string[] ToolNames = ["explain_card", "fix_suggestion", "propose_change", "scan"];
 
     [RequiresEngineFact(Timeout = 15 * 60_000)]
@@ -95,6 +100,14 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
             Assert.False(File.Exists(sample.PathOf(keyFile)));
             Assert.Equal(original, File.ReadAllText(sample.PathOf(Suppliers))); // judged, never written
 
+            // Switching AEG001 off in .editorconfig: tampering, blocked for an agent; indentation settings: allowed.
+            var disabling = await CallAsync(client, "propose_change", new() { ["file"] = ".editorconfig", ["content"] = EditorConfigDisablingAeg001, ["intent"] = "quieter build" });
+            Assert.False(disabling.GetProperty("allowed").GetBoolean(), "disabling AEG001 was allowed: " + disabling);
+            Assert.Contains(disabling.GetProperty("failed_checks").EnumerateArray(), c => c.GetString()!.StartsWith("tampering: blocked for agent 'mcp:aegis-tests'", StringComparison.Ordinal));
+            var indentation = await CallAsync(client, "propose_change", new() { ["file"] = ".editorconfig", ["content"] = HarmlessEditorConfig, ["intent"] = "indentation" });
+            Assert.True(indentation.GetProperty("allowed").GetBoolean(), "a harmless .editorconfig was blocked: " + indentation);
+            Assert.False(File.Exists(sample.PathOf(".editorconfig")));
+
             // Bad calls: tool errors naming the code, nothing written outside the repository.
             await AssertToolErrorAsync(client, "propose_change", new() { ["content"] = "class A {}", ["intent"] = "no file" }, "AEGB042: 'file' is required");
             await AssertToolErrorAsync(client, "propose_change", new() { ["file"] = "../outside.cs", ["content"] = "class Outside {}", ["intent"] = "escape" }, "AEGB042: 'file' ../outside.cs is outside the repository");
@@ -140,6 +153,8 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
         var safe = await HookAsync(engine, sample, Payload(sample, "Edit", new { file_path = file, old_string = SafeBefore, new_string = SafeAfter }));
         var injected = await HookAsync(engine, sample, Payload(sample, "Edit", new { file_path = file, old_string = ParameterizedSearch, new_string = InjectedSearch, replace_all = false }));
         var outside = await HookAsync(engine, sample, Payload(sample, "Write", new { file_path = Path.Combine(environment.Root, "outside.cs"), content = "class Outside {}\n" }));
+        var disabling = await HookAsync(engine, sample, Payload(sample, "Write", new { file_path = sample.PathOf(".editorconfig"), content = EditorConfigDisablingAeg001 }));
+        var indentation = await HookAsync(engine, sample, Payload(sample, "Write", new { file_path = sample.PathOf(".editorconfig"), content = HarmlessEditorConfig }));
 
         Assert.Equal(0, safe.Exit);
         Assert.Equal("allow", Decision(safe.Stdout));
@@ -151,6 +166,14 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
             "{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"Aegis denies this edit: " + Path.Combine(environment.Root, "outside.cs") + " is outside the repository " + sample.Root + "; an agent's edits stay inside it.\"}}\n",
             outside.Stdout);
         Assert.False(File.Exists(Path.Combine(environment.Root, "outside.cs")));
+
+        // Tampering: an agent switching AEG001 off is denied with the reason; indentation settings are allowed.
+        Assert.Equal(0, disabling.Exit);
+        Assert.Equal("deny", Decision(disabling.Stdout));
+        Assert.Contains("blocked for agent 'claude-code'", disabling.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, indentation.Exit);
+        Assert.Equal("allow", Decision(indentation.Stdout));
+        Assert.False(File.Exists(sample.PathOf(".editorconfig")));
     }
 
     private static string Decision(string stdout)
