@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-echo "== Packing Aegis.Analyzers"
+echo "== Packing Aegis.Analyzers (and, beside it, the aegis tool package Aegis.Cli)"
 dotnet pack "$root/nuget/Aegis.Analyzers.Package.csproj" -c Release -nologo -v:q
 version=$(dotnet msbuild "$root/nuget/Aegis.Analyzers.Package.csproj" -getProperty:Version -nologo)
 feed="$root/artifacts/package/release"

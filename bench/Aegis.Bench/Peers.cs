@@ -21,7 +21,9 @@ internal static class Peers
     public static readonly BuildConfiguration[] All =
     [
         new("securitycodescan", "SecurityCodeScan.VS2019", "5.6.7", ["SecurityCodeScan"], "SecurityCodeScan.VS2019 5.6.7"),
-        new("sonar", "SonarAnalyzer.CSharp", "10.36.0.15337", ["SonarAnalyzer"], "SonarAnalyzer.CSharp 10.36.0.15337"),
+        // 9.32 is the newest release under an open-source licence (LGPL-3.0); 10 and later are not. Its security
+        // hotspot rules (S2077 SQL, S2068 credentials) run only when SonarLint.xml names them (the generator writes it).
+        new("sonar", "SonarAnalyzer.CSharp", "9.32.0.97167", ["SonarAnalyzer"], "SonarAnalyzer.CSharp 9.32.0.97167 (S2077, S2068 enabled by SonarLint.xml)"),
         new("netanalyzers", "Microsoft.CodeAnalysis.NetAnalyzers", "11.0.100",
             ["Microsoft.CodeAnalysis.NetAnalyzers", "Microsoft.CodeAnalysis.CSharp.NetAnalyzers"],
             "Microsoft.CodeAnalysis.NetAnalyzers 11.0.100, AnalysisMode=All"),

@@ -5,8 +5,9 @@ namespace Aegis.Analyzers;
 /// <summary>Every descriptor of the package, in one place. Analyzers reference these; nothing else creates one.</summary>
 public static class DiagnosticRules
 {
-    /// <summary>Where the rule pages live; the page of rule X is <c>{HelpLinkBase}X.md</c>.</summary>
-    public const string HelpLinkBase = "https://github.com/aegis-analyzers/Aegis.Analyzers/blob/main/docs/rules/";
+    /// <summary>Where the rule pages live; the page of rule X is <c>{HelpLinkBase}X.md</c>. Defined once, as the
+    /// MSBuild property <c>AegisHelpLinkBase</c> (Directory.Build.props), which the package metadata uses too.</summary>
+    public const string HelpLinkBase = HelpLinks.Base;
 
     public static readonly DiagnosticDescriptor NonConstantSql = Create(
         RuleIdentifiers.NonConstantSql,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Aegis.Analyzers.Profile;
 using Aegis.Engine;
 using Aegis.Engine.Compilation;
@@ -15,7 +16,10 @@ public static class AegisCommandLine
 {
     public const int DefaultVerifyTimeoutSeconds = 300;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default)
+    /// <summary>The command's name wherever it runs from (ToolCommandName of the tool package).</summary>
+    public const string CommandName = "aegis";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null)
     {
         string[] expanded;
         try
@@ -38,7 +42,7 @@ public static class AegisCommandLine
         Console.CancelKeyPress += onCancel;
         try
         {
-            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded);
+            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded) { Stdin = stdin ?? Console.In };
             var root = BuildCommands(context);
             var parse = root.Parse(expanded, new ParserConfiguration { ResponseFileTokenReplacer = null });
             if (parse.Errors.Count > 0)
@@ -50,6 +54,14 @@ public static class AegisCommandLine
 
                 stderr.WriteLine("Run 'aegis --help' for usage.");
                 return ExitCodes.UsageError;
+            }
+
+            if (parse.Action is System.CommandLine.Help.HelpAction)
+            {
+                var help = new StringWriter();
+                var helpExit = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = stderr, EnableDefaultExceptionHandler = false }, cancellation.Token).ConfigureAwait(false);
+                stdout.Write(NameUsage(help.ToString(), root.Name));
+                return helpExit;
             }
 
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellation.Token).ConfigureAwait(false);
@@ -71,6 +83,21 @@ public static class AegisCommandLine
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// The help's usage lines with the command's own name: System.CommandLine names the root command after the
+    /// executable, which is Aegis.Cli.dll both as a dotnet tool and as the package's engine (and testhost in tests).
+    /// </summary>
+    internal static string NameUsage(string help, string executableName)
+    {
+        var lines = help.Split('\n');
+        for (var i = Array.FindIndex(lines, l => l.TrimEnd('\r') == "Usage:") + 1; i > 0 && i < lines.Length && lines[i].Trim().Length > 0; i++)
+        {
+            lines[i] = Regex.Replace(lines[i], @"^(\s+)" + Regex.Escape(executableName) + @"(?=\s|$)", "${1}" + CommandName);
+        }
+
+        return string.Join('\n', lines);
     }
 
     /// <summary>Prints the coded error line (and, under <c>--json</c>, a JSON object on stdout); returns <paramref name="exit"/>.</summary>
@@ -212,9 +239,15 @@ public static class AegisCommandLine
         };
         propose.SetAction((parse, ct) => Verbs.ProposeAsync(context, parse.GetValue(json), parse.GetRequiredValue(actionFile), parse.GetValue(proposeOutput), parse.GetValue(proposeRoot), parse.GetValue(proposeSandbox), ct));
         root.Subcommands.Add(propose);
+        Commands.HookCommands.Add(root, context, json);
+        Commands.McpCommands.Add(root, context, json);
         Commands.ContainCommand.Add(root, context, json);
         return root;
     }
 }
 
-internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, Aegis.Engine.Analysis.AnalyzerCatalog Catalog, IReadOnlyList<string> Args);
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, Aegis.Engine.Analysis.AnalyzerCatalog Catalog, IReadOnlyList<string> Args)
+{
+    /// <summary>What <c>aegis hook</c> reads its payload from.</summary>
+    public TextReader Stdin { get; init; } = TextReader.Null;
+}

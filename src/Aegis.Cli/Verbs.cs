@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Aegis.Analyzers.Profile;
 using Aegis.Engine;
+using Aegis.Engine.Agents;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Policy;
@@ -88,10 +89,35 @@ internal static class Verbs
         }
 
         var engine = new AegisEngine(Options(context, root, mode, buildTarget: null));
+        var analyses = await AnalyzeProjectsAsync(context, json, engine, root, projects, verb, cancellationToken).ConfigureAwait(false);
+
+        if (writeProfile)
+        {
+            WriteProfile(context, root, profilePath, analyses, cancellationToken);
+        }
+        else if (checkProfile && File.Exists(profilePath))
+        {
+            Progress(context, json, "aegis: kept " + RepositoryPaths.Relative(root, profilePath) + " (--write-profile rewrites it)");
+        }
+
+        var action = ScanAction(verb, root, target, analyses, mode, failOn);
+        if (writeProfile)
+        {
+            action.Add(new("profile", RepositoryPaths.Relative(root, profilePath)));
+        }
+
+        var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
+        var outputDirectory = Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb));
+        return Report(context, json, card, outputDirectory, root, failOn);
+    }
+
+    /// <summary>Each project's compile inputs read, loaded and analyzed, in order (a progress line each on a terminal).</summary>
+    internal static async Task<List<ProjectAnalysis>> AnalyzeProjectsAsync(CliContext context, bool quiet, AegisEngine engine, string root, IReadOnlyList<string> projects, string verb, CancellationToken cancellationToken)
+    {
         var analyses = new List<ProjectAnalysis>();
         foreach (var projectPath in projects)
         {
-            Progress(context, json, "aegis: " + verb + " " + RepositoryPaths.Relative(root, projectPath));
+            Progress(context, quiet, "aegis: " + verb + " " + RepositoryPaths.Relative(root, projectPath));
             CompileInputs inputs;
             using (EngineTrace.Measure("inputs"))
             {
@@ -107,16 +133,11 @@ internal static class Verbs
             analyses.Add(await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false));
         }
 
-        if (writeProfile)
-        {
-            WriteProfile(context, root, profilePath, analyses, cancellationToken);
-        }
-        else if (checkProfile && File.Exists(profilePath))
-        {
-            Progress(context, json, "aegis: kept " + RepositoryPaths.Relative(root, profilePath) + " (--write-profile rewrites it)");
-        }
+        return analyses;
+    }
 
-        var action = new List<KeyValuePair<string, object?>>
+    internal static List<KeyValuePair<string, object?>> ScanAction(string verb, string root, string target, IReadOnlyList<ProjectAnalysis> analyses, string mode, string failOn)
+        => new()
         {
             new("kind", verb),
             new("target", RepositoryPaths.Relative(root, Path.GetFullPath(target)) is var t && t.Length > 0 ? t : "."),
@@ -124,15 +145,6 @@ internal static class Verbs
             new("sandbox", mode),
             new("fail_on", failOn),
         };
-        if (writeProfile)
-        {
-            action.Add(new("profile", RepositoryPaths.Relative(root, profilePath)));
-        }
-
-        var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
-        var outputDirectory = Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb));
-        return Report(context, json, card, outputDirectory, root, failOn);
-    }
 
     /// <summary>
     /// <c>--write-profile</c>: every scanned project's conventions in its own section, keyed by assembly name, so each
@@ -178,13 +190,12 @@ internal static class Verbs
 
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(Directory.GetCurrentDirectory()));
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
-        var engine = new AegisEngine(Options(context, root, mode, buildTarget: null));
-        var card = await engine.ProposeAsync(proposed, cancellationToken).ConfigureAwait(false);
-        var outputDirectory = Path.GetFullPath(output ?? Path.Combine(root, ".aegis", "propose"));
-        return Report(context, json, card, outputDirectory, root, "blocked");
+        var outputDirectory = Path.GetFullPath(output ?? Proposals.DefaultOutput(root));
+        var outcome = await Proposals.RunAsync(Options(context, root, mode, buildTarget: null), proposed, outputDirectory, context.Environment, cancellationToken).ConfigureAwait(false);
+        return Print(context, json, outcome.Card, outcome.Files, "blocked");
     }
 
-    private static EngineOptions Options(CliContext context, string root, string mode, string? buildTarget)
+    internal static EngineOptions Options(CliContext context, string root, string mode, string? buildTarget)
         => new()
         {
             RepositoryRoot = root,
@@ -195,7 +206,7 @@ internal static class Verbs
             Policy = AegisPolicy.Load(root),
         };
 
-    private static int? Validate(CliContext context, string? sandbox, string failOn)
+    internal static int? Validate(CliContext context, string? sandbox, string failOn)
     {
         if (sandbox is not null && !SandboxModes.IsValid(sandbox))
         {
@@ -224,13 +235,20 @@ internal static class Verbs
     /// <summary>Writes the card, prints the summary (and the gate error), returns 0 or 1.</summary>
     private static int Report(CliContext context, bool json, RiskCard card, string outputDirectory, string root, string failOn)
     {
-        var masker = card.Masker;
         RiskCardFiles files;
         using (EngineTrace.Measure("card write"))
         {
-            files = RiskCardOutput.Write(card, masker, outputDirectory, root, context.Environment);
+            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment);
+            RiskHistory.Prune(root, AegisPolicy.Load(root).History, files.History);
         }
 
+        return Print(context, json, card, files, failOn);
+    }
+
+    /// <summary>Prints a written card's summary (and the gate error), returns 0 or 1.</summary>
+    private static int Print(CliContext context, bool json, RiskCard card, RiskCardFiles files, string failOn)
+    {
+        var masker = card.Masker;
         EngineTrace.WriteJitTotals();
 
         var gate = RiskGate.Evaluate(card, failOn);
@@ -255,6 +273,12 @@ internal static class Verbs
             {
                 context.Stdout.WriteLine("  +" + reason.Points.ToString(CultureInfo.InvariantCulture) + " " + masker.Mask(reason.Text));
             }
+        }
+
+        // One coded warning per tampering finding, so a build log or an agent's transcript names each one.
+        foreach (var tampering in card.Tampering)
+        {
+            context.Stderr.WriteLine(masker.Mask("aegis: warning " + ErrorCodes.TamperingFound + ": tampering (" + tampering.Verdict + "): " + tampering.Describe() + ": see " + files.Html));
         }
 
         if (gate is not null)

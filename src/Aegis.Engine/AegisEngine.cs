@@ -79,6 +79,13 @@ public sealed class AegisEngine
         var failOpen = patches.Select(p => (Patch: p, Fallbacks: FailClosedSecrets.Introduced(p.File, p.OriginalText, p.PatchedText))).Where(p => p.Fallbacks.Count > 0).ToList();
         card.Checks.Add(FailClosedSecrets.Check(failOpen.SelectMany(p => p.Fallbacks).ToList()));
 
+        // The code fixes should never silence a check; if one did, the card says so like for a proposed change.
+        card.Tampering = TamperingGate.Judge(patches.Select(p => new ChangedFile(p.File, p.OriginalText, p.PatchedText)), policy, TamperingGate.CodeFixesActor);
+        if (TamperingGate.Check(card.Tampering, policy, TamperingGate.CodeFixesActor) is { } tampering)
+        {
+            card.Checks.Add(tampering);
+        }
+
         SandboxResult sandbox;
         using (EngineTrace.Measure("sandbox"))
         {
@@ -119,7 +126,7 @@ public sealed class AegisEngine
                 new("kind", "propose"),
                 new("file", relative),
                 new("intent", proposed.Intent),
-                new("mode", proposed.Content is not null ? "content" : "patch"),
+                new("mode", proposed.Delete ? "delete" : proposed.Content is not null ? "content" : "patch"),
                 new("actor", proposed.Actor),
                 new("sandbox", options.Sandbox),
             },
@@ -141,27 +148,46 @@ public sealed class AegisEngine
         card.Checks.Add(new Check(CheckNames.Policy, policyProblems.Count == 0, policyProblems.Count == 0 ? "OK" : string.Join("; ", policyProblems)));
         var masker = SecretMasker.None;
         var sandboxBroke = false;
+
+        // The file as it is and as the change leaves it (null: deleted; a patch that does not apply: unknown). Read for
+        // any path inside the repository, so tampering with a path the policy refuses (.aegis/) is still named.
+        var fullPath = Path.Combine(options.RepositoryRoot, relative);
+        var inside = AegisPolicy.CheckLocation(options.RepositoryRoot, relative) is null;
+        var exists = inside && File.Exists(fullPath);
+        var original = exists ? File.ReadAllText(fullPath) : "";
+        var updated = !inside || proposed.Delete ? null : proposed.Content ?? UnifiedDiff.Apply(original, proposed.Patch!);
+        var patchApplies = proposed.Delete || updated is not null;
+        if (inside && patchApplies)
+        {
+            card.Tampering = TamperingGate.Judge(new[] { new ChangedFile(relative, exists ? original : null, updated) }, policy, proposed.Actor);
+            if (TamperingGate.Check(card.Tampering, policy, proposed.Actor) is { } tampering)
+            {
+                card.Checks.Add(tampering);
+            }
+        }
+
         if (pathProblem is null)
         {
-            var fullPath = Path.Combine(options.RepositoryRoot, relative);
-            var original = File.Exists(fullPath) ? File.ReadAllText(fullPath) : "";
-            var updated = proposed.Content ?? UnifiedDiff.Apply(original, proposed.Patch!);
-            if (updated is null)
+            if (!patchApplies)
             {
                 card.Checks.Add(new Check(CheckNames.Syntax, false, "the patch does not apply to the current " + relative));
             }
+            else if (proposed.Delete && !exists)
+            {
+                card.Checks.Add(new Check(CheckNames.Syntax, false, "there is no " + relative + " to delete"));
+            }
             else
             {
-                card.Diff = UnifiedDiff.Create(relative, original, updated);
-                var syntaxProblem = ContentChecks.Check(relative, updated);
-                card.Checks.Add(new Check(CheckNames.Syntax, syntaxProblem is null, syntaxProblem ?? "content parses"));
-                if (syntaxProblem is null && relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+                card.Diff = UnifiedDiff.Create(relative, original, updated ?? "");
+                var syntaxProblem = updated is null ? null : ContentChecks.Check(relative, updated);
+                card.Checks.Add(new Check(CheckNames.Syntax, syntaxProblem is null, syntaxProblem ?? (updated is null ? "the file is deleted" : "content parses")));
+                if (syntaxProblem is null && updated is not null && relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
                 {
                     card.Checks.Add(FailClosedSecrets.Check(FailClosedSecrets.Introduced(relative, original, updated)));
                 }
 
                 // New incidents the change brings: judged in the owning project's compilation, before and after.
-                var scanned = relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
+                var scanned = updated is not null && relative.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
                     ? await ProposalScan.RunAsync(options.RepositoryRoot, options.Catalog, options.BuildTimeout, fullPath, original, updated, cancellationToken).ConfigureAwait(false)
                     : null;
                 var added = scanned?.Added.ToList() ?? new List<Incident>();
@@ -191,7 +217,7 @@ public sealed class AegisEngine
                 else
                 {
                     card.Sandbox = new SandboxSummary { Mode = SandboxModes.File };
-                    card.Checks.Add(new Check(CheckNames.Sandbox, true, "file sandbox: content parsed and re-scanned"));
+                    card.Checks.Add(new Check(CheckNames.Sandbox, true, updated is null ? "file sandbox: the deletion was checked for tampering" : "file sandbox: content parsed and re-scanned"));
                 }
             }
         }

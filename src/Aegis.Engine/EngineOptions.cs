@@ -34,17 +34,20 @@ public sealed class ProposedAction
 {
     public string File { get; init; } = "";
 
-    /// <summary>The new contents of the file, or null when <see cref="Patch"/> is given.</summary>
+    /// <summary>The new contents of the file, or null when <see cref="Patch"/> is given or the file is deleted.</summary>
     public string? Content { get; init; }
 
     /// <summary>A unified diff against the current file, or null.</summary>
     public string? Patch { get; init; }
 
+    /// <summary>The change deletes the file (<c>"delete": true</c>, with neither content nor patch).</summary>
+    public bool Delete { get; init; }
+
     public string Intent { get; init; } = "";
 
     public string? Actor { get; init; }
 
-    /// <summary>Parses an action file: <c>{"file", "content" | "patch", "intent", "actor"?}</c>.</summary>
+    /// <summary>Parses an action file: <c>{"file", "content" | "patch" | "delete": true, "intent", "actor"?}</c>.</summary>
     public static ProposedAction Parse(string json)
     {
         using var document = System.Text.Json.JsonDocument.Parse(json);
@@ -62,10 +65,16 @@ public sealed class ProposedAction
             Patch = Get("patch"),
             Intent = Get("intent") ?? "",
             Actor = Get("actor"),
+            Delete = root.TryGetProperty("delete", out var delete) && delete.ValueKind == System.Text.Json.JsonValueKind.True,
         };
-        if (action.Content is null && action.Patch is null)
+        if (action.Delete && (action.Content is not null || action.Patch is not null))
         {
-            throw new FormatException("the action has neither 'content' nor 'patch'");
+            throw new FormatException("the action deletes the file ('delete': true) and also gives 'content' or 'patch'");
+        }
+
+        if (!action.Delete && action.Content is null && action.Patch is null)
+        {
+            throw new FormatException("the action has neither 'content' nor 'patch' (nor 'delete': true)");
         }
 
         return action;

@@ -494,7 +494,7 @@ public sealed class AEG003MissingAuthorizationFixerTests
                 public class AccountController : ControllerBase
                 {
                     [HttpPost("login")]
-                    public IActionResult Login() => Ok();
+                    public IActionResult [|Login|]() => Ok();
 
                     [HttpGet("profile")]
                     [Authorize(Policy = "Staff")]

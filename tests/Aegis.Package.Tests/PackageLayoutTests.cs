@@ -88,6 +88,32 @@ public sealed class PackageLayoutTests
         }
     }
 
+    [Fact]
+    public void AnalyzersAndCodeFixes_CompileAgainstOneRoslyn_4_8()
+    {
+        // A host older than the newest Roslyn assembly a component references cannot load it: the analyzers and the
+        // fixes must need nothing newer than the compiler of the .NET 8 SDK (Roslyn 4.8), and the same from both.
+        foreach (var entry in new[] { "analyzers/dotnet/cs/Aegis.Analyzers.dll", "analyzers/dotnet/cs/Aegis.Analyzers.CodeFixes.dll" })
+        {
+            var roslyn = RoslynReferences(entry);
+            Assert.Contains("Microsoft.CodeAnalysis", roslyn.Keys);
+            Assert.All(roslyn, reference => Assert.True(reference.Value == new Version(4, 8, 0, 0), $"{entry} references {reference.Key} {reference.Value}"));
+        }
+
+        Assert.Contains("Microsoft.CodeAnalysis.Workspaces", RoslynReferences("analyzers/dotnet/cs/Aegis.Analyzers.CodeFixes.dll").Keys);
+    }
+
+    private static Dictionary<string, Version> RoslynReferences(string entry)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(PackageUnderTest.ReadBytes(entry)));
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return metadata.AssemblyReferences
+            .Select(handle => metadata.GetAssemblyReference(handle))
+            .Select(reference => (Name: metadata.GetString(reference.Name), reference.Version))
+            .Where(reference => reference.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
+            .ToDictionary(reference => reference.Name, reference => reference.Version, StringComparer.Ordinal);
+    }
+
     [RequiresEngineFact]
     public void Engine_IsFrameworkDependentNet8RollingForwardToAnyMajor()
     {

@@ -96,6 +96,34 @@ internal static class PackageUnderTest
     }
 }
 
+/// <summary>The aegis tool package (Aegis.Cli) the same pack put beside the analyzer package.</summary>
+internal static class ToolUnderTest
+{
+    private static readonly Lazy<string> LazyPath = new(() =>
+    {
+        var path = File.ReadAllLines(System.IO.Path.Combine(AppContext.BaseDirectory, "tool-under-test.txt")).Single(l => l.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase));
+        return File.Exists(path) ? path : throw new FileNotFoundException("The packed tool package is missing.", path);
+    });
+
+    public static string Path => LazyPath.Value;
+
+    public static IReadOnlyList<string> Entries
+    {
+        get
+        {
+            using var zip = ZipFile.OpenRead(Path);
+            return zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal).ToArray();
+        }
+    }
+
+    public static string ReadText(string entry)
+    {
+        using var zip = ZipFile.OpenRead(Path);
+        using var reader = new StreamReader(zip.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
+    }
+}
+
 /// <summary>A test that needs the real engine in tools/engine/; skipped, with the reason, only while it is absent.</summary>
 public sealed class RequiresEngineFactAttribute : FactAttribute
 {

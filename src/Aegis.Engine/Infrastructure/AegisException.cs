@@ -28,4 +28,13 @@ public static class ErrorCodes
     public const string NothingToContain = "AEGB032";
     public const string BadContainmentOption = "AEGB033";
     public const string ContainmentTooLarge = "AEGB034";
+
+    /// <summary>A warning, not an error: the change (or a build's patch) tampers with a check; names the kind, file and verdict.</summary>
+    public const string TamperingFound = "AEGB050";
+
+    // AEGB040–049: the agent fronts (aegis hook, aegis mcp).
+    public const string HookPayloadMalformed = "AEGB040";
+    public const string HookNotJudged = "AEGB041";
+    public const string AgentInputRejected = "AEGB042";
+    public const string UnknownHookAgent = "AEGB043";
 }

@@ -1,5 +1,6 @@
 using Aegis.Engine.Analysis;
 using Aegis.Engine.Patching;
+using Aegis.Engine.Policy;
 using Aegis.Engine.Verification;
 
 namespace Aegis.Engine.RiskCards;
@@ -43,6 +44,9 @@ public sealed class RiskCard
     public List<Incident> Incidents { get; set; } = new();
 
     public List<PatchArtifact> Patches { get; set; } = new();
+
+    /// <summary>Edits that switch a check off rather than pass it (Policy/Tampering), each blocked or scored by the policy.</summary>
+    public List<TamperingFinding> Tampering { get; set; } = new();
 
     public SandboxSummary Sandbox { get; set; } = new();
 

@@ -22,7 +22,8 @@ public static class RiskCardHtml
         h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:12px 0 8px}
         table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
         .nowrap{white-space:nowrap}
-        .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}
+        .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.scored{color:#bf8700;font-weight:600}
+        section.tampering{border-color:#cf222e}
         .sev{border-radius:6px;padding:1px 6px;font-size:12px;font-weight:600;color:#fff}
         .CRITICAL{background:#8b0000}.HIGH{background:#cf222e}.MEDIUM{background:#bf8700}.LOW{background:#57606a}
         pre{background:#f6f8fa;border-radius:8px;padding:8px 0;overflow-x:auto;font-size:13px;margin:8px 0;display:grid;grid-template-columns:minmax(100%,max-content)}
@@ -105,6 +106,24 @@ public static class RiskCardHtml
         }
 
         html.Append("</section>\n");
+        var tampering = card.TryGetProperty("tampering", out var tamperingArray) ? tamperingArray.EnumerateArray().ToList() : new List<JsonElement>();
+        if (tampering.Count > 0)
+        {
+            html.Append("<section class=\"tampering\"><h2>Tampering (").Append(tampering.Count.ToString(CultureInfo.InvariantCulture)).Append(")</h2>\n")
+                .Append("<p>Edits that switch a check off instead of passing it.</p>\n")
+                .Append("<table><tr><th>kind</th><th>what</th><th>location</th><th>evidence</th><th>verdict</th><th>weight</th></tr>\n");
+            foreach (var finding in tampering)
+            {
+                var blocked = finding.GetProperty("verdict").GetString() == "blocked";
+                html.Append("<tr><td><code>").Append(E(finding.GetProperty("kind").GetString())).Append("</code></td><td>").Append(E(finding.GetProperty("title").GetString()))
+                    .Append("</td><td><code>").Append(E(RiskCardMarkdown.Location(finding))).Append("</code></td><td><code>").Append(E(finding.GetProperty("evidence").GetString()))
+                    .Append("</code></td><td class=\"").Append(blocked ? "fail\">blocked" : "scored\">scored").Append("</td><td>+")
+                    .Append(finding.GetProperty("weight").GetInt32().ToString(CultureInfo.InvariantCulture)).Append("</td></tr>\n");
+            }
+
+            html.Append("</table></section>\n");
+        }
+
         var patches = card.GetProperty("patches").EnumerateArray().ToList();
         html.Append("<section><h2>Patches (").Append(patches.Count.ToString(CultureInfo.InvariantCulture)).Append(")</h2>\n");
         foreach (var patch in patches)

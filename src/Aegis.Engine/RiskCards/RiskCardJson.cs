@@ -109,6 +109,30 @@ public static class RiskCardJson
         }
 
         json.EndArray();
+        json.Name("tampering").BeginArray();
+        foreach (var tampering in card.Tampering)
+        {
+            json.BeginObject()
+                .Property("kind", tampering.Kind)
+                .Property("title", tampering.Title)
+                .Property("file", M(tampering.File))
+                .Name("line");
+            if (tampering.Line is { } line)
+            {
+                json.Number(line);
+            }
+            else
+            {
+                json.Null();
+            }
+
+            json.Property("evidence", M(tampering.Evidence))
+                .Property("verdict", tampering.Verdict)
+                .Property("weight", tampering.Weight)
+                .EndObject();
+        }
+
+        json.EndArray();
         json.Name("sandbox").BeginObject().Property("mode", card.Sandbox.Mode);
         json.Name("commands").BeginArray();
         foreach (var command in card.Sandbox.Commands)

@@ -73,6 +73,24 @@ public static class RiskCardMarkdown
             md.Append('\n');
         }
 
+        // Edits that switch a check off get their own section, right after what the code itself was found to do.
+        var tampering = card.TryGetProperty("tampering", out var tamperingArray) ? tamperingArray.EnumerateArray().ToList() : new List<JsonElement>();
+        if (tampering.Count > 0)
+        {
+            md.Append("### Tampering (").Append(tampering.Count.ToString(CultureInfo.InvariantCulture)).Append(")\n\n| kind | what | location | evidence | verdict | weight |\n|---|---|---|---|---|---|\n");
+            foreach (var finding in tampering)
+            {
+                md.Append("| ").Append(finding.GetProperty("kind").GetString())
+                    .Append(" | ").Append(Cell(finding.GetProperty("title").GetString()))
+                    .Append(" | `").Append(Cell(Location(finding))).Append('`')
+                    .Append(" | `").Append(Cell(finding.GetProperty("evidence").GetString()).Replace("`", "'", StringComparison.Ordinal)).Append('`')
+                    .Append(" | ").Append(finding.GetProperty("verdict").GetString() == "blocked" ? "⛔ blocked" : "scored")
+                    .Append(" | +").Append(finding.GetProperty("weight").GetInt32().ToString(CultureInfo.InvariantCulture)).Append(" |\n");
+            }
+
+            md.Append('\n');
+        }
+
         var patchList = card.GetProperty("patches").EnumerateArray().ToList();
         md.Append("### Patches (").Append(patchList.Count.ToString(CultureInfo.InvariantCulture)).Append(")\n\n");
         foreach (var patch in patchList)
@@ -117,6 +135,10 @@ public static class RiskCardMarkdown
     public static string Headline(JsonElement verdicts)
         => CardVerdicts.CodeHeadline(verdicts.GetProperty("code").GetString() ?? "", verdicts.GetProperty("code_reason").GetString() ?? "")
             + " · " + CardVerdicts.PatchesHeadline(verdicts.GetProperty("patches").GetString() ?? "", verdicts.GetProperty("patches_reason").GetString() ?? "");
+
+    /// <summary><c>file:line</c>, or the file alone when the line is not known (what a change removed).</summary>
+    public static string Location(JsonElement finding)
+        => finding.GetProperty("file").GetString() + (finding.GetProperty("line").ValueKind == JsonValueKind.Number ? ":" + finding.GetProperty("line").GetInt32().ToString(CultureInfo.InvariantCulture) : "");
 
     private static string Cell(string? text) => (text ?? "").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Aegis.Analyzers;
+using Aegis.Engine.Policy;
 using Aegis.Engine.Verification;
 
 namespace Aegis.Engine.RiskCards;
 
 /// <summary>
 /// DESIGN.md scoring: base 50 if blocked, 10 if allowed; +15 per failed check; +20 more for a policy failure;
-/// +25 more for a test failure; +8 to +15 per risky pattern in the diff; +15 when more than 10 lines are
-/// deleted; incidents by severity (CRITICAL 12, HIGH 8, MEDIUM 4, LOW 1); capped at 100.
+/// +25 more for a test failure; +8 to +15 per risky pattern in the diff; +8 to +15 per tampering finding, blocked or
+/// scored (its kind's weight; it replaces the points of the risky pattern that names the same edit); +15 when more than
+/// 10 lines are deleted; incidents by severity (CRITICAL 12, HIGH 8, MEDIUM 4, LOW 1); capped at 100.
 /// </summary>
 public static class RiskScorer
 {
@@ -48,9 +50,16 @@ public static class RiskScorer
             }
         }
 
-        foreach (var pattern in card.DiffAnalysis.RiskyPatterns)
+        // A tampering finding names the edit with its file and line; the risky pattern for the same edit adds nothing more.
+        var namedByTampering = card.Tampering.Select(t => TamperingKinds.Get(t.Kind).SameRiskyPattern).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var pattern in card.DiffAnalysis.RiskyPatterns.Where(p => !namedByTampering.Contains(p)))
         {
             reasons.Add(new ScoreReason(DiffAnalyzer.PointsFor(pattern), "risky pattern: " + pattern));
+        }
+
+        foreach (var tampering in card.Tampering)
+        {
+            reasons.Add(new ScoreReason(tampering.Weight, "tampering (" + tampering.Verdict + "): " + tampering.Describe()));
         }
 
         if (card.DiffAnalysis.LinesRemoved > LargeDeletionThreshold)

@@ -7,7 +7,8 @@ namespace Aegis.Engine.Verification;
 
 public sealed record VerifyCommand(string CommandLine, TimeSpan Timeout);
 
-public sealed record FileChange(string RelativePath, string NewContent);
+/// <summary>A file the sandbox copy gets: <see cref="NewContent"/> null deletes it.</summary>
+public sealed record FileChange(string RelativePath, string? NewContent);
 
 /// <summary>
 /// The repository sandbox: a temporary copy of the repository (git-tracked and untracked-but-not-ignored files
@@ -44,6 +45,12 @@ public sealed class RepositorySandbox
                     if (!target.StartsWith(Path.GetFullPath(sandbox) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     {
                         throw new AegisException(ErrorCodes.SandboxFailure, "change escapes the sandbox: " + change.RelativePath);
+                    }
+
+                    if (change.NewContent is null)
+                    {
+                        File.Delete(target);
+                        continue;
                     }
 
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);

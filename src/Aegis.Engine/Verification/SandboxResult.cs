@@ -54,4 +54,5 @@ public static class CheckNames
     public const string SandboxCommands = "sandbox_commands";
     public const string Sandbox = "sandbox";
     public const string FailClosedSecrets = "fail_closed_secrets";
+    public const string Tampering = "tampering";
 }

@@ -312,8 +312,8 @@ public sealed class AEG001NonConstantSqlFixerFamilyTests
                         command.CommandText = "DELETE FROM Users WHERE Name = @name";
                         command.Parameters.AddWithValue("@name", name);
                         command.ExecuteNonQuery();
-                        connection.Execute($"DELETE FROM Logs WHERE Name = '{name}'");
-                        db.Users.FromSqlRaw($"SELECT * FROM Users WHERE Name = '{name}'").ToList();
+                        connection.Execute([|$"DELETE FROM Logs WHERE Name = '{name}'"|]);
+                        db.Users.FromSqlRaw([|$"SELECT * FROM Users WHERE Name = '{name}'"|]).ToList();
                     }
                 }
 

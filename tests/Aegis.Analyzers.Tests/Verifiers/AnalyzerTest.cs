@@ -1,20 +1,23 @@
-using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Aegis.Analyzers.Tests.Verifiers;
 
 /// <summary>
-/// Compiles snippets against real reference assemblies in an <see cref="AdhocWorkspace"/>, runs analyzers through
-/// <see cref="CompilationWithAnalyzers"/>, and compares the diagnostics exactly with the markup spans: same IDs,
-/// same spans, nothing more. Every run also checks the editor's per-document path reports the same, that no
-/// analyzer threw, and that the snippet compiles.
+/// The tests' calling API over Microsoft.CodeAnalysis.Testing (<see cref="AegisAnalyzerTest{TAnalyzer}"/>, and
+/// <see cref="AegisCodeFixTest{TAnalyzer, TCodeFix}"/> once a fix is given). Markup spans are the expected
+/// diagnostics: same IDs, same spans, nothing more. The snippet must compile and no analyzer may throw; the editor's
+/// per-document analysis must report the same; fixed texts are compared exactly, under tr-TR, one fix at a time and
+/// through FixAll in document, project and solution scope.
 /// </summary>
-public sealed partial class AnalyzerTest
+public sealed class AnalyzerTest
 {
     /// <summary>The global usings the Web SDK adds with ImplicitUsings, for snippets written like a real app.</summary>
     public const string WebImplicitUsings = """
@@ -35,16 +38,7 @@ public sealed partial class AnalyzerTest
         global using Microsoft.Extensions.Logging;
         """;
 
-    /// <summary>
-    /// What the SDK's default NoWarn silences: assembly-version unification (Dapper and Microsoft.Data.Sqlite are built
-    /// against older framework assemblies), so snippets compile as they would in a project.
-    /// </summary>
-    private static readonly ImmutableDictionary<string, ReportDiagnostic> SdkNoWarn = ImmutableDictionary.CreateRange(new[]
-    {
-        KeyValuePair.Create("CS1701", ReportDiagnostic.Suppress),
-        KeyValuePair.Create("CS1702", ReportDiagnostic.Suppress),
-    });
-
+    private readonly IAnalyzerType analyzerType;
     private readonly List<DiagnosticAnalyzer> analyzers = new();
     private readonly List<(string Path, string Markup)> sources = new();
     private readonly List<(string Path, string Text)> additionalFiles = new();
@@ -52,17 +46,27 @@ public sealed partial class AnalyzerTest
     private readonly List<MetadataReference> extraReferences = new();
     private readonly List<Action<Diagnostic>> checks = new();
     private readonly Dictionary<int, List<Action<Diagnostic>>> checksByIndex = new();
+    private readonly List<(string Path, string Text)> fixedSources = new();
+    private readonly List<(string Path, string Text)> batchFixedSources = new();
+    private Func<AegisHarnessCore, IAegisHarness>? codeFix;
     private LanguageVersion languageVersion = LanguageVersion.Latest;
     private bool allowCompilerErrors;
     private bool webImplicitUsings;
+    private string? equivalenceKey;
+    private bool expectNoFix;
+    private bool batchKeyGiven;
+    private string? batchKey;
+    private string? lineEnding;
+    private CodeActionValidationMode codeActionValidation = CodeActionValidationMode.SemanticStructure;
 
-    private AnalyzerTest()
+    private AnalyzerTest(IAnalyzerType analyzerType)
     {
+        this.analyzerType = analyzerType;
     }
 
     public static AnalyzerTest For<TAnalyzer>()
         where TAnalyzer : DiagnosticAnalyzer, new()
-        => new AnalyzerTest().WithAnalyzer(new TAnalyzer());
+        => new AnalyzerTest(new AnalyzerType<TAnalyzer>()).WithAnalyzer(new TAnalyzer());
 
     /// <summary>Runs another analyzer too; its diagnostics must be marked with <c>{|ID:…|}</c>.</summary>
     public AnalyzerTest WithAnalyzer(DiagnosticAnalyzer analyzer)
@@ -128,12 +132,12 @@ public sealed partial class AnalyzerTest
 
     /// <summary>The message of the <paramref name="index"/>th expected diagnostic (in source order).</summary>
     public AnalyzerTest ExpectMessage(int index, string message)
-        => Check(index, d => Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        => Check(index, d => Assert.Equal(message, d.GetMessage(CultureInfo.InvariantCulture)));
 
     /// <summary>The message of every expected diagnostic.</summary>
     public AnalyzerTest ExpectMessage(string message)
     {
-        checks.Add(d => Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        checks.Add(d => Assert.Equal(message, d.GetMessage(CultureInfo.InvariantCulture)));
         return this;
     }
 
@@ -165,48 +169,147 @@ public sealed partial class AnalyzerTest
         return this;
     }
 
-    /// <summary>Compiles, analyzes and compares. Returns the diagnostics in source order for further checks.</summary>
+    /// <summary>Runs with every source and expected text converted to this line ending (<c>"\r\n"</c> or <c>"\n"</c>).</summary>
+    public AnalyzerTest WithLineEnding(string ending)
+    {
+        lineEnding = ending;
+        return this;
+    }
+
+    private string Normalize(string text)
+        => lineEnding is null ? text : text.Replace("\r\n", "\n").Replace("\n", lineEnding);
+
+    public AnalyzerTest WithCodeFix<TCodeFix>()
+        where TCodeFix : CodeFixProvider, new()
+    {
+        codeFix = core => analyzerType.WithCodeFix<TCodeFix>(core);
+        return this;
+    }
+
+    /// <summary>Picks the fix whose equivalence key this is (otherwise the first one offered).</summary>
+    public AnalyzerTest WithEquivalenceKey(string key)
+    {
+        equivalenceKey = key;
+        return this;
+    }
+
+    /// <summary>
+    /// The equivalence key FixAll is asked with, where it differs from the single fix's; null as <c>dotnet format</c>
+    /// passes it when the first finding has no fix.
+    /// </summary>
+    public AnalyzerTest WithBatchEquivalenceKey(string? key)
+    {
+        batchKeyGiven = true;
+        batchKey = key;
+        return this;
+    }
+
+    /// <summary>
+    /// The text of source <paramref name="index"/> after fixing every diagnostic, one at a time (and, unless
+    /// <see cref="ExpectBatchFix"/> says otherwise, after FixAll). Markup in it marks the diagnostics that remain.
+    /// Sources with no expected text must come out unchanged.
+    /// </summary>
+    public AnalyzerTest ExpectFix(string fixedSource, int index = 0)
+    {
+        fixedSources.Add((SourcePath(index), fixedSource));
+        return this;
+    }
+
+    /// <summary>The text after FixAll, in document, project and solution scope alike (defaults to <see cref="ExpectFix"/>).</summary>
+    /// <param name="scope">The scope the test was written for; every scope is checked.</param>
+    public AnalyzerTest ExpectBatchFix(string fixedSource, int index = 0, FixAllScope scope = FixAllScope.Document)
+    {
+        _ = scope;
+        batchFixedSources.Add((SourcePath(index), fixedSource));
+        return this;
+    }
+
+    /// <summary>
+    /// How the framework compares a fix's syntax tree with the tree its text parses to (by default, the kinds of
+    /// nodes and tokens must agree). Lower it only for a fix whose text is right though its tree is built otherwise.
+    /// </summary>
+    public AnalyzerTest WithCodeActionValidation(CodeActionValidationMode mode)
+    {
+        codeActionValidation = mode;
+        return this;
+    }
+
+    /// <summary>The diagnostics are reported but no fix is offered for any of them.</summary>
+    public AnalyzerTest ExpectNoFix()
+    {
+        expectNoFix = true;
+        return this;
+    }
+
+    private string SourcePath(int index) => index < sources.Count ? sources[index].Path : $"/0/Test{index}.cs";
+
+    /// <summary>
+    /// Runs the standard harness (analysis, and with a fix: one fix at a time and FixAll in document, project and
+    /// solution) with this project's checks. Returns the analyzer diagnostics in source order for further checks.
+    /// </summary>
     public async Task<IReadOnlyList<Diagnostic>> ValidateAsync()
     {
-        var (project, expected) = BuildProject();
-        var compilation = (await project.GetCompilationAsync())!;
-
-        if (!allowCompilerErrors)
-        {
-            var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-            Assert.True(errors.Length == 0, "The test source does not compile:\n" + string.Join("\n", errors.Select(Describe)));
-        }
-
-        var exceptions = new List<string>();
-        var options = new CompilationWithAnalyzersOptions(
-            project.AnalyzerOptions,
-            onAnalyzerException: (exception, analyzer, _) => exceptions.Add($"{analyzer.GetType().Name}: {exception}"),
-            concurrentAnalysis: true,
-            logAnalyzerExecutionTime: false);
-        var withAnalyzers = compilation.WithAnalyzers(analyzers.ToImmutableArray(), options);
-        var actual = Sort(await withAnalyzers.GetAnalyzerDiagnosticsAsync());
-        Assert.True(exceptions.Count == 0, "An analyzer threw (AD0001):\n" + string.Join("\n", exceptions));
-        Assert.DoesNotContain(actual, d => d.Id == "AD0001");
-
-        CompareWithMarkup(expected, actual, compilation);
-        await CompareWithPerDocumentAnalysisAsync(compilation, options, actual);
-
-        foreach (var diagnostic in actual)
-        {
-            foreach (var check in checks)
-            {
-                check(diagnostic);
-            }
-        }
-
+        Assert.NotEmpty(analyzers);
+        var core = new AegisHarnessCore(analyzers, languageVersion) { ExpectNoFix = expectNoFix };
+        core.Checks.AddRange(checks);
         foreach (var (index, indexChecks) in checksByIndex)
         {
-            Assert.True(index < actual.Count, $"No diagnostic #{index}: only {actual.Count} reported.");
-            indexChecks.ForEach(check => check(actual[index]));
+            core.ChecksByIndex[index] = indexChecks;
         }
 
-        await ValidateCodeFixesAsync(project, compilation);
-        return actual;
+        var harness = codeFix is null ? analyzerType.Analyzer(core) : codeFix(core);
+        var test = (AnalyzerTest<DefaultVerifier>)harness;
+
+        // One rule may have several wordings (descriptors with the same ID): markup needs an ID only for several rules.
+        var ruleIds = analyzers[0].SupportedDiagnostics.Select(descriptor => descriptor.Id).Distinct().ToArray();
+        var defaultId = ruleIds.Length == 1 ? ruleIds[0] : null;
+        var inputs = new List<(string Path, string Text)>();
+        var hasTopLevelStatements = false;
+        var allSources = webImplicitUsings ? sources.Append(("/0/GlobalUsings.g.cs", WebImplicitUsings)) : sources;
+        foreach (var (path, markup) in allSources)
+        {
+            var text = AddExpected(test.TestState, path, Normalize(markup), defaultId);
+            inputs.Add((path, text));
+            hasTopLevelStatements |= CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(languageVersion)).GetRoot().ChildNodes().OfType<GlobalStatementSyntax>().Any();
+        }
+
+        test.TestState.AdditionalFiles.AddRange(additionalFiles.Select(file => (file.Path, SourceText.From(file.Text, Encoding.UTF8))));
+        test.TestState.AnalyzerConfigFiles.AddRange(analyzerConfigs.Select(file => (file.Path, SourceText.From(file.Text, Encoding.UTF8))));
+        test.TestState.AdditionalReferences.AddRange(extraReferences);
+        test.TestState.OutputKind = hasTopLevelStatements ? OutputKind.ConsoleApplication : null;
+        test.CompilerDiagnostics = allowCompilerErrors ? CompilerDiagnostics.None : CompilerDiagnostics.Errors;
+
+        if (codeFix is null)
+        {
+            await harness.RunAsync();
+            return core.Reported;
+        }
+
+        var fixTest = (CodeFixTest<DefaultVerifier>)harness;
+        fixTest.CodeActionEquivalenceKey = equivalenceKey;
+        fixTest.CodeActionValidationMode = codeActionValidation;
+        core.BatchEquivalenceKey = batchKeyGiven ? new Optional<string?>(batchKey) : default;
+        if (!expectNoFix)
+        {
+            Assert.True(fixedSources.Count > 0 || batchFixedSources.Count > 0, "A code-fix test must expect a fix (ExpectFix/ExpectBatchFix) or ExpectNoFix().");
+            core.FixedTexts = Expect(fixTest.FixedState, fixedSources.Count > 0 ? fixedSources : batchFixedSources, inputs, defaultId);
+            core.BatchFixedTexts = Expect(fixTest.BatchFixedState, batchFixedSources.Count > 0 ? batchFixedSources : fixedSources, inputs, defaultId);
+        }
+
+        // Fixes must not depend on the machine's culture: run them under Turkish, whose dotted/dotless i and
+        // comma decimal separator break ToUpper/ToLower/ToString that forget the invariant culture.
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("tr-TR");
+        try
+        {
+            await harness.RunAsync();
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+
+        return core.Reported;
     }
 
     private AnalyzerTest Check(int index, Action<Diagnostic> check)
@@ -220,129 +323,59 @@ public sealed partial class AnalyzerTest
         return this;
     }
 
-    private (Project Project, List<(string Id, string Path, TextSpan Span)> Expected) BuildProject()
+    /// <summary>
+    /// Adds the markup's text to <paramref name="state"/> and each span as an expected diagnostic: ID, file and span,
+    /// as the markup says (the severity and additional locations only where a test asks for them).
+    /// </summary>
+    private static string AddExpected(SolutionState state, string path, string markup, string? defaultId)
     {
-        Assert.NotEmpty(analyzers);
-        // One rule may have several wordings (descriptors with the same ID): markup needs an ID only for several rules.
-        var ruleIds = analyzers[0].SupportedDiagnostics.Select(descriptor => descriptor.Id).Distinct().ToArray();
-        var defaultId = ruleIds.Length == 1 ? ruleIds[0] : null;
-        var workspace = new AdhocWorkspace();
-        var parseOptions = new CSharpParseOptions(languageVersion, DocumentationMode.Diagnose);
-        var projectId = ProjectId.CreateNewId();
-        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
-            projectId,
-            VersionStamp.Default,
-            "TestProject",
-            "TestProject",
-            LanguageNames.CSharp,
-            filePath: "/0/TestProject.csproj",
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
-                .WithSpecificDiagnosticOptions(SdkNoWarn),
-            parseOptions: parseOptions,
-            metadataReferences: SnippetReferences.All.Concat(extraReferences)));
-
-        var expected = new List<(string, string, TextSpan)>();
-        var hasTopLevelStatements = false;
-        var allSources = webImplicitUsings ? sources.Append(("/0/GlobalUsings.g.cs", WebImplicitUsings)) : sources;
-        foreach (var (path, markup) in allSources)
+        var (text, spans) = TestMarkup.Parse(markup);
+        var source = SourceText.From(text, Encoding.UTF8);
+        state.Sources.Add((path, source));
+        foreach (var span in spans)
         {
-            var (text, spans) = TestMarkup.Parse(Normalize(markup));
-            foreach (var span in spans)
-            {
-                var id = span.Id ?? defaultId ?? throw new ArgumentException("Use {|ID:…|} markup when the analyzer has several rules.");
-                expected.Add((id, path, span.Span));
-            }
-
-            hasTopLevelStatements |= CSharpSyntaxTree.ParseText(text, parseOptions).GetRoot().ChildNodes().OfType<GlobalStatementSyntax>().Any();
-            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), Path.GetFileName(path), SourceText.From(text, Encoding.UTF8), filePath: path);
+            var id = span.Id ?? defaultId ?? throw new ArgumentException("Use {|ID:…|} markup when the analyzer has several rules.");
+            state.ExpectedDiagnostics.Add(new DiagnosticResult(id, DiagnosticSeverity.Warning)
+                .WithSpan(new FileLinePositionSpan(path, source.Lines.GetLinePositionSpan(span.Span)))
+                .WithOptions(DiagnosticOptions.IgnoreSeverity | DiagnosticOptions.IgnoreAdditionalLocations));
         }
 
-        foreach (var (path, text) in additionalFiles)
-        {
-            solution = solution.AddAdditionalDocument(DocumentId.CreateNewId(projectId), Path.GetFileName(path), SourceText.From(text, Encoding.UTF8), filePath: path);
-        }
-
-        foreach (var (path, text) in analyzerConfigs)
-        {
-            solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId), Path.GetFileName(path), SourceText.From(text, Encoding.UTF8), filePath: path);
-        }
-
-        var project = solution.GetProject(projectId)!;
-        if (hasTopLevelStatements)
-        {
-            project = project.WithCompilationOptions(project.CompilationOptions!.WithOutputKind(OutputKind.ConsoleApplication));
-        }
-
-        return (project, expected);
+        return text;
     }
 
-    private static void CompareWithMarkup(List<(string Id, string Path, TextSpan Span)> expected, IReadOnlyList<Diagnostic> actual, Compilation compilation)
+    /// <summary>
+    /// Fills a fixed state with every document: the expected text where the test gives one (its markup marks the
+    /// diagnostics that stay), the input otherwise (a fix must not touch it). Returns the texts.
+    /// </summary>
+    private IReadOnlyList<(string Path, string Text)> Expect(SolutionState state, List<(string Path, string Text)> expectations, List<(string Path, string Text)> inputs, string? defaultId)
     {
-        var expectedKeys = expected.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Span.Start).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
-        var actualKeys = actual.Select(d => (d.Id, Path: d.Location.SourceTree?.FilePath ?? d.Location.GetLineSpan().Path, d.Location.SourceSpan)).ToList();
-        if (expectedKeys.SequenceEqual(actualKeys))
+        state.MarkupHandling = MarkupMode.None;
+        var texts = new List<(string Path, string Text)>();
+        foreach (var (path, input) in inputs)
         {
-            return;
+            var expected = expectations.Where(e => e.Path == path).Select(e => Normalize(e.Text)).LastOrDefault() ?? input;
+            texts.Add((path, AddExpected(state, path, expected, defaultId)));
         }
 
-        var message = new StringBuilder("Diagnostics differ from the markup.\nExpected:\n");
-        foreach (var (id, path, span) in expectedKeys)
-        {
-            message.Append("  ").Append(Describe(id, path, span, compilation)).Append('\n');
-        }
-
-        message.Append("Actual:\n");
-        foreach (var diagnostic in actual)
-        {
-            message.Append("  ").Append(Describe(diagnostic)).Append('\n');
-        }
-
-        Assert.Fail(message.ToString());
+        return texts;
     }
 
-    /// <summary>The editor analyzes one document at a time; it must see what the build sees.</summary>
-    private async Task CompareWithPerDocumentAnalysisAsync(Compilation compilation, CompilationWithAnalyzersOptions options, IReadOnlyList<Diagnostic> full)
+    /// <summary>Makes the framework test for an analyzer type known only here, without reflection.</summary>
+    private interface IAnalyzerType
     {
-        var perDocument = new List<Diagnostic>();
-        foreach (var tree in compilation.SyntaxTrees)
-        {
-            // A fresh driver per document, as the IDE's per-document path has no compilation-wide results.
-            var withAnalyzers = compilation.WithAnalyzers(analyzers.ToImmutableArray(), options);
-            var model = compilation.GetSemanticModel(tree);
-            perDocument.AddRange(await withAnalyzers.GetAnalyzerSyntaxDiagnosticsAsync(tree, CancellationToken.None));
-            perDocument.AddRange(await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(model, filterSpan: null, CancellationToken.None));
-        }
+        IAegisHarness Analyzer(AegisHarnessCore core);
 
-        var expected = full.Select(Describe).ToArray();
-        var actual = Sort(perDocument.ToImmutableArray()).Select(Describe).ToArray();
-        Assert.True(expected.SequenceEqual(actual), "Per-document (editor) analysis differs from full analysis.\nFull:\n  "
-            + string.Join("\n  ", expected) + "\nPer document:\n  " + string.Join("\n  ", actual));
+        IAegisHarness WithCodeFix<TCodeFix>(AegisHarnessCore core)
+            where TCodeFix : CodeFixProvider, new();
     }
 
-    private static IReadOnlyList<Diagnostic> Sort(ImmutableArray<Diagnostic> diagnostics)
-        => diagnostics
-            .OrderBy(d => d.Location.SourceTree?.FilePath ?? d.Location.GetLineSpan().Path, StringComparer.Ordinal)
-            .ThenBy(d => d.Location.SourceSpan.Start)
-            .ThenBy(d => d.Id, StringComparer.Ordinal)
-            .ToArray();
-
-    private static string Describe(Diagnostic diagnostic)
+    private sealed class AnalyzerType<TAnalyzer> : IAnalyzerType
+        where TAnalyzer : DiagnosticAnalyzer, new()
     {
-        var span = diagnostic.Location.GetLineSpan();
-        var text = diagnostic.Location.SourceTree?.GetText().ToString(diagnostic.Location.SourceSpan) ?? string.Empty;
-        return $"{diagnostic.Id} {span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}) [{Shorten(text)}]: {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
-    }
+        public IAegisHarness Analyzer(AegisHarnessCore core) => new AegisAnalyzerTest<TAnalyzer>(core);
 
-    private static string Describe(string id, string path, TextSpan span, Compilation compilation)
-    {
-        var tree = compilation.SyntaxTrees.First(t => t.FilePath == path);
-        var position = tree.GetLineSpan(span).StartLinePosition;
-        return $"{id} {path}({position.Line + 1},{position.Character + 1}) [{Shorten(tree.GetText().ToString(span))}]";
-    }
-
-    private static string Shorten(string text)
-    {
-        text = text.Replace("\r", string.Empty).Replace("\n", "⏎");
-        return text.Length <= 80 ? text : text.Substring(0, 77) + "...";
+        public IAegisHarness WithCodeFix<TCodeFix>(AegisHarnessCore core)
+            where TCodeFix : CodeFixProvider, new()
+            => new AegisCodeFixTest<TAnalyzer, TCodeFix>(core);
     }
 }

@@ -3,11 +3,14 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Xunit.Sdk;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace Aegis.Analyzers.Tests.Verifiers;
 
-/// <summary>The verifier must fail when the analyzer is wrong, or every other test proves nothing.</summary>
+/// <summary>
+/// The harness (Microsoft.CodeAnalysis.Testing with this project's extensions) must fail when the analyzer is wrong,
+/// or every other test proves nothing.
+/// </summary>
 public sealed class AnalyzerTestSelfTests
 {
     [Fact]
@@ -24,25 +27,25 @@ public sealed class AnalyzerTestSelfTests
     [Fact]
     public async Task Fails_WhenADiagnosticIsMissing()
     {
-        var error = await Assert.ThrowsAnyAsync<XunitException>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
             .WithSource("""class C { string a = [|"good"|]; }""")
             .ValidateAsync());
-        Assert.Contains("Diagnostics differ from the markup", error.Message);
+        Assert.Contains("Mismatch between number of diagnostics returned, expected \"1\" actual \"0\"", error.Message);
     }
 
     [Fact]
     public async Task Fails_WhenAnUnexpectedDiagnosticIsReported()
     {
-        var error = await Assert.ThrowsAnyAsync<XunitException>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
             .WithSource("""class C { string a = "bad"; }""")
             .ValidateAsync());
-        Assert.Contains("TEST01 /0/Test0.cs(1,22)", error.Message);
+        Assert.Contains("/0/Test0.cs(1,22): warning TEST01", error.Message);
     }
 
     [Fact]
     public async Task Fails_WhenTheSpanIsOff()
     {
-        await Assert.ThrowsAnyAsync<XunitException>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
+        await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
             .WithSource("""class C { string a = "[|bad|]"; }""")
             .ValidateAsync());
     }
@@ -50,16 +53,16 @@ public sealed class AnalyzerTestSelfTests
     [Fact]
     public async Task Fails_WhenTheSnippetDoesNotCompile()
     {
-        var error = await Assert.ThrowsAnyAsync<XunitException>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
             .WithSource("""class C { int a = "bad"; }""")
             .ValidateAsync());
-        Assert.Contains("does not compile", error.Message);
+        Assert.Contains("error CS0029", error.Message);
     }
 
     [Fact]
     public async Task Fails_WhenTheAnalyzerThrows()
     {
-        var error = await Assert.ThrowsAnyAsync<XunitException>(() => AnalyzerTest.For<ThrowingAnalyzer>()
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerTest.For<ThrowingAnalyzer>()
             .WithSource("""class C { }""")
             .ValidateAsync());
         Assert.Contains("AD0001", error.Message);
@@ -68,10 +71,51 @@ public sealed class AnalyzerTestSelfTests
     [Fact]
     public async Task Fails_WhenAMessageDiffers()
     {
-        await Assert.ThrowsAnyAsync<XunitException>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
+        await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
             .WithSource("""class C { string a = [|"bad"|]; }""")
             .ExpectMessage(0, "something else")
             .ValidateAsync());
+    }
+
+    [Fact]
+    public async Task Fails_WhenOnlyTheWholeCompilationReports()
+    {
+        // Reported at compilation end: the build sees it, the editor's per-document analysis never does.
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerTest.For<CompilationEndAnalyzer>()
+            .WithSource("""class C { string a = [|"bad"|]; }""")
+            .ValidateAsync());
+        Assert.Contains("Per-document (editor) analysis differs from full analysis", error.Message);
+    }
+
+    [Fact]
+    public async Task Fails_WhenAPropertyDiffers()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerTest.For<BadLiteralAnalyzer>()
+            .WithSource("""class C { string a = [|"bad"|]; }""")
+            .ExpectProperty(0, "Word", "worse")
+            .ValidateAsync());
+        Assert.Contains("Property 'Word' of TEST01: expected 'worse', actual 'bad'", error.Message);
+    }
+
+    [Fact]
+    public async Task ReadsTheSeverityFromEditorConfig()
+    {
+        // The framework gives each rule a compilation-level option that would outrank the .editorconfig's.
+        await AnalyzerTest.For<BadLiteralAnalyzer>()
+            .WithSource("""class C { string a = [|"bad"|]; }""")
+            .WithEditorConfig("dotnet_diagnostic.TEST01.severity = error")
+            .ExpectSeverity(DiagnosticSeverity.Error)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ReferenceAssemblies_AreTheSnippetReferencesAlone_NothingIsDownloaded()
+    {
+        var references = AegisHarnessCore.NoDownloadedReferences;
+        Assert.Null(references.ReferenceAssemblyPackage);
+        Assert.Empty(references.Packages);
+        Assert.Empty(await references.ResolveAsync(LanguageNames.CSharp, CancellationToken.None));
+        Assert.NotEmpty(SnippetReferences.All);
     }
 
     [Fact]
@@ -120,10 +164,45 @@ public sealed class AnalyzerTestSelfTests
                     var extra = c.Options.AdditionalFiles.Select(f => f.GetText()?.ToString().Trim()).ToArray();
                     if (literal.Token.ValueText == bad || extra.Contains(literal.Token.ValueText))
                     {
-                        c.ReportDiagnostic(Diagnostic.Create(Rule, literal.GetLocation(), literal.Token.ValueText));
+                        c.ReportDiagnostic(Diagnostic.Create(Rule, literal.GetLocation(), ImmutableDictionary<string, string?>.Empty.Add("Word", literal.Token.ValueText), literal.Token.ValueText));
                     }
                 },
                 SyntaxKind.StringLiteralExpression);
+        }
+    }
+
+    /// <summary>Reports the literal "bad" only when the whole compilation has been seen, as no editor document does.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class CompilationEndAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Rule = new("TEST04", "Bad literal", "Bad literal", "Test", DiagnosticSeverity.Warning, true, customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var found = new System.Collections.Concurrent.ConcurrentBag<Location>();
+                start.RegisterSyntaxNodeAction(
+                    c =>
+                    {
+                        if (((LiteralExpressionSyntax)c.Node).Token.ValueText == "bad")
+                        {
+                            found.Add(c.Node.GetLocation());
+                        }
+                    },
+                    SyntaxKind.StringLiteralExpression);
+                start.RegisterCompilationEndAction(end =>
+                {
+                    foreach (var location in found)
+                    {
+                        end.ReportDiagnostic(Diagnostic.Create(Rule, location));
+                    }
+                });
+            });
         }
     }
 

@@ -48,7 +48,7 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
     private static readonly string[] CardFields =
     [
         "schema", "status", "checks", "risk_score", "risk_level", "recommendation", "verdicts", "explanation", "diff", "diff_analysis",
-        "stdout", "ts", "request_id", "action", "incidents", "patches", "sandbox", "health_score",
+        "stdout", "ts", "request_id", "action", "incidents", "patches", "tampering", "sandbox", "health_score",
     ];
 
     /// <summary>The "Aegis Risk Card: …" lines of a build's log, from that text on (MSBuild indents target messages).</summary>
