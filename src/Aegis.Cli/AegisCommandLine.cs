@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Aegis.Analyzers.Profile;
 using Aegis.Engine;
@@ -11,11 +12,25 @@ using Aegis.Engine.Verification;
 namespace Aegis.Cli;
 
 /// <summary>The <c>aegis</c> command line: a thin front that parses, calls the engine and prints.</summary>
+/// <remarks>
+/// Conventions every verb gets from here, so a verb added under Commands/ follows them without code of its own
+/// (docs/cli.md):
+/// <list type="bullet">
+/// <item>A failure is an <see cref="AegisException"/> with a code: <c>aegis: error AEGBnnn: …</c> on stderr and, under
+/// <c>--json</c>, <c>{"exit_code", "error": {"code", "message"}}</c> on stdout. Verbs throw; they do not print errors.</item>
+/// <item>Bad arguments (an unknown option, a value out of range) are AEGB010, exit code 2; an option's own limits are
+/// validators on the shared option factories (<see cref="VerifyTimeout"/>), checked before any work starts.</item>
+/// <item>Warnings go through <see cref="CliContext.Warn"/>: stderr, and the <c>warnings</c> array of the JSON output.</item>
+/// <item>Progress lines only when stderr is a terminal, never under <c>--json</c> or in CI (<see cref="CliContext.ShowsProgress"/>).</item>
+/// </list>
+/// </remarks>
 public static class AegisCommandLine
 {
     public const int DefaultVerifyTimeoutSeconds = 300;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default)
+    /// <param name="stderrIsTerminal">Whether progress lines may be shown; default: <paramref name="stderr"/> is the
+    /// console's and it is not redirected.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, bool? stderrIsTerminal = null)
     {
         string[] expanded;
         try
@@ -24,8 +39,7 @@ public static class AegisCommandLine
         }
         catch (IOException exception)
         {
-            stderr.WriteLine("aegis: error AEGB003: cannot read response file: " + exception.Message);
-            return ExitCodes.UsageError;
+            return Fail(args, stdout, stderr, ExitCodes.UsageError, ErrorCodes.BadCompileInputs, "cannot read response file: " + exception.Message);
         }
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -38,25 +52,28 @@ public static class AegisCommandLine
         Console.CancelKeyPress += onCancel;
         try
         {
-            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded);
+            var terminal = stderrIsTerminal ?? (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded, terminal);
             var root = BuildCommands(context);
             var parse = root.Parse(expanded, new ParserConfiguration { ResponseFileTokenReplacer = null });
-            if (parse.Errors.Count > 0)
+            var usage = UsageErrors(parse, expanded);
+            if (usage.Count > 0)
             {
-                foreach (var error in parse.Errors)
+                foreach (var message in usage.Skip(1))
                 {
-                    stderr.WriteLine("aegis: error: " + error.Message);
+                    stderr.WriteLine("aegis: error " + ErrorCodes.BadArguments + ": " + message);
                 }
 
-                stderr.WriteLine("Run 'aegis --help' for usage.");
-                return ExitCodes.UsageError;
+                var exit = Fail(expanded, stdout, stderr, ExitCodes.UsageError, ErrorCodes.BadArguments, usage[0]);
+                stderr.WriteLine("Run 'aegis " + (parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ") + "--help' for usage.");
+                return exit;
             }
 
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellation.Token).ConfigureAwait(false);
         }
         catch (AegisException exception)
         {
-            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile ? ExitCodes.UsageError : ExitCodes.InternalError;
+            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile or ErrorCodes.BadArguments ? ExitCodes.UsageError : ExitCodes.InternalError;
             return Fail(expanded, stdout, stderr, exit, exception.Code, exception.Message);
         }
         catch (OperationCanceledException)
@@ -72,6 +89,24 @@ public static class AegisCommandLine
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>
+    /// The parser's errors in the words a user expects. A dashed token that names no option is an unknown option, also
+    /// when the parser took it for the verb's target (<c>scan --frobnicate</c> once read as "not found: --frobnicate");
+    /// it is the whole story then, so the follow-on errors it causes are left out. After <c>--</c> nothing is an option.
+    /// </summary>
+    private static List<string> UsageErrors(ParseResult parse, IReadOnlyList<string> args)
+    {
+        var separator = args.ToList().IndexOf("--");
+        bool LooksLikeOption(string token) => token.Length > 1 && token[0] == '-' && !IsNumber(token) && (separator < 0 || args.ToList().IndexOf(token) < separator);
+        var commandArguments = parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value);
+        var unknown = commandArguments.Concat(parse.UnmatchedTokens).Where(LooksLikeOption).Distinct(StringComparer.Ordinal).ToList();
+        return unknown.Count > 0
+            ? unknown.Select(token => "unknown option " + token).ToList()
+            : parse.Errors.Select(e => e.Message).ToList();
+    }
+
+    private static bool IsNumber(string token) => double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     /// <summary>Prints the coded error line (and, under <c>--json</c>, a JSON object on stdout); returns <paramref name="exit"/>.</summary>
     private static int Fail(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, int exit, string code, string message)
@@ -116,7 +151,7 @@ public static class AegisCommandLine
     }
 
     /// <summary>The verify commands in order: a <c>--verify-timeout</c> after a command sets that command's timeout;
-    /// one before any command sets the default for the rest.</summary>
+    /// one before any command sets the default for the rest. Values were validated by <see cref="VerifyTimeout"/>.</summary>
     internal static List<VerifyCommand> VerifyCommands(IReadOnlyList<string> args)
     {
         var commands = new List<(string Command, int? Timeout)>();
@@ -127,7 +162,7 @@ public static class AegisCommandLine
             {
                 commands.Add((args[++i], null));
             }
-            else if (args[i] == "--verify-timeout" && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+            else if (args[i] == "--verify-timeout" && PositiveSeconds(args[i + 1]) is { } seconds)
             {
                 i++;
                 if (commands.Count > 0 && commands[^1].Timeout is null)
@@ -144,16 +179,38 @@ public static class AegisCommandLine
         return commands.Select(c => new VerifyCommand(c.Command, TimeSpan.FromSeconds(c.Timeout ?? defaultTimeout))).ToList();
     }
 
+    private static int? PositiveSeconds(string text)
+        => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : null;
+
+    /// <summary><c>--verify-timeout</c>: repeatable (one per command, as the MSBuild target writes them), each a whole
+    /// number of seconds greater than 0; anything else is refused before any work starts.</summary>
+    internal static Option<string[]> VerifyTimeout()
+    {
+        var option = new Option<string[]>("--verify-timeout") { Description = "Seconds before a verify command's process tree is killed: after a --verify-command, that command's; before any, the default (300).", AllowMultipleArgumentsPerToken = false };
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (PositiveSeconds(token.Value) is null)
+                {
+                    result.AddError("--verify-timeout must be a whole number of seconds greater than 0 (got '" + token.Value + "')");
+                }
+            }
+        });
+        return option;
+    }
+
     private static RootCommand BuildCommands(CliContext context)
     {
         var root = new RootCommand("aegis: security incidents, verified patches and Risk Cards for .NET repositories.");
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON on stdout.", Recursive = true };
         root.Options.Add(json);
 
-        Option<string> Sandbox() => new("--sandbox") { Description = "none | file | repository (default: repository when CI is set, else file)." };
+        // Each verb states its own default: scan's is none, the others' depend on CI.
+        const string CiDependentSandbox = "repository when CI is set, else file";
+        Option<string> Sandbox(string defaultMode = CiDependentSandbox) => new("--sandbox") { Description = "none | file | repository (default: " + defaultMode + ")." };
         Option<string> FailOn(string defaultValue) => new("--fail-on") { Description = "never | blocked | LOW | MEDIUM | HIGH | CRITICAL (default " + defaultValue + ").", DefaultValueFactory = _ => defaultValue };
         Option<string[]> VerifyCommand() => new("--verify-command") { Description = "A command run in the repository sandbox (repeatable).", AllowMultipleArgumentsPerToken = false };
-        Option<int> VerifyTimeout() => new("--verify-timeout") { Description = "Seconds before a verify command's process tree is killed (default 300).", DefaultValueFactory = _ => DefaultVerifyTimeoutSeconds };
         Option<string> Output() => new("--output") { Description = "Folder for risk-card.json/.md/.html." };
         Option<string> RepositoryRoot() => new("--repository-root") { Description = "Repository root (default: the nearest folder with .git)." };
 
@@ -161,7 +218,7 @@ public static class AegisCommandLine
         var inputs = new Option<string>("--inputs") { Description = "compile-inputs.txt written by the MSBuild target.", Required = true };
         var buildOutput = Output();
         var buildRoot = RepositoryRoot();
-        var buildSandbox = Sandbox();
+        var buildSandbox = Sandbox("the AegisSandbox the target passes");
         var buildFailOn = FailOn("never");
         var buildCommands = VerifyCommand();
         var buildTimeout = VerifyTimeout();
@@ -175,7 +232,7 @@ public static class AegisCommandLine
         var scanTarget = new Argument<string>("target") { Description = "A folder, .sln/.slnx or .csproj.", DefaultValueFactory = _ => "." };
         var scanOutput = Output();
         var scanRoot = RepositoryRoot();
-        var scanSandbox = Sandbox();
+        var scanSandbox = Sandbox(SandboxModes.None);
         var scanFailOn = FailOn("never");
         // --update-profile: the older spelling, kept so scripts that used it still write the file.
         var scanWriteProfile = new Option<bool>("--write-profile", "--update-profile") { Description = "Write .aegis/profile.json: each scanned project's conventions in its own section, which every later build reads (replaces an existing file)." };
@@ -216,4 +273,18 @@ public static class AegisCommandLine
     }
 }
 
-internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, Aegis.Engine.Analysis.AnalyzerCatalog Catalog, IReadOnlyList<string> Args);
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, Aegis.Engine.Analysis.AnalyzerCatalog Catalog, IReadOnlyList<string> Args, bool StderrIsTerminal)
+{
+    /// <summary>The warnings printed so far, for the <c>warnings</c> array of the JSON output.</summary>
+    public List<(string Code, string Message)> Warnings { get; } = new();
+
+    /// <summary>Progress lines: on a terminal only, and never under <c>--json</c> or in CI (docs/cli.md).</summary>
+    public bool ShowsProgress(bool json) => StderrIsTerminal && !json && Environment("CI") is null;
+
+    /// <summary><c>aegis: warning AEGBnnn: message</c> on stderr (the MSBuild task turns it into a coded warning).</summary>
+    public void Warn(string code, string message)
+    {
+        Warnings.Add((code, message));
+        Stderr.WriteLine("aegis: warning " + code + ": " + message);
+    }
+}

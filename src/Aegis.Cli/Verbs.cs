@@ -15,16 +15,20 @@ internal static class Verbs
 {
     public static async Task<int> BuildAsync(CliContext context, bool json, string inputsPath, string? output, string? repositoryRoot, string? sandbox, string failOn, CancellationToken cancellationToken)
     {
-        if (Validate(context, sandbox, failOn) is { } usage)
-        {
-            return usage;
-        }
-
+        Validate(sandbox, failOn);
         var inputs = CompileInputs.Load(inputsPath);
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(inputs.ProjectPath));
         var outputDirectory = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(inputsPath) ?? ".", "..", "aegis"));
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
-        var engine = new AegisEngine(Options(context, root, mode, RepositoryPaths.Relative(root, inputs.ProjectPath)));
+        var options = Options(context, root, mode, RepositoryPaths.Relative(root, inputs.ProjectPath));
+        // The target passes the package's default sandbox (file, locally), under which a project's verify commands
+        // wait for CI: said at low importance, since a coded warning would fail local builds under -warnaserror.
+        if (SandboxModes.VerifyCommandsNotRun(mode, proposal: false, options.VerifyCommands) is { } notRun)
+        {
+            context.Stdout.WriteLine("aegis: note: AegisVerifyCommand " + notRun + "; it runs with AegisSandbox=repository, the CI default");
+        }
+
+        var engine = new AegisEngine(options);
         EngineTrace.WriteSinceProcessStart("startup");
         LoadedProject project;
         using (EngineTrace.Measure("load"))
@@ -66,11 +70,7 @@ internal static class Verbs
 
     public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, string failOn, bool checkProfile, string verb, CancellationToken cancellationToken, bool writeProfile = false)
     {
-        if (Validate(context, sandbox, failOn) is { } usage)
-        {
-            return usage;
-        }
-
+        Validate(sandbox, failOn);
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(target));
         var policy = AegisPolicy.Load(root); // AEGB005 before any work when the policy is corrupt.
         var profilePath = Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName);
@@ -83,11 +83,11 @@ internal static class Verbs
         var projects = MsBuildInputs.DiscoverProjects(target);
         if (projects.Count == 0)
         {
-            context.Stderr.WriteLine("aegis: error AEGB003: no C# projects under " + target);
-            return ExitCodes.UsageError;
+            throw new AegisException(ErrorCodes.BadCompileInputs, "no C# projects under " + target);
         }
 
         var engine = new AegisEngine(Options(context, root, mode, buildTarget: null));
+        WarnOfVerifyCommandsNotRun(context, mode, proposal: false);
         var analyses = new List<ProjectAnalysis>();
         foreach (var projectPath in projects)
         {
@@ -160,11 +160,7 @@ internal static class Verbs
 
     public static async Task<int> ProposeAsync(CliContext context, bool json, string actionPath, string? output, string? repositoryRoot, string? sandbox, CancellationToken cancellationToken)
     {
-        if (Validate(context, sandbox, "never") is { } usage)
-        {
-            return usage;
-        }
-
+        Validate(sandbox, "never");
         ProposedAction proposed;
         try
         {
@@ -172,13 +168,13 @@ internal static class Verbs
         }
         catch (Exception exception) when (exception is IOException or JsonException or FormatException or UnauthorizedAccessException)
         {
-            context.Stderr.WriteLine("aegis: error AEGB003: bad action file " + actionPath + ": " + exception.Message);
-            return ExitCodes.UsageError;
+            throw new AegisException(ErrorCodes.BadCompileInputs, "bad action file " + actionPath + ": " + exception.Message, exception);
         }
 
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(Directory.GetCurrentDirectory()));
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
         var engine = new AegisEngine(Options(context, root, mode, buildTarget: null));
+        WarnOfVerifyCommandsNotRun(context, mode, proposal: true);
         var card = await engine.ProposeAsync(proposed, cancellationToken).ConfigureAwait(false);
         var outputDirectory = Path.GetFullPath(output ?? Path.Combine(root, ".aegis", "propose"));
         return Report(context, json, card, outputDirectory, root, "blocked");
@@ -195,27 +191,32 @@ internal static class Verbs
             Policy = AegisPolicy.Load(root),
         };
 
-    private static int? Validate(CliContext context, string? sandbox, string failOn)
+    /// <summary>Values the parser cannot check alone: AEGB010, exit code 2, before any work.</summary>
+    private static void Validate(string? sandbox, string failOn)
     {
         if (sandbox is not null && !SandboxModes.IsValid(sandbox))
         {
-            context.Stderr.WriteLine("aegis: error: --sandbox must be none, file or repository (got '" + sandbox + "')");
-            return ExitCodes.UsageError;
+            throw new AegisException(ErrorCodes.BadArguments, "--sandbox must be none, file or repository (got '" + sandbox + "')");
         }
 
         if (!RiskGate.IsValid(failOn))
         {
-            context.Stderr.WriteLine("aegis: error: --fail-on must be never, blocked, LOW, MEDIUM, HIGH or CRITICAL (got '" + failOn + "')");
-            return ExitCodes.UsageError;
+            throw new AegisException(ErrorCodes.BadArguments, "--fail-on must be never, blocked, LOW, MEDIUM, HIGH or CRITICAL (got '" + failOn + "')");
         }
+    }
 
-        return null;
+    /// <summary>A verify command the chosen sandbox leaves out would pass unseen: a warning (the card is still written).</summary>
+    private static void WarnOfVerifyCommandsNotRun(CliContext context, string mode, bool proposal)
+    {
+        if (SandboxModes.VerifyCommandsNotRun(mode, proposal, AegisCommandLine.VerifyCommands(context.Args)) is { } notRun)
+        {
+            context.Warn(ErrorCodes.VerifyCommandsNotRun, "--verify-command " + notRun + "; use --sandbox repository to run it");
+        }
     }
 
     private static void Progress(CliContext context, bool json, string line)
     {
-        // Quiet in CI and under --json; a line per project on a terminal.
-        if (!json && context.Environment("CI") is null)
+        if (context.ShowsProgress(json))
         {
             context.Stderr.WriteLine(line);
         }
@@ -244,9 +245,15 @@ internal static class Verbs
                 .Property("html", files.Html)
                 .Property("history", files.History)
                 .Property("gate", gate is null ? null : masker.Mask(RiskGate.ErrorLine(card, gate, files.Json, masker)))
-                .EndObject().ToString().TrimEnd('\n');
+                .Name("warnings").BeginArray();
+            foreach (var (code, message) in context.Warnings)
+            {
+                summary.BeginObject().Property("code", code).Property("message", masker.Mask(message)).EndObject();
+            }
+
+            var text = summary.EndArray().EndObject().ToString().TrimEnd('\n');
             // The card itself is embedded as written (already masked).
-            context.Stdout.Write(summary[..^1].TrimEnd() + ",\n  \"risk_card\": " + files.JsonText.TrimEnd('\n') + "\n}\n");
+            context.Stdout.Write(text[..^1].TrimEnd() + ",\n  \"risk_card\": " + files.JsonText.TrimEnd('\n') + "\n}\n");
         }
         else
         {
