@@ -90,6 +90,6 @@ public static class DiagnosticRules
             enabled,
             description,
             helpLinkUri: HelpLinkBase + id + ".md",
-            customTags: new[] { "Security" });
+            customTags: (RuleCodeScanning.For(id) ?? throw new ArgumentOutOfRangeException(nameof(id), id, "No code-scanning row")).Tags.ToArray());
     }
 }

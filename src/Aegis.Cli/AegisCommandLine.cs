@@ -222,11 +222,12 @@ public static class AegisCommandLine
         var buildFailOn = FailOn("never");
         var buildCommands = VerifyCommand();
         var buildTimeout = VerifyTimeout();
+        var errorLog = new Option<string>("--error-log") { Description = "The compiler's SARIF log ($(ErrorLog)): Aegis's rules get their code-scanning properties (security-severity, precision, CWE tags)." };
         var build = new Command("build", "(internal) What the MSBuild target runs after Build: aegis build @obj/aegis/aegis.rsp.")
         {
-            inputs, buildOutput, buildRoot, buildSandbox, buildFailOn, buildCommands, buildTimeout,
+            inputs, buildOutput, buildRoot, buildSandbox, buildFailOn, buildCommands, buildTimeout, errorLog,
         };
-        build.SetAction((parse, ct) => Verbs.BuildAsync(context, parse.GetValue(json), parse.GetRequiredValue(inputs), parse.GetValue(buildOutput), parse.GetValue(buildRoot), parse.GetValue(buildSandbox), parse.GetValue(buildFailOn)!, ct));
+        build.SetAction((parse, ct) => Verbs.BuildAsync(context, parse.GetValue(json), parse.GetRequiredValue(inputs), parse.GetValue(buildOutput), parse.GetValue(buildRoot), parse.GetValue(buildSandbox), parse.GetValue(buildFailOn)!, parse.GetValue(errorLog), ct));
         root.Subcommands.Add(build);
 
         var scanTarget = new Argument<string>("target") { Description = "A folder, .sln/.slnx or .csproj.", DefaultValueFactory = _ => "." };

@@ -13,9 +13,14 @@ namespace Aegis.Cli;
 /// <summary>What each verb does: parse its input, run the engine, write the card, print, return the exit code.</summary>
 internal static class Verbs
 {
-    public static async Task<int> BuildAsync(CliContext context, bool json, string inputsPath, string? output, string? repositoryRoot, string? sandbox, string failOn, CancellationToken cancellationToken)
+    public static async Task<int> BuildAsync(CliContext context, bool json, string inputsPath, string? output, string? repositoryRoot, string? sandbox, string failOn, string? errorLog, CancellationToken cancellationToken)
     {
         Validate(sandbox, failOn);
+        if (errorLog is not null)
+        {
+            AddCodeScanningProperties(context, json, errorLog);
+        }
+
         var inputs = CompileInputs.Load(inputsPath);
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(inputs.ProjectPath));
         var outputDirectory = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(inputsPath) ?? ".", "..", "aegis"));
@@ -48,6 +53,32 @@ internal static class Verbs
         };
         var card = await engine.EvaluateAsync(new[] { analysis }, action, cancellationToken).ConfigureAwait(false);
         return Report(context, json, card, outputDirectory, root, failOn);
+    }
+
+    /// <summary>
+    /// First, so that a failed gate or a crash later on still leaves a complete log. A log that cannot be updated is a
+    /// warning: the build's own result does not depend on it.
+    /// </summary>
+    private static void AddCodeScanningProperties(CliContext context, bool json, string errorLog)
+    {
+        if (!File.Exists(errorLog))
+        {
+            context.Warn(ErrorCodes.ErrorLogNotUpdated, "the SARIF log " + errorLog + " (ErrorLog) was not written by the compiler; its Aegis rules have no code-scanning properties");
+            return;
+        }
+
+        try
+        {
+            var rules = Aegis.Engine.Sarif.ErrorLogRuleProperties.AddTo(errorLog);
+            if (!json)
+            {
+                context.Stdout.WriteLine("aegis: SARIF log " + errorLog + ": code-scanning properties on " + rules.ToString(CultureInfo.InvariantCulture) + " Aegis rule(s)");
+            }
+        }
+        catch (AegisException exception)
+        {
+            context.Warn(exception.Code, exception.Message);
+        }
     }
 
     /// <summary>A profile that does not parse is a corrupt state file: named, never overwritten.</summary>
