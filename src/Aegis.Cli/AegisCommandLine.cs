@@ -59,12 +59,13 @@ public static class AegisCommandLine
             var usage = UsageErrors(parse, expanded);
             if (usage.Count > 0)
             {
+                // Every message on stderr; the first, the cause, in the JSON error object.
+                var exit = Fail(expanded, stdout, stderr, ExitCodes.UsageError, ErrorCodes.BadArguments, usage[0]);
                 foreach (var message in usage.Skip(1))
                 {
                     stderr.WriteLine("aegis: error " + ErrorCodes.BadArguments + ": " + message);
                 }
 
-                var exit = Fail(expanded, stdout, stderr, ExitCodes.UsageError, ErrorCodes.BadArguments, usage[0]);
                 stderr.WriteLine("Run 'aegis " + (parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ") + "--help' for usage.");
                 return exit;
             }
@@ -94,6 +95,7 @@ public static class AegisCommandLine
     /// The parser's errors in the words a user expects. A dashed token that names no option is an unknown option, also
     /// when the parser took it for the verb's target (<c>scan --frobnicate</c> once read as "not found: --frobnicate");
     /// it is the whole story then, so the follow-on errors it causes are left out. After <c>--</c> nothing is an option.
+    /// Otherwise the parser's messages, an unrecognised word first.
     /// </summary>
     private static List<string> UsageErrors(ParseResult parse, IReadOnlyList<string> args)
     {
@@ -101,9 +103,14 @@ public static class AegisCommandLine
         bool LooksLikeOption(string token) => token.Length > 1 && token[0] == '-' && !IsNumber(token) && (separator < 0 || args.ToList().IndexOf(token) < separator);
         var commandArguments = parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value);
         var unknown = commandArguments.Concat(parse.UnmatchedTokens).Where(LooksLikeOption).Distinct(StringComparer.Ordinal).ToList();
-        return unknown.Count > 0
-            ? unknown.Select(token => "unknown option " + token).ToList()
-            : parse.Errors.Select(e => e.Message).ToList();
+        if (unknown.Count > 0)
+        {
+            return unknown.Select(token => "unknown option " + token).ToList();
+        }
+
+        // A word the parser did not recognise is the cause; "required command was not provided" follows from it.
+        var unmatched = parse.UnmatchedTokens.ToList();
+        return parse.Errors.Select(e => e.Message).OrderBy(m => unmatched.Any(t => m.Contains("'" + t + "'", StringComparison.Ordinal)) ? 0 : 1).ToList();
     }
 
     private static bool IsNumber(string token) => double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);

@@ -92,6 +92,18 @@ public sealed class CliConventionTests
         Assert.Equal(("AEGB010", "unknown option " + option), (ErrorObject(stdout).Code, ErrorObject(stdout).Message));
     }
 
+    [Fact]
+    public async Task UnknownVerb_JsonNamesTheCause_StderrListsEveryError()
+    {
+        var (exit, stdout, stderr) = await RunAsync("frobnicate", "--json");
+
+        Assert.Equal(ExitCodes.UsageError, exit);
+        var (_, code, message) = ErrorObject(stdout);
+        Assert.Equal("AEGB010", code);
+        Assert.Contains("'frobnicate'", message, StringComparison.Ordinal);
+        Assert.StartsWith("aegis: error AEGB010: " + message + "\n", stderr.Replace("\r\n", "\n"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aegis.Cli;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Sarif;
 using Aegis.Engine.Tests.Infrastructure;
@@ -140,5 +141,42 @@ public sealed class ErrorLogRulePropertiesTests
         Assert.Equal(ErrorCodes.ErrorLogNotUpdated, error.Code);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Equal(content, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public async Task BuildVerb_ErrorLog_IsUpdated_BeforeTheCard()
+    {
+        using var directory = new TempDirectory();
+        var inputs = TestProjects.WriteControllerProject(directory);
+        var log = directory.Write("obj/build.sarif", Version21);
+        var stdout = new StringWriter();
+
+        var exit = await AegisCommandLine.RunAsync(
+            ["build", "--inputs", TestProjects.InputsPath(inputs), "--output", Path.Combine(directory.Path, "out"), "--repository-root", directory.Path, "--sandbox", "none", "--fail-on", "never", "--error-log", log],
+            stdout, new StringWriter(), _ => null, TestProjects.Catalog);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("8.8", (string?)JsonNode.Parse(File.ReadAllText(log))!["runs"]![0]!["tool"]!["driver"]!["rules"]![0]!["properties"]!["security-severity"]);
+        Assert.Contains("aegis: SARIF log " + log + ": code-scanning properties on 2 Aegis rule(s)", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("{ not json")]
+    public async Task BuildVerb_ErrorLogMissingOrBroken_IsWarningAEGB012_AndTheCardIsStillWritten(string? content)
+    {
+        using var directory = new TempDirectory();
+        var inputs = TestProjects.WriteControllerProject(directory);
+        var log = content is null ? Path.Combine(directory.Path, "obj", "build.sarif") : directory.Write("obj/build.sarif", content);
+        var stderr = new StringWriter();
+
+        var exit = await AegisCommandLine.RunAsync(
+            ["build", "--inputs", TestProjects.InputsPath(inputs), "--output", Path.Combine(directory.Path, "out"), "--repository-root", directory.Path, "--sandbox", "none", "--fail-on", "never", "--error-log", log],
+            new StringWriter(), stderr, _ => null, TestProjects.Catalog);
+
+        Assert.Equal(0, exit);
+        Assert.Matches("aegis: warning AEGB012: .*" + System.Text.RegularExpressions.Regex.Escape(log), stderr.ToString());
+        Assert.True(File.Exists(Path.Combine(directory.Path, "out", "risk-card.json")));
+        Assert.Equal(content is not null, File.Exists(log));
     }
 }
