@@ -8,6 +8,7 @@ using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Policy;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Verification;
+using static Aegis.Cli.CommonOptions;
 
 namespace Aegis.Cli;
 
@@ -19,7 +20,7 @@ namespace Aegis.Cli;
 /// <item>A failure is an <see cref="AegisException"/> with a code: <c>aegis: error AEGBnnn: …</c> on stderr and, under
 /// <c>--json</c>, <c>{"exit_code", "error": {"code", "message"}}</c> on stdout. Verbs throw; they do not print errors.</item>
 /// <item>Bad arguments (an unknown option, a value out of range) are AEGB010, exit code 2; an option's own limits are
-/// validators on the shared option factories (<see cref="VerifyTimeout"/>), checked before any work starts.</item>
+/// validators on the shared option factories (<see cref="CommonOptions"/>), checked before any work starts.</item>
 /// <item>Warnings go through <see cref="CliContext.Warn"/>: stderr, and the <c>warnings</c> array of the JSON output.</item>
 /// <item>Progress lines only when stderr is a terminal, never under <c>--json</c> or in CI (<see cref="CliContext.ShowsProgress"/>).</item>
 /// </list>
@@ -158,7 +159,7 @@ public static class AegisCommandLine
     }
 
     /// <summary>The verify commands in order: a <c>--verify-timeout</c> after a command sets that command's timeout;
-    /// one before any command sets the default for the rest. Values were validated by <see cref="VerifyTimeout"/>.</summary>
+    /// one before any command sets the default for the rest. Values were validated by <see cref="CommonOptions.VerifyTimeout"/>.</summary>
     internal static List<VerifyCommand> VerifyCommands(IReadOnlyList<string> args)
     {
         var commands = new List<(string Command, int? Timeout)>();
@@ -186,40 +187,14 @@ public static class AegisCommandLine
         return commands.Select(c => new VerifyCommand(c.Command, TimeSpan.FromSeconds(c.Timeout ?? defaultTimeout))).ToList();
     }
 
-    private static int? PositiveSeconds(string text)
+    internal static int? PositiveSeconds(string text)
         => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : null;
-
-    /// <summary><c>--verify-timeout</c>: repeatable (one per command, as the MSBuild target writes them), each a whole
-    /// number of seconds greater than 0; anything else is refused before any work starts.</summary>
-    internal static Option<string[]> VerifyTimeout()
-    {
-        var option = new Option<string[]>("--verify-timeout") { Description = "Seconds before a verify command's process tree is killed: after a --verify-command, that command's; before any, the default (300).", AllowMultipleArgumentsPerToken = false };
-        option.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (PositiveSeconds(token.Value) is null)
-                {
-                    result.AddError("--verify-timeout must be a whole number of seconds greater than 0 (got '" + token.Value + "')");
-                }
-            }
-        });
-        return option;
-    }
 
     private static RootCommand BuildCommands(CliContext context)
     {
         var root = new RootCommand("aegis: security incidents, verified patches and Risk Cards for .NET repositories.");
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON on stdout.", Recursive = true };
         root.Options.Add(json);
-
-        // Each verb states its own default: scan's is none, the others' depend on CI.
-        const string CiDependentSandbox = "repository when CI is set, else file";
-        Option<string> Sandbox(string defaultMode = CiDependentSandbox) => new("--sandbox") { Description = "none | file | repository (default: " + defaultMode + ")." };
-        Option<string> FailOn(string defaultValue) => new("--fail-on") { Description = "never | blocked | LOW | MEDIUM | HIGH | CRITICAL (default " + defaultValue + ").", DefaultValueFactory = _ => defaultValue };
-        Option<string[]> VerifyCommand() => new("--verify-command") { Description = "A command run in the repository sandbox (repeatable).", AllowMultipleArgumentsPerToken = false };
-        Option<string> Output() => new("--output") { Description = "Folder for risk-card.json/.md/.html." };
-        Option<string> RepositoryRoot() => new("--repository-root") { Description = "Repository root (default: the nearest folder with .git)." };
 
         // build: the MSBuild front (internal; see ENGINE-CONTRACT.md).
         var inputs = new Option<string>("--inputs") { Description = "compile-inputs.txt written by the MSBuild target.", Required = true };
