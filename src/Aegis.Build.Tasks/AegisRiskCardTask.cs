@@ -26,6 +26,12 @@ public sealed class AegisRiskCardTask : ToolTask
     [Required]
     public string EngineAssembly { get; set; } = "";
 
+    /// <summary>
+    /// The engine's verb: <c>build</c> (the Risk Card), or <c>sarif</c> (only the SARIF log's rule properties, when the
+    /// card is off). The arguments come from <see cref="ResponseFile"/> either way.
+    /// </summary>
+    public string Verb { get; set; } = "build";
+
     /// <summary>The response file written by <see cref="AegisWriteResponseFile"/>.</summary>
     [Required]
     public string ResponseFile { get; set; } = "";
@@ -160,7 +166,7 @@ public sealed class AegisRiskCardTask : ToolTask
     {
         var builder = new CommandLineBuilder();
         builder.AppendFileNameIfNotNull(EngineAssembly);
-        builder.AppendSwitch("build");
+        builder.AppendSwitch(string.IsNullOrWhiteSpace(Verb) ? "build" : Verb.Trim());
         // '@' and the quoted path make one argument: the engine reads its arguments from the file.
         builder.AppendTextUnquoted(" @\"" + ResponseFile + "\"");
         return builder.ToString();

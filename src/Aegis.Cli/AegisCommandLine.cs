@@ -252,6 +252,7 @@ public static class AegisCommandLine
         };
         propose.SetAction((parse, ct) => Verbs.ProposeAsync(context, parse.GetValue(json), parse.GetRequiredValue(actionFile), parse.GetValue(proposeOutput), parse.GetValue(proposeRoot), parse.GetValue(proposeSandbox), ct));
         root.Subcommands.Add(propose);
+        Commands.SarifCommands.Add(root, context, json);
         return root;
     }
 }

@@ -56,15 +56,16 @@ internal static class Verbs
     }
 
     /// <summary>
-    /// First, so that a failed gate or a crash later on still leaves a complete log. A log that cannot be updated is a
-    /// warning: the build's own result does not depend on it.
+    /// The number of Aegis rules given their properties, or null with warning AEGB012 when the log cannot be updated:
+    /// the build's own result does not depend on it. The build verb does it first, so that a failed gate or a crash
+    /// later on still leaves a complete log.
     /// </summary>
-    private static void AddCodeScanningProperties(CliContext context, bool json, string errorLog)
+    internal static int? AddCodeScanningProperties(CliContext context, bool json, string errorLog)
     {
         if (!File.Exists(errorLog))
         {
             context.Warn(ErrorCodes.ErrorLogNotUpdated, "the SARIF log " + errorLog + " (ErrorLog) was not written by the compiler; its Aegis rules have no code-scanning properties");
-            return;
+            return null;
         }
 
         try
@@ -74,10 +75,13 @@ internal static class Verbs
             {
                 context.Stdout.WriteLine("aegis: SARIF log " + errorLog + ": code-scanning properties on " + rules.ToString(CultureInfo.InvariantCulture) + " Aegis rule(s)");
             }
+
+            return rules;
         }
         catch (AegisException exception)
         {
             context.Warn(exception.Code, exception.Message);
+            return null;
         }
     }
 

@@ -127,6 +127,16 @@ public sealed class AegisRiskCardTaskTests
     }
 
     [Fact]
+    public void CommandLine_SarifVerb_WhenTheCardIsOff()
+    {
+        var (task, _) = Create();
+        task.Verb = "sarif";
+        task.ResponseFile = "/src/app/obj/Debug/net10.0/aegis/sarif.rsp";
+
+        Assert.Equal("/pkg/tools/engine/Aegis.Cli.dll sarif @\"/src/app/obj/Debug/net10.0/aegis/sarif.rsp\"", task.CommandLineForTests);
+    }
+
+    [Fact]
     public void CommandLine_QuotesEnginePathWithSpaces()
     {
         var (task, _) = Create();

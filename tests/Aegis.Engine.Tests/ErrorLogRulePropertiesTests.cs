@@ -179,4 +179,34 @@ public sealed class ErrorLogRulePropertiesTests
         Assert.True(File.Exists(Path.Combine(directory.Path, "out", "risk-card.json")));
         Assert.Equal(content is not null, File.Exists(log));
     }
+
+    [Fact]
+    public async Task SarifVerb_UpdatesTheLog()
+    {
+        using var directory = new TempDirectory();
+        var log = directory.Write("build.sarif", Version10);
+        var stdout = new StringWriter();
+
+        var exit = await AegisCommandLine.RunAsync(["sarif", "--error-log", log, "--json"], stdout, new StringWriter(), _ => null, TestProjects.Catalog);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("7.5", (string?)JsonNode.Parse(File.ReadAllText(log))!["runs"]![0]!["rules"]!["AEG002"]!["properties"]!["security-severity"]);
+        var output = JsonNode.Parse(stdout.ToString())!;
+        Assert.Equal(1, (int)output["rules"]!);
+        Assert.Empty(output["warnings"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task SarifVerb_MissingLog_IsWarningAEGB012_Exit0()
+    {
+        using var directory = new TempDirectory();
+        var log = Path.Combine(directory.Path, "none.sarif");
+        var stderr = new StringWriter();
+
+        var exit = await AegisCommandLine.RunAsync(["sarif", "--error-log", log], new StringWriter(), stderr, _ => null, TestProjects.Catalog);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("aegis: warning AEGB012: the SARIF log " + log, stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(log));
+    }
 }

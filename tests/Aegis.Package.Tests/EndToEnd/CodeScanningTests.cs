@@ -89,6 +89,26 @@ public sealed class CodeScanningTests(EndToEndEnvironment environment, ITestOutp
         AssertAegisRules(log["runs"]![0]!["rules"]!.AsObject().Select(p => p.Value!.AsObject()).ToList(), "AEG001", "AEG002");
     }
 
+    [RequiresEngineFact]
+    public void RiskCardOff_TheLogStillGetsTheProperties_AndAnUnchangedBuildDoesNotStartTheEngine()
+    {
+        var consumer = SqlAndSecretConsumer("SarifNoCard");
+
+        var first = Succeeds(consumer.Build("SarifNoCard", null, "-p:ErrorLog=build.sarif%2Cversion=2.1", "-p:AegisRiskCard=false"));
+
+        Assert.Contains("Aegis.Cli.dll sarif @", first.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Aegis.Cli.dll build @", first.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(consumer.PathOf("SarifNoCard/bin/Debug/net10.0/aegis/risk-card.json")));
+        Assert.DoesNotContain(first.Diagnostics, d => d.Code.StartsWith("AEGB", StringComparison.Ordinal));
+        var log = consumer.PathOf("SarifNoCard/build.sarif");
+        AssertAegisRules(JsonNode.Parse(File.ReadAllText(log))!["runs"]![0]!["tool"]!["driver"]!["rules"]!.AsArray().Select(r => r!.AsObject()).ToList(), "AEG001", "AEG002", "AEG003");
+
+        var written = File.GetLastWriteTimeUtc(log);
+        var second = Succeeds(consumer.Build("SarifNoCard", null, "-p:ErrorLog=build.sarif%2Cversion=2.1", "-p:AegisRiskCard=false"));
+        Assert.DoesNotContain("Aegis.Cli.dll sarif @", second.Output, StringComparison.Ordinal);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(log));
+    }
+
     private static void AssertAegisRules(List<JsonObject> rules, params string[] expected)
     {
         var aegis = rules.Where(r => Cwe.ContainsKey((string)r["id"]!)).ToList();
