@@ -58,6 +58,19 @@ public sealed class ErrorLogRulePropertiesTests
         """;
 
     [Fact]
+    public void EveryRule_HasACodeScanningRow_AndItsDescriptorsCarryItsTags()
+    {
+        foreach (var descriptor in Aegis.Analyzers.DiagnosticRules.All.Concat(Aegis.Analyzers.DiagnosticRules.Variants))
+        {
+            var row = Aegis.Analyzers.RuleCodeScanning.For(descriptor.Id);
+            Assert.NotNull(row);
+            Assert.Equal(row.Tags, descriptor.CustomTags);
+            Assert.InRange(double.Parse(row.SecuritySeverity, System.Globalization.CultureInfo.InvariantCulture), 0.0, 10.0);
+            Assert.Contains(row.Precision, new[] { "very-high", "high", "medium", "low" });
+        }
+    }
+
+    [Fact]
     public void Version21_AegisRules_GetSeverityPrecisionAndCweTags()
     {
         using var directory = new TempDirectory();
