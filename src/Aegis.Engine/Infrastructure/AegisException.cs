@@ -22,6 +22,15 @@ public static class ErrorCodes
     public const string SandboxFailure = "AEGB007";
     public const string EngineCrashed = "AEGB008";
 
+    /// <summary>Bad command-line arguments: an unknown option, a value out of range (exit code 2).</summary>
+    public const string BadArguments = "AEGB010";
+
+    /// <summary>A warning: verify commands were given to a sandbox that does not run them.</summary>
+    public const string VerifyCommandsNotRun = "AEGB011";
+
+    /// <summary>A warning: the SARIF error log could not be given the rules' code-scanning properties.</summary>
+    public const string ErrorLogNotUpdated = "AEGB012";
+
     /// <summary>A warning, not an error: the change (or a build's patch) tampers with a check; names the kind, file and verdict.</summary>
     public const string TamperingFound = "AEGB050";
 
