@@ -26,6 +26,12 @@ public sealed class AegisRiskCardTask : ToolTask
     [Required]
     public string EngineAssembly { get; set; } = "";
 
+    /// <summary>
+    /// The engine's verb: <c>build</c> (the Risk Card), or <c>sarif</c> (only the SARIF log's rule properties, when the
+    /// card is off). The arguments come from <see cref="ResponseFile"/> either way.
+    /// </summary>
+    public string Verb { get; set; } = "build";
+
     /// <summary>The response file written by <see cref="AegisWriteResponseFile"/>.</summary>
     [Required]
     public string ResponseFile { get; set; } = "";
@@ -35,6 +41,14 @@ public sealed class AegisRiskCardTask : ToolTask
     /// <c>dotnet</c> is looked for when <c>DOTNET_HOST_PATH</c> is not set (desktop MSBuild does not set it).
     /// </summary>
     public string? DotNetRoot { get; set; }
+
+    /// <summary>
+    /// The project being built (<c>$(MSBuildProjectFullPath)</c>): where the coded errors and warnings are located.
+    /// Without it MSBuild places them at this task's line in the package's <c>.targets</c>, which the user cannot change.
+    /// </summary>
+    public string? ProjectFile { get; set; }
+
+    private string? Location => string.IsNullOrEmpty(ProjectFile) ? null : ProjectFile;
 
     /// <summary>
     /// The <c>aegis: card …</c> line the engine printed, if any: the HTML card's path, then the verdict on the code and
@@ -71,7 +85,7 @@ public sealed class AegisRiskCardTask : ToolTask
     {
         if (!FileExists(EngineAssembly))
         {
-            Log.LogError(null, AegisErrorCodes.EngineMissing, null, null, 0, 0, 0, 0,
+            Log.LogError(null, AegisErrorCodes.EngineMissing, null, Location, 0, 0, 0, 0,
                 "The Aegis engine '{0}' is missing. Restore the Aegis.Analyzers package again, or point AegisEngineAssemblyFile at Aegis.Cli.dll.",
                 EngineAssembly);
             return false;
@@ -83,7 +97,7 @@ public sealed class AegisRiskCardTask : ToolTask
             _dotNetPath = FindDotNet();
             if (_dotNetPath is null)
             {
-                Log.LogError(null, AegisErrorCodes.DotNetNotFound, null, null, 0, 0, 0, 0,
+                Log.LogError(null, AegisErrorCodes.DotNetNotFound, null, Location, 0, 0, 0, 0,
                     "Cannot find '{0}' to run the Aegis engine: DOTNET_HOST_PATH is not set, '{1}' holds none, and none is on PATH. Set DOTNET_HOST_PATH, or AegisRiskCard=false to skip the Risk Card.",
                     ToolName, DotNetRoot ?? "");
                 return false;
@@ -152,7 +166,7 @@ public sealed class AegisRiskCardTask : ToolTask
     {
         var builder = new CommandLineBuilder();
         builder.AppendFileNameIfNotNull(EngineAssembly);
-        builder.AppendSwitch("build");
+        builder.AppendSwitch(string.IsNullOrWhiteSpace(Verb) ? "build" : Verb.Trim());
         // '@' and the quoted path make one argument: the engine reads its arguments from the file.
         builder.AppendTextUnquoted(" @\"" + ResponseFile + "\"");
         return builder.ToString();
@@ -168,11 +182,11 @@ public sealed class AegisRiskCardTask : ToolTask
             var text = coded.Groups["text"].Value.Trim();
             if (string.Equals(coded.Groups["kind"].Value, "error", StringComparison.OrdinalIgnoreCase))
             {
-                Log.LogError(null, code, null, null, 0, 0, 0, 0, "{0}", text);
+                Log.LogError(null, code, null, Location, 0, 0, 0, 0, "{0}", text);
             }
             else
             {
-                Log.LogWarning(null, code, null, null, 0, 0, 0, 0, "{0}", text);
+                Log.LogWarning(null, code, null, Location, 0, 0, 0, 0, "{0}", text);
             }
 
             return;
@@ -206,7 +220,7 @@ public sealed class AegisRiskCardTask : ToolTask
             2 => (AegisErrorCodes.BadCompileInputs, "the engine rejected its input (exit code 2)"),
             _ => (AegisErrorCodes.EngineCrashed, "the engine stopped with exit code " + ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
-        Log.LogError(null, code, null, null, 0, 0, 0, 0, "Aegis: {0}. Command: {1}", reason, GenerateCommandLineCommands());
+        Log.LogError(null, code, null, Location, 0, 0, 0, 0, "Aegis: {0}. Command: {1}", reason, GenerateCommandLineCommands());
         return false;
     }
 }

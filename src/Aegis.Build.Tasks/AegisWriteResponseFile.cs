@@ -55,6 +55,17 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
     /// </summary>
     public ITaskItem[] VerifyCommands { get; set; } = [];
 
+    /// <summary>
+    /// <c>$(ErrorLog)</c>, the compiler's SARIF log: a path, optionally followed by <c>,version=…</c>; relative to the
+    /// project, as the compiler reads it. When set, the engine gives Aegis's rules in it their code-scanning properties.
+    /// </summary>
+    public string? ErrorLog { get; set; }
+
+    /// <summary>The project being built (<c>$(MSBuildProjectFullPath)</c>): where an invalid setting is reported.</summary>
+    public string? ProjectFile { get; set; }
+
+    private string? Location => string.IsNullOrEmpty(ProjectFile) ? null : ProjectFile;
+
     /// <summary>The repository root that went into the response file.</summary>
     [Output]
     public string? RepositoryRootUsed { get; private set; }
@@ -104,7 +115,7 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
             // One argument per line is the response file's only quoting rule, so a command must stay on one line.
             if (string.IsNullOrWhiteSpace(command) || command.IndexOf('\n') >= 0 || command.IndexOf('\r') >= 0)
             {
-                Log.LogError(null, AegisErrorCodes.InvalidVerifyCommand, null, null, 0, 0, 0, 0,
+                Log.LogError(null, AegisErrorCodes.InvalidVerifyCommand, null, Location, 0, 0, 0, 0,
                     "AegisVerifyCommand '{0}' must be a non-empty command on one line.", item.ItemSpec);
                 continue;
             }
@@ -114,7 +125,7 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
             if (!string.IsNullOrWhiteSpace(timeoutText)
                 && (!int.TryParse(timeoutText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out timeout) || timeout <= 0))
             {
-                Log.LogError(null, AegisErrorCodes.InvalidVerifyCommand, null, null, 0, 0, 0, 0,
+                Log.LogError(null, AegisErrorCodes.InvalidVerifyCommand, null, Location, 0, 0, 0, 0,
                     "AegisVerifyCommand '{0}' has Timeout '{1}'; it must be a whole number of seconds greater than 0.", command.Trim(), timeoutText);
                 continue;
             }
@@ -123,6 +134,14 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
             lines.Add(command.Trim());
             lines.Add("--verify-timeout");
             lines.Add(timeout.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // The path alone: the compiler's option may carry ",version=2.1".
+        var errorLog = ErrorLog?.Split(',')[0].Trim();
+        if (!string.IsNullOrEmpty(errorLog))
+        {
+            lines.Add("--error-log");
+            lines.Add(Path.GetFullPath(Path.Combine(ProjectDirectory, errorLog)));
         }
 
         return Log.HasLoggedErrors ? null : lines;
@@ -140,7 +159,7 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
 
         if (property is not null)
         {
-            Log.LogError(null, AegisErrorCodes.InvalidVerifyCommand, null, null, 0, 0, 0, 0,
+            Log.LogError(null, AegisErrorCodes.InvalidVerifyCommand, null, Location, 0, 0, 0, 0,
                 "{0} is '{1}'; expected {2}.", property, value, expected);
         }
 
@@ -196,7 +215,7 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Log.LogError(null, AegisErrorCodes.OutputNotWritable, null, null, 0, 0, 0, 0,
+            Log.LogError(null, AegisErrorCodes.OutputNotWritable, null, Location, 0, 0, 0, 0,
                 "Cannot write the Aegis response file '{0}': {1}", ResponseFile, e.Message);
         }
     }

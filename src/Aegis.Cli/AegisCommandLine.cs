@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Aegis.Analyzers.Profile;
@@ -8,10 +9,23 @@ using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Policy;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Verification;
+using static Aegis.Cli.CommonOptions;
 
 namespace Aegis.Cli;
 
 /// <summary>The <c>aegis</c> command line: a thin front that parses, calls the engine and prints.</summary>
+/// <remarks>
+/// Conventions every verb gets from here, so a verb added under Commands/ follows them without code of its own
+/// (docs/cli.md):
+/// <list type="bullet">
+/// <item>A failure is an <see cref="AegisException"/> with a code: <c>aegis: error AEGBnnn: …</c> on stderr and, under
+/// <c>--json</c>, <c>{"exit_code", "error": {"code", "message"}}</c> on stdout. Verbs throw; they do not print errors.</item>
+/// <item>Bad arguments (an unknown option, a value out of range) are AEGB010, exit code 2; an option's own limits are
+/// validators on the shared option factories (<see cref="CommonOptions"/>), checked before any work starts.</item>
+/// <item>Warnings go through <see cref="CliContext.Warn"/>: stderr, and the <c>warnings</c> array of the JSON output.</item>
+/// <item>Progress lines only when stderr is a terminal, never under <c>--json</c> or in CI (<see cref="CliContext.ShowsProgress"/>).</item>
+/// </list>
+/// </remarks>
 public static class AegisCommandLine
 {
     public const int DefaultVerifyTimeoutSeconds = 300;
@@ -19,7 +33,10 @@ public static class AegisCommandLine
     /// <summary>The command's name wherever it runs from (ToolCommandName of the tool package).</summary>
     public const string CommandName = "aegis";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null)
+    /// <param name="stdin">What <c>aegis hook</c> reads its payload from (default: the console's standard input).</param>
+    /// <param name="stderrIsTerminal">Whether progress lines may be shown; default: <paramref name="stderr"/> is the
+    /// console's and it is not redirected.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null, bool? stderrIsTerminal = null)
     {
         string[] expanded;
         try
@@ -28,8 +45,7 @@ public static class AegisCommandLine
         }
         catch (IOException exception)
         {
-            stderr.WriteLine("aegis: error AEGB003: cannot read response file: " + exception.Message);
-            return ExitCodes.UsageError;
+            return Fail(args, stdout, stderr, ExitCodes.UsageError, ErrorCodes.BadCompileInputs, "cannot read response file: " + exception.Message);
         }
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -42,18 +58,22 @@ public static class AegisCommandLine
         Console.CancelKeyPress += onCancel;
         try
         {
-            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded) { Stdin = stdin ?? Console.In };
+            var terminal = stderrIsTerminal ?? (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded, terminal) { Stdin = stdin ?? Console.In };
             var root = BuildCommands(context);
             var parse = root.Parse(expanded, new ParserConfiguration { ResponseFileTokenReplacer = null });
-            if (parse.Errors.Count > 0)
+            var usage = UsageErrors(parse, expanded);
+            if (usage.Count > 0)
             {
-                foreach (var error in parse.Errors)
+                // Every message on stderr; the first, the cause, in the JSON error object.
+                var exit = Fail(expanded, stdout, stderr, ExitCodes.UsageError, ErrorCodes.BadArguments, usage[0]);
+                foreach (var message in usage.Skip(1))
                 {
-                    stderr.WriteLine("aegis: error: " + error.Message);
+                    stderr.WriteLine("aegis: error " + ErrorCodes.BadArguments + ": " + message);
                 }
 
-                stderr.WriteLine("Run 'aegis --help' for usage.");
-                return ExitCodes.UsageError;
+                stderr.WriteLine("Run 'aegis " + (parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ") + "--help' for usage.");
+                return exit;
             }
 
             if (parse.Action is System.CommandLine.Help.HelpAction)
@@ -68,7 +88,7 @@ public static class AegisCommandLine
         }
         catch (AegisException exception)
         {
-            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile ? ExitCodes.UsageError : ExitCodes.InternalError;
+            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile or ErrorCodes.BadArguments ? ExitCodes.UsageError : ExitCodes.InternalError;
             return Fail(expanded, stdout, stderr, exit, exception.Code, exception.Message);
         }
         catch (OperationCanceledException)
@@ -99,6 +119,30 @@ public static class AegisCommandLine
 
         return string.Join('\n', lines);
     }
+
+    /// <summary>
+    /// The parser's errors in the words a user expects. A dashed token that names no option is an unknown option, also
+    /// when the parser took it for the verb's target (<c>scan --frobnicate</c> once read as "not found: --frobnicate");
+    /// it is the whole story then, so the follow-on errors it causes are left out. After <c>--</c> nothing is an option.
+    /// Otherwise the parser's messages, an unrecognised word first.
+    /// </summary>
+    private static List<string> UsageErrors(ParseResult parse, IReadOnlyList<string> args)
+    {
+        var separator = args.ToList().IndexOf("--");
+        bool LooksLikeOption(string token) => token.Length > 1 && token[0] == '-' && !IsNumber(token) && (separator < 0 || args.ToList().IndexOf(token) < separator);
+        var commandArguments = parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value);
+        var unknown = commandArguments.Concat(parse.UnmatchedTokens).Where(LooksLikeOption).Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            return unknown.Select(token => "unknown option " + token).ToList();
+        }
+
+        // A word the parser did not recognise is the cause; "required command was not provided" follows from it.
+        var unmatched = parse.UnmatchedTokens.ToList();
+        return parse.Errors.Select(e => e.Message).OrderBy(m => unmatched.Any(t => m.Contains("'" + t + "'", StringComparison.Ordinal)) ? 0 : 1).ToList();
+    }
+
+    private static bool IsNumber(string token) => double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     /// <summary>Prints the coded error line (and, under <c>--json</c>, a JSON object on stdout); returns <paramref name="exit"/>.</summary>
     private static int Fail(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, int exit, string code, string message)
@@ -143,7 +187,7 @@ public static class AegisCommandLine
     }
 
     /// <summary>The verify commands in order: a <c>--verify-timeout</c> after a command sets that command's timeout;
-    /// one before any command sets the default for the rest.</summary>
+    /// one before any command sets the default for the rest. Values were validated by <see cref="CommonOptions.VerifyTimeout"/>.</summary>
     internal static List<VerifyCommand> VerifyCommands(IReadOnlyList<string> args)
     {
         var commands = new List<(string Command, int? Timeout)>();
@@ -154,7 +198,7 @@ public static class AegisCommandLine
             {
                 commands.Add((args[++i], null));
             }
-            else if (args[i] == "--verify-timeout" && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+            else if (args[i] == "--verify-timeout" && PositiveSeconds(args[i + 1]) is { } seconds)
             {
                 i++;
                 if (commands.Count > 0 && commands[^1].Timeout is null)
@@ -171,38 +215,35 @@ public static class AegisCommandLine
         return commands.Select(c => new VerifyCommand(c.Command, TimeSpan.FromSeconds(c.Timeout ?? defaultTimeout))).ToList();
     }
 
+    internal static int? PositiveSeconds(string text)
+        => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : null;
+
     private static RootCommand BuildCommands(CliContext context)
     {
         var root = new RootCommand("aegis: security incidents, verified patches and Risk Cards for .NET repositories.");
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON on stdout.", Recursive = true };
         root.Options.Add(json);
 
-        Option<string> Sandbox() => new("--sandbox") { Description = "none | file | repository (default: repository when CI is set, else file)." };
-        Option<string> FailOn(string defaultValue) => new("--fail-on") { Description = "never | blocked | LOW | MEDIUM | HIGH | CRITICAL (default " + defaultValue + ").", DefaultValueFactory = _ => defaultValue };
-        Option<string[]> VerifyCommand() => new("--verify-command") { Description = "A command run in the repository sandbox (repeatable).", AllowMultipleArgumentsPerToken = false };
-        Option<int> VerifyTimeout() => new("--verify-timeout") { Description = "Seconds before a verify command's process tree is killed (default 300).", DefaultValueFactory = _ => DefaultVerifyTimeoutSeconds };
-        Option<string> Output() => new("--output") { Description = "Folder for risk-card.json/.md/.html." };
-        Option<string> RepositoryRoot() => new("--repository-root") { Description = "Repository root (default: the nearest folder with .git)." };
-
         // build: the MSBuild front (internal; see ENGINE-CONTRACT.md).
         var inputs = new Option<string>("--inputs") { Description = "compile-inputs.txt written by the MSBuild target.", Required = true };
         var buildOutput = Output();
         var buildRoot = RepositoryRoot();
-        var buildSandbox = Sandbox();
+        var buildSandbox = Sandbox("the AegisSandbox the target passes");
         var buildFailOn = FailOn("never");
         var buildCommands = VerifyCommand();
         var buildTimeout = VerifyTimeout();
+        var errorLog = new Option<string>("--error-log") { Description = "The compiler's SARIF log ($(ErrorLog)): Aegis's rules get their code-scanning properties (security-severity, precision, CWE tags)." };
         var build = new Command("build", "(internal) What the MSBuild target runs after Build: aegis build @obj/aegis/aegis.rsp.")
         {
-            inputs, buildOutput, buildRoot, buildSandbox, buildFailOn, buildCommands, buildTimeout,
+            inputs, buildOutput, buildRoot, buildSandbox, buildFailOn, buildCommands, buildTimeout, errorLog,
         };
-        build.SetAction((parse, ct) => Verbs.BuildAsync(context, parse.GetValue(json), parse.GetRequiredValue(inputs), parse.GetValue(buildOutput), parse.GetValue(buildRoot), parse.GetValue(buildSandbox), parse.GetValue(buildFailOn)!, ct));
+        build.SetAction((parse, ct) => Verbs.BuildAsync(context, parse.GetValue(json), parse.GetRequiredValue(inputs), parse.GetValue(buildOutput), parse.GetValue(buildRoot), parse.GetValue(buildSandbox), parse.GetValue(buildFailOn)!, parse.GetValue(errorLog), ct));
         root.Subcommands.Add(build);
 
         var scanTarget = new Argument<string>("target") { Description = "A folder, .sln/.slnx or .csproj.", DefaultValueFactory = _ => "." };
         var scanOutput = Output();
         var scanRoot = RepositoryRoot();
-        var scanSandbox = Sandbox();
+        var scanSandbox = Sandbox(SandboxModes.None);
         var scanFailOn = FailOn("never");
         // --update-profile: the older spelling, kept so scripts that used it still write the file.
         var scanWriteProfile = new Option<bool>("--write-profile", "--update-profile") { Description = "Write .aegis/profile.json: each scanned project's conventions in its own section, which every later build reads (replaces an existing file)." };
@@ -241,13 +282,27 @@ public static class AegisCommandLine
         root.Subcommands.Add(propose);
         Commands.HookCommands.Add(root, context, json);
         Commands.McpCommands.Add(root, context, json);
+        Commands.SarifCommands.Add(root, context, json);
         Commands.ContainCommand.Add(root, context, json);
         return root;
     }
 }
 
-internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, Aegis.Engine.Analysis.AnalyzerCatalog Catalog, IReadOnlyList<string> Args)
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, Aegis.Engine.Analysis.AnalyzerCatalog Catalog, IReadOnlyList<string> Args, bool StderrIsTerminal)
 {
     /// <summary>What <c>aegis hook</c> reads its payload from.</summary>
     public TextReader Stdin { get; init; } = TextReader.Null;
+
+    /// <summary>The warnings printed so far, for the <c>warnings</c> array of the JSON output.</summary>
+    public List<(string Code, string Message)> Warnings { get; } = new();
+
+    /// <summary>Progress lines: on a terminal only, and never under <c>--json</c> or in CI (docs/cli.md).</summary>
+    public bool ShowsProgress(bool json) => StderrIsTerminal && !json && Environment("CI") is null;
+
+    /// <summary><c>aegis: warning AEGBnnn: message</c> on stderr (the MSBuild task turns it into a coded warning).</summary>
+    public void Warn(string code, string message)
+    {
+        Warnings.Add((code, message));
+        Stderr.WriteLine("aegis: warning " + code + ": " + message);
+    }
 }

@@ -14,18 +14,27 @@ namespace Aegis.Cli;
 /// <summary>What each verb does: parse its input, run the engine, write the card, print, return the exit code.</summary>
 internal static class Verbs
 {
-    public static async Task<int> BuildAsync(CliContext context, bool json, string inputsPath, string? output, string? repositoryRoot, string? sandbox, string failOn, CancellationToken cancellationToken)
+    public static async Task<int> BuildAsync(CliContext context, bool json, string inputsPath, string? output, string? repositoryRoot, string? sandbox, string failOn, string? errorLog, CancellationToken cancellationToken)
     {
-        if (Validate(context, sandbox, failOn) is { } usage)
+        Validate(sandbox, failOn);
+        if (errorLog is not null)
         {
-            return usage;
+            AddCodeScanningProperties(context, json, errorLog);
         }
 
         var inputs = CompileInputs.Load(inputsPath);
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(inputs.ProjectPath));
         var outputDirectory = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(inputsPath) ?? ".", "..", "aegis"));
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
-        var engine = new AegisEngine(Options(context, root, mode, RepositoryPaths.Relative(root, inputs.ProjectPath)));
+        var options = Options(context, root, mode, RepositoryPaths.Relative(root, inputs.ProjectPath));
+        // The target passes the package's default sandbox (file, locally), under which a project's verify commands
+        // wait for CI: said at low importance, since a coded warning would fail local builds under -warnaserror.
+        if (SandboxModes.VerifyCommandsNotRun(mode, proposal: false, options.VerifyCommands) is { } notRun)
+        {
+            context.Stdout.WriteLine("aegis: note: AegisVerifyCommand " + notRun + "; it runs with AegisSandbox=repository, the CI default");
+        }
+
+        var engine = new AegisEngine(options);
         EngineTrace.WriteSinceProcessStart("startup");
         LoadedProject project;
         using (EngineTrace.Measure("load"))
@@ -45,6 +54,36 @@ internal static class Verbs
         };
         var card = await engine.EvaluateAsync(new[] { analysis }, action, cancellationToken).ConfigureAwait(false);
         return Report(context, json, card, outputDirectory, root, failOn);
+    }
+
+    /// <summary>
+    /// The number of Aegis rules given their properties, or null with warning AEGB012 when the log cannot be updated:
+    /// the build's own result does not depend on it. The build verb does it first, so that a failed gate or a crash
+    /// later on still leaves a complete log.
+    /// </summary>
+    internal static int? AddCodeScanningProperties(CliContext context, bool json, string errorLog)
+    {
+        if (!File.Exists(errorLog))
+        {
+            context.Warn(ErrorCodes.ErrorLogNotUpdated, "the SARIF log " + errorLog + " (ErrorLog) was not written by the compiler; its Aegis rules have no code-scanning properties");
+            return null;
+        }
+
+        try
+        {
+            var rules = Aegis.Engine.Sarif.ErrorLogRuleProperties.AddTo(errorLog);
+            if (!json)
+            {
+                context.Stdout.WriteLine("aegis: SARIF log " + errorLog + ": code-scanning properties on " + rules.ToString(CultureInfo.InvariantCulture) + " Aegis rule(s)");
+            }
+
+            return rules;
+        }
+        catch (AegisException exception)
+        {
+            context.Warn(exception.Code, exception.Message);
+            return null;
+        }
     }
 
     /// <summary>A profile that does not parse is a corrupt state file: named, never overwritten.</summary>
@@ -67,11 +106,7 @@ internal static class Verbs
 
     public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, string failOn, bool checkProfile, string verb, CancellationToken cancellationToken, bool writeProfile = false)
     {
-        if (Validate(context, sandbox, failOn) is { } usage)
-        {
-            return usage;
-        }
-
+        Validate(sandbox, failOn);
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(target));
         var policy = AegisPolicy.Load(root); // AEGB005 before any work when the policy is corrupt.
         var profilePath = Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName);
@@ -84,11 +119,11 @@ internal static class Verbs
         var projects = MsBuildInputs.DiscoverProjects(target);
         if (projects.Count == 0)
         {
-            context.Stderr.WriteLine("aegis: error AEGB003: no C# projects under " + target);
-            return ExitCodes.UsageError;
+            throw new AegisException(ErrorCodes.BadCompileInputs, "no C# projects under " + target);
         }
 
         var engine = new AegisEngine(Options(context, root, mode, buildTarget: null));
+        WarnOfVerifyCommandsNotRun(context, mode, proposal: false);
         var analyses = await AnalyzeProjectsAsync(context, json, engine, root, projects, verb, cancellationToken).ConfigureAwait(false);
 
         if (writeProfile)
@@ -172,11 +207,7 @@ internal static class Verbs
 
     public static async Task<int> ProposeAsync(CliContext context, bool json, string actionPath, string? output, string? repositoryRoot, string? sandbox, CancellationToken cancellationToken)
     {
-        if (Validate(context, sandbox, "never") is { } usage)
-        {
-            return usage;
-        }
-
+        Validate(sandbox, "never");
         ProposedAction proposed;
         try
         {
@@ -184,12 +215,12 @@ internal static class Verbs
         }
         catch (Exception exception) when (exception is IOException or JsonException or FormatException or UnauthorizedAccessException)
         {
-            context.Stderr.WriteLine("aegis: error AEGB003: bad action file " + actionPath + ": " + exception.Message);
-            return ExitCodes.UsageError;
+            throw new AegisException(ErrorCodes.BadCompileInputs, "bad action file " + actionPath + ": " + exception.Message, exception);
         }
 
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(Directory.GetCurrentDirectory()));
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
+        WarnOfVerifyCommandsNotRun(context, mode, proposal: true);
         var outputDirectory = Path.GetFullPath(output ?? Proposals.DefaultOutput(root));
         var outcome = await Proposals.RunAsync(Options(context, root, mode, buildTarget: null), proposed, outputDirectory, context.Environment, cancellationToken).ConfigureAwait(false);
         return Print(context, json, outcome.Card, outcome.Files, "blocked");
@@ -206,27 +237,32 @@ internal static class Verbs
             Policy = AegisPolicy.Load(root),
         };
 
-    internal static int? Validate(CliContext context, string? sandbox, string failOn)
+    /// <summary>Values the parser cannot check alone: AEGB010, exit code 2, before any work.</summary>
+    internal static void Validate(string? sandbox, string failOn)
     {
         if (sandbox is not null && !SandboxModes.IsValid(sandbox))
         {
-            context.Stderr.WriteLine("aegis: error: --sandbox must be none, file or repository (got '" + sandbox + "')");
-            return ExitCodes.UsageError;
+            throw new AegisException(ErrorCodes.BadArguments, "--sandbox must be none, file or repository (got '" + sandbox + "')");
         }
 
         if (!RiskGate.IsValid(failOn))
         {
-            context.Stderr.WriteLine("aegis: error: --fail-on must be never, blocked, LOW, MEDIUM, HIGH or CRITICAL (got '" + failOn + "')");
-            return ExitCodes.UsageError;
+            throw new AegisException(ErrorCodes.BadArguments, "--fail-on must be never, blocked, LOW, MEDIUM, HIGH or CRITICAL (got '" + failOn + "')");
         }
+    }
 
-        return null;
+    /// <summary>A verify command the chosen sandbox leaves out would pass unseen: a warning (the card is still written).</summary>
+    private static void WarnOfVerifyCommandsNotRun(CliContext context, string mode, bool proposal)
+    {
+        if (SandboxModes.VerifyCommandsNotRun(mode, proposal, AegisCommandLine.VerifyCommands(context.Args)) is { } notRun)
+        {
+            context.Warn(ErrorCodes.VerifyCommandsNotRun, "--verify-command " + notRun + "; use --sandbox repository to run it");
+        }
     }
 
     private static void Progress(CliContext context, bool json, string line)
     {
-        // Quiet in CI and under --json; a line per project on a terminal.
-        if (!json && context.Environment("CI") is null)
+        if (context.ShowsProgress(json))
         {
             context.Stderr.WriteLine(line);
         }
@@ -262,9 +298,15 @@ internal static class Verbs
                 .Property("html", files.Html)
                 .Property("history", files.History)
                 .Property("gate", gate is null ? null : masker.Mask(RiskGate.ErrorLine(card, gate, files.Json, masker)))
-                .EndObject().ToString().TrimEnd('\n');
+                .Name("warnings").BeginArray();
+            foreach (var (code, message) in context.Warnings)
+            {
+                summary.BeginObject().Property("code", code).Property("message", masker.Mask(message)).EndObject();
+            }
+
+            var text = summary.EndArray().EndObject().ToString().TrimEnd('\n');
             // The card itself is embedded as written (already masked).
-            context.Stdout.Write(summary[..^1].TrimEnd() + ",\n  \"risk_card\": " + files.JsonText.TrimEnd('\n') + "\n}\n");
+            context.Stdout.Write(text[..^1].TrimEnd() + ",\n  \"risk_card\": " + files.JsonText.TrimEnd('\n') + "\n}\n");
         }
         else
         {

@@ -41,6 +41,34 @@ public sealed class AegisRiskCardTaskTests
     }
 
     [Fact]
+    public void CodedLines_AreLocatedAtTheProjectFile_NotAtThePackagesTargets()
+    {
+        // Without a file MSBuild places the error at the task's line in build/Aegis.Analyzers.targets, a file the user
+        // cannot change; the project is where AegisFailOn and the package reference are set.
+        var (task, engine) = Create();
+        task.ProjectFile = "/repo/App/App.csproj";
+
+        task.LogOutputLineForTests("aegis: error AEGB004: Risk gate failed (risk level HIGH >= HIGH): see /out/aegis/risk-card.json", MessageImportance.Low);
+        task.LogOutputLineForTests("aegis: warning AEGB007: sandbox build skipped", MessageImportance.Low);
+
+        Assert.Equal("/repo/App/App.csproj", Assert.Single(engine.Errors).File);
+        Assert.Equal("/repo/App/App.csproj", Assert.Single(engine.Warnings).File);
+    }
+
+    [Fact]
+    public void TaskOwnErrors_AreLocatedAtTheProjectFile()
+    {
+        var (task, engine) = Create();
+        task.ProjectFile = "/repo/App/App.csproj";
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("AEGB002", error.Code);
+        Assert.Equal("/repo/App/App.csproj", error.File);
+    }
+
+    [Fact]
     public void WarningLine_BecomesWarningWithItsCode()
     {
         var (task, engine) = Create();
@@ -96,6 +124,16 @@ public sealed class AegisRiskCardTaskTests
         Assert.Equal(
             "/home/me/.nuget/packages/aegis.analyzers/0.1.0/tools/engine/Aegis.Cli.dll build @\"/src/my app/obj/Debug/net10.0/aegis/aegis.rsp\"",
             task.CommandLineForTests);
+    }
+
+    [Fact]
+    public void CommandLine_SarifVerb_WhenTheCardIsOff()
+    {
+        var (task, _) = Create();
+        task.Verb = "sarif";
+        task.ResponseFile = "/src/app/obj/Debug/net10.0/aegis/sarif.rsp";
+
+        Assert.Equal("/pkg/tools/engine/Aegis.Cli.dll sarif @\"/src/app/obj/Debug/net10.0/aegis/sarif.rsp\"", task.CommandLineForTests);
     }
 
     [Fact]

@@ -47,6 +47,45 @@ public sealed class AegisWriteResponseFileTests : IDisposable
 
     private string ReadResponseFile(AegisWriteResponseFile task) => File.ReadAllText(task.ResponseFile);
 
+    [Theory]
+    [InlineData("build.sarif,version=2.1", "build.sarif")]
+    [InlineData("logs/build.sarif", "logs/build.sarif")]
+    [InlineData(" build.sarif , version=1 ", "build.sarif")]
+    public void ErrorLog_IsPassedAsAFullPath_WithoutTheCompilersVersionOption(string errorLog, string relative)
+    {
+        var (task, _) = Create();
+        task.ErrorLog = errorLog;
+
+        Assert.True(task.Execute());
+
+        Assert.EndsWith("\n--error-log\n" + Path.Combine(Project, relative) + "\n", ReadResponseFile(task), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void NoErrorLog_NoErrorLogArgument(string? errorLog)
+    {
+        var (task, _) = Create();
+        task.ErrorLog = errorLog;
+
+        Assert.True(task.Execute());
+
+        Assert.DoesNotContain("--error-log", ReadResponseFile(task), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidSetting_IsLocatedAtTheProjectFile()
+    {
+        var (task, engine) = Create();
+        task.ProjectFile = Path.Combine(Project, "App.csproj");
+        task.Sandbox = "sometimes";
+
+        Assert.False(task.Execute());
+
+        Assert.Equal(Path.Combine(Project, "App.csproj"), Assert.Single(engine.Errors).File);
+    }
+
     [Fact]
     public void ResponseFile_HasOneArgumentPerLineInContractOrder()
     {

@@ -164,6 +164,9 @@ public sealed class PackageLayoutTests
             Assert.Matches(@"^tools/engine/runtimes/[a-z0-9.-]+/lib/net8\.0/[^/]+\.dll$", copy);
             Assert.Contains(Root + Path.GetFileName(copy), engine);
             Assert.True(IsReadyToRun(copy), copy + " is not ReadyToRun");
+            // Compiled from this very IL: a copy left from an older version of the dependency has another identity,
+            // and the host, which loads the copy, then fails to bind the version deps.json names.
+            Assert.Equal(Identity(Root + Path.GetFileName(copy)), Identity(copy));
         });
         Assert.Equal(copies.Select(c => c[Root.Length..]).Order(StringComparer.Ordinal), runtimeTargets.Select(t => t.Path).Order(StringComparer.Ordinal));
         Assert.All(runtimeTargets, t =>
@@ -176,6 +179,14 @@ public sealed class PackageLayoutTests
         });
         // The entry assembly is loaded from the path the task gives; it stays IL only.
         Assert.DoesNotContain(copies, c => c.EndsWith("/Aegis.Cli.dll", StringComparison.Ordinal));
+    }
+
+    private static string Identity(string entry)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(PackageUnderTest.ReadBytes(entry)));
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var definition = metadata.GetAssemblyDefinition();
+        return metadata.GetString(definition.Name) + " " + definition.Version;
     }
 
     private static bool IsReadyToRun(string entry)

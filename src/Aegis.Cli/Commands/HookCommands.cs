@@ -34,10 +34,7 @@ internal static class HookCommands
             return ExitCodes.UsageError;
         }
 
-        if (Verbs.Validate(context, sandbox, "never") is { } usage)
-        {
-            return usage;
-        }
+        Verbs.Validate(sandbox, "never");
 
         if (timeoutSeconds <= 0)
         {

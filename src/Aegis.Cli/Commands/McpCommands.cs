@@ -31,10 +31,7 @@ internal static class McpCommands
 
     private static async Task<int> RunAsync(CliContext context, string? repositoryRoot, string? sandbox, CancellationToken cancellationToken)
     {
-        if (Verbs.Validate(context, sandbox, "never") is { } usage)
-        {
-            return usage;
-        }
+        Verbs.Validate(sandbox, "never");
 
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(Directory.GetCurrentDirectory()));
         var tools = new McpTools(context, root, sandbox);

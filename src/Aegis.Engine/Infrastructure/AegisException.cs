@@ -22,6 +22,15 @@ public static class ErrorCodes
     public const string SandboxFailure = "AEGB007";
     public const string EngineCrashed = "AEGB008";
 
+    /// <summary>Bad command-line arguments: an unknown option, a value out of range (exit code 2).</summary>
+    public const string BadArguments = "AEGB010";
+
+    /// <summary>A warning: verify commands were given to a sandbox that does not run them.</summary>
+    public const string VerifyCommandsNotRun = "AEGB011";
+
+    /// <summary>A warning: the SARIF error log could not be given the rules' code-scanning properties.</summary>
+    public const string ErrorLogNotUpdated = "AEGB012";
+
     // aegis contain (AEGB030–AEGB039).
     public const string BadContainmentCard = "AEGB030";
     public const string BadContainmentEvent = "AEGB031";

@@ -31,6 +31,22 @@ public static class SandboxModes
 
     public static bool IsValid(string mode) => mode is None or File or Repository;
 
+    /// <summary>
+    /// Whether <paramref name="mode"/> runs verify commands: only a repository copy has somewhere to run them. A
+    /// proposed change under the file sandbox is the exception: its verify commands move it to a repository copy.
+    /// </summary>
+    public static bool RunsVerifyCommands(string mode, bool proposal) => mode == Repository || (proposal && mode == File);
+
+    /// <summary>
+    /// "is not run by the file sandbox (2 commands: a, b)" when <paramref name="mode"/> leaves
+    /// <paramref name="commands"/> unrun, else null; the front names the setting the commands came from.
+    /// </summary>
+    public static string? VerifyCommandsNotRun(string mode, bool proposal, IReadOnlyList<VerifyCommand> commands)
+        => commands.Count == 0 || RunsVerifyCommands(mode, proposal)
+            ? null
+            : "is not run by the " + mode + " sandbox (" + commands.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + (commands.Count == 1 ? " command: " : " commands: ") + string.Join(", ", commands.Select(c => c.CommandLine)) + ")";
+
     /// <summary>Repository in CI (env <c>CI</c> or <c>ContinuousIntegrationBuild</c> true), file otherwise.</summary>
     public static string Default(Func<string, string?> environment)
         => IsTrue(environment("CI")) || IsTrue(environment("ContinuousIntegrationBuild")) || IsTrue(environment("TF_BUILD")) || IsTrue(environment("GITHUB_ACTIONS")) ? Repository : File;

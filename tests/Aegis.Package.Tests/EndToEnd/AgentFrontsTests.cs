@@ -100,14 +100,6 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
             Assert.False(File.Exists(sample.PathOf(keyFile)));
             Assert.Equal(original, File.ReadAllText(sample.PathOf(Suppliers))); // judged, never written
 
-            // Switching AEG001 off in .editorconfig: tampering, blocked for an agent; indentation settings: allowed.
-            var disabling = await CallAsync(client, "propose_change", new() { ["file"] = ".editorconfig", ["content"] = EditorConfigDisablingAeg001, ["intent"] = "quieter build" });
-            Assert.False(disabling.GetProperty("allowed").GetBoolean(), "disabling AEG001 was allowed: " + disabling);
-            Assert.Contains(disabling.GetProperty("failed_checks").EnumerateArray(), c => c.GetString()!.StartsWith("tampering: blocked for agent 'mcp:aegis-tests'", StringComparison.Ordinal));
-            var indentation = await CallAsync(client, "propose_change", new() { ["file"] = ".editorconfig", ["content"] = HarmlessEditorConfig, ["intent"] = "indentation" });
-            Assert.True(indentation.GetProperty("allowed").GetBoolean(), "a harmless .editorconfig was blocked: " + indentation);
-            Assert.False(File.Exists(sample.PathOf(".editorconfig")));
-
             // Bad calls: tool errors naming the code, nothing written outside the repository.
             await AssertToolErrorAsync(client, "propose_change", new() { ["content"] = "class A {}", ["intent"] = "no file" }, "AEGB042: 'file' is required");
             await AssertToolErrorAsync(client, "propose_change", new() { ["file"] = "../outside.cs", ["content"] = "class Outside {}", ["intent"] = "escape" }, "AEGB042: 'file' ../outside.cs is outside the repository");
@@ -120,6 +112,14 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
             var explained = await CallAsync(client, "explain_card", new() { ["card"] = ".aegis/propose/risk-card.json" });
             Assert.Equal("blocked", explained.GetProperty("status").GetString());
             Assert.Contains(explained.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "policy" && c.GetProperty("passed").GetBoolean());
+
+            // Switching AEG001 off in .editorconfig: tampering, blocked for an agent; indentation settings: allowed.
+            var disabling = await CallAsync(client, "propose_change", new() { ["file"] = ".editorconfig", ["content"] = EditorConfigDisablingAeg001, ["intent"] = "quieter build" });
+            Assert.False(disabling.GetProperty("allowed").GetBoolean(), "disabling AEG001 was allowed: " + disabling);
+            Assert.Contains(disabling.GetProperty("failed_checks").EnumerateArray(), c => c.GetString()!.StartsWith("tampering: blocked for agent 'mcp:aegis-tests'", StringComparison.Ordinal));
+            var indentation = await CallAsync(client, "propose_change", new() { ["file"] = ".editorconfig", ["content"] = HarmlessEditorConfig, ["intent"] = "indentation" });
+            Assert.True(indentation.GetProperty("allowed").GetBoolean(), "a harmless .editorconfig was blocked: " + indentation);
+            Assert.False(File.Exists(sample.PathOf(".editorconfig")));
 
             // The incidents already there, masked, and a verified patch for one of them.
             var scanned = await CallAsync(client, "scan", new() { ["target"] = "Aegis.Sample" });
