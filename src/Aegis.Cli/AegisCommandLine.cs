@@ -74,7 +74,7 @@ public static class AegisCommandLine
     }
 
     /// <summary>Prints the coded error line (and, under <c>--json</c>, a JSON object on stdout); returns <paramref name="exit"/>.</summary>
-    private static int Fail(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, int exit, string code, string message)
+    internal static int Fail(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, int exit, string code, string message)
     {
         stderr.WriteLine("aegis: error " + code + ": " + message);
         if (args.Contains("--json"))
@@ -212,6 +212,7 @@ public static class AegisCommandLine
         };
         propose.SetAction((parse, ct) => Verbs.ProposeAsync(context, parse.GetValue(json), parse.GetRequiredValue(actionFile), parse.GetValue(proposeOutput), parse.GetValue(proposeRoot), parse.GetValue(proposeSandbox), ct));
         root.Subcommands.Add(propose);
+        Commands.ReleaseCommands.Add(root, context, json);
         return root;
     }
 }

@@ -21,4 +21,12 @@ public static class ErrorCodes
     public const string OutputNotWritable = "AEGB006";
     public const string SandboxFailure = "AEGB007";
     public const string EngineCrashed = "AEGB008";
+
+    // aegis release (AEGB020–AEGB029).
+    public const string IllegalReleaseTransition = "AEGB020";
+    public const string ReleaseConflict = "AEGB021";
+    public const string ReleaseNotFound = "AEGB022";
+    public const string CardNotApprovedForRollout = "AEGB023";
+    public const string BadReleaseInput = "AEGB024";
+    public const string ReleaseGateNotPassed = "AEGB025";
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Releases;
 
 namespace Aegis.Engine.Policy;
 
@@ -27,6 +28,9 @@ public sealed class AegisPolicy
     public IReadOnlyList<string> BlockedIntents { get; init; } = DefaultBlockedIntents;
 
     public double MinConfidence { get; init; } = 0.6;
+
+    /// <summary>Stage weights and export paths of <c>aegis release</c> (the <c>releases</c> section).</summary>
+    public ReleasePolicy Releases { get; init; } = ReleasePolicy.Default;
 
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
@@ -56,6 +60,7 @@ public sealed class AegisPolicy
                 BlockedPaths = Strings(root, "blocked_paths", path) ?? DefaultBlockedPaths,
                 BlockedIntents = Strings(root, "blocked_intents", path) ?? DefaultBlockedIntents,
                 MinConfidence = root.TryGetProperty("min_confidence", out var confidence) ? Number(confidence, path) : 0.6,
+                Releases = ReleasePolicy.Parse(root, path),
                 Source = path,
             };
         }
