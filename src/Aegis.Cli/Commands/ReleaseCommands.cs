@@ -45,11 +45,12 @@ internal static class ReleaseCommands
             var actor = Actor();
             var reason = Reason();
             var repositoryRoot = RepositoryRoot();
-            var command = new Command(action, description) { id, actor, reason, repositoryRoot };
+            var from = new Option<string>("--from") { Description = "Apply only if the release is in this state (AEGB021 otherwise): a pipeline's guard against moving twice." };
+            var command = new Command(action, description) { id, actor, reason, from, repositoryRoot };
             command.SetAction(parse => Run(context, parse.GetValue(json), () =>
             {
                 var store = Store(context, parse.GetValue(repositoryRoot));
-                var moved = store.Apply(parse.GetRequiredValue(id), action, ActorOf(context, parse.GetValue(actor)), parse.GetValue(reason));
+                var moved = store.Apply(parse.GetRequiredValue(id), action, ActorOf(context, parse.GetValue(actor)), parse.GetValue(reason), parse.GetValue(from));
                 return Print(context, parse.GetValue(json), store, moved);
             }));
             release.Subcommands.Add(command);

@@ -63,7 +63,7 @@ public sealed partial class ReleaseStore
             var id = IdPrefix + (ExistingIds().Select(NumberOf).DefaultIfEmpty(0).Max() + 1 + attempt).ToString("0000", CultureInfo.InvariantCulture);
             var definition = new ReleaseDefinition(name ?? id, card, forceNote is not null, forceNote);
             var transition = new ReleaseTransition(id, 1, ReleaseStates.Create, null, ReleaseStates.Candidate, 0, Clean(actor), Clean(reason), Now(), definition);
-            if (AtomicFile.TryCreate(TransitionPath(id, 1), transition.ToJson()))
+            if (TryCreateNew(TransitionPath(id, 1), transition.ToJson()))
             {
                 return WriteOutputs(id);
             }
@@ -72,11 +72,26 @@ public sealed partial class ReleaseStore
         throw new AegisException(ErrorCodes.ReleaseConflict, "could not allocate a release id after 1000 attempts; nothing written");
     }
 
-    /// <summary>Approve, advance, reject or roll back: AEGB020 when the move is illegal, AEGB021 when another actor moved first.</summary>
-    public Release Apply(string id, string action, string actor, string? reason)
+    /// <summary>
+    /// Approve, advance, reject or roll back: AEGB020 when the move is illegal, AEGB021 when another actor moved first.
+    /// With <paramref name="expectedFrom"/> the move applies only from that state (AEGB021 otherwise), so two
+    /// pipelines that both mean "canary → staged" cannot advance twice one after the other.
+    /// </summary>
+    public Release Apply(string id, string action, string actor, string? reason, string? expectedFrom = null)
     {
         var release = Load(id);
         SummaryMustParse(id);
+        if (expectedFrom is not null && expectedFrom != release.State)
+        {
+            if (!ReleaseStates.Open.Contains(expectedFrom) && expectedFrom is not (ReleaseStates.Rejected or ReleaseStates.RolledBack))
+            {
+                throw new AegisException(ErrorCodes.BadReleaseInput, $"--from '{expectedFrom}' is not a release state ({string.Join(", ", ReleaseStates.Open)}, {ReleaseStates.Rejected}, {ReleaseStates.RolledBack})");
+            }
+
+            throw new AegisException(ErrorCodes.ReleaseConflict,
+                $"release {id} is {release.State}, not {expectedFrom} (transition {release.Sequence}: {release.Last.Action} by {release.Last.Actor} at {release.Last.At}); nothing written");
+        }
+
         var to = action == ReleaseStates.Create ? null : ReleaseStates.Target(action, release.State);
         if (to is null)
         {
@@ -86,7 +101,7 @@ public sealed partial class ReleaseStore
         }
 
         var transition = new ReleaseTransition(id, release.Sequence + 1, action, release.State, to, policy.WeightOf(to), Clean(actor), Clean(reason), Now());
-        if (!AtomicFile.TryCreate(TransitionPath(id, transition.Sequence), transition.ToJson()))
+        if (!TryCreateNew(TransitionPath(id, transition.Sequence), transition.ToJson()))
         {
             var winner = Load(id).Transitions.FirstOrDefault(t => t.Sequence == transition.Sequence);
             var who = winner is null ? "" : $" ({winner.Actor} recorded {winner.Action}: {winner.From} → {winner.To} at {winner.At})";
@@ -114,7 +129,7 @@ public sealed partial class ReleaseStore
             ReleaseTransition transition;
             try
             {
-                transition = ReleaseTransition.Parse(File.ReadAllText(path));
+                transition = ReleaseTransition.Parse(ReadTransition(path));
             }
             catch (FormatException exception)
             {
@@ -174,6 +189,66 @@ public sealed partial class ReleaseStore
         }
 
         return release;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> only if no file has that name (<c>FileMode.CreateNew</c>: O_CREAT|O_EXCL, one
+    /// winner however many processes try), and writes it while holding it exclusively; false when it already existed.
+    /// </summary>
+    private static bool TryCreateNew(string path, string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using (stream)
+            {
+                stream.Write(AtomicFile.Utf8NoBom.GetBytes(content));
+                stream.Flush(flushToDisk: true);
+            }
+
+            return true;
+        }
+        catch
+        {
+            // A transition that could not be written whole (a full disk) must not stay behind as a torn record.
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A transition another process is creating this instant is held exclusively or still empty: wait for it (bounded)
+    /// rather than call it corrupt. One that stays empty or unreadable is what it is, and the caller names it.
+    /// </summary>
+    private static string ReadTransition(string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            try
+            {
+                var text = File.ReadAllText(path, AtomicFile.Utf8NoBom);
+                if (text.Length > 0 || DateTime.UtcNow >= deadline)
+                {
+                    return text;
+                }
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path))
+            {
+            }
+
+            Thread.Sleep(10);
+        }
     }
 
     private static FileStream AcquireLock(string path)
