@@ -57,7 +57,6 @@ public sealed partial class ReleaseStore
 
         // Ids are numbered; two creators racing for one number both try to create its first transition, and the loser
         // takes the next number.
-        Directory.CreateDirectory(Folder);
         for (var attempt = 0; attempt < 1000; attempt++)
         {
             var id = IdPrefix + (ExistingIds().Select(NumberOf).DefaultIfEmpty(0).Max() + 1 + attempt).ToString("0000", CultureInfo.InvariantCulture);
@@ -197,15 +196,19 @@ public sealed partial class ReleaseStore
     /// </summary>
     private static bool TryCreateNew(string path, string content)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         FileStream stream;
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         }
         catch (IOException) when (File.Exists(path))
         {
             return false;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new AegisException(ErrorCodes.OutputNotWritable, $"cannot write {path}: {exception.Message}; nothing written", exception);
         }
 
         try
@@ -218,11 +221,11 @@ public sealed partial class ReleaseStore
 
             return true;
         }
-        catch
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // A transition that could not be written whole (a full disk) must not stay behind as a torn record.
             File.Delete(path);
-            throw;
+            throw new AegisException(ErrorCodes.OutputNotWritable, $"cannot write {path}: {exception.Message}; nothing written", exception);
         }
     }
 

@@ -353,6 +353,18 @@ public sealed class ReleaseStoreTests
     }
 
     [Fact]
+    public void AReleasesFolderThatCannotBeWritten_IsAEGB006_NotACrash()
+    {
+        using var repository = new ReleaseRepository();
+        repository.Write(".aegis/releases", "a file where the folder should be");
+
+        var error = Assert.Throws<AegisException>(() => repository.Store().Create(repository.Card, "checkout", "alice", null, force: false));
+
+        Assert.Equal(ErrorCodes.OutputNotWritable, error.Code);
+        Assert.Contains(".aegis/releases", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void List_DerivesEveryReleaseFromItsTransitions_InIdOrder()
     {
         using var repository = new ReleaseRepository();
