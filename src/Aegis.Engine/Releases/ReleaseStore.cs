@@ -59,7 +59,8 @@ public sealed partial class ReleaseStore
         // takes the next number.
         for (var attempt = 0; attempt < 1000; attempt++)
         {
-            var id = IdPrefix + (ExistingIds().Select(NumberOf).DefaultIfEmpty(0).Max() + 1 + attempt).ToString("0000", CultureInfo.InvariantCulture);
+            // The loser sees the winner's folder on its next look, so the next number is always free of gaps.
+            var id = IdPrefix + (ExistingIds().Select(NumberOf).DefaultIfEmpty(0).Max() + 1).ToString("0000", CultureInfo.InvariantCulture);
             var definition = new ReleaseDefinition(name ?? id, card, forceNote is not null, forceNote);
             var transition = new ReleaseTransition(id, 1, ReleaseStates.Create, null, ReleaseStates.Candidate, 0, Clean(actor), Clean(reason), Now(), definition);
             if (TryCreateNew(TransitionPath(id, 1), transition.ToJson()))

@@ -28,7 +28,7 @@ public sealed class ReleaseRaceProcessTests(ITestOutputHelper output)
             var created = await RaceAsync(repository, create, create);
             Assert.All(created, r => Assert.True(r.ExitCode == 0, r.ToString()));
             var ids = created.Select(r => JsonDocument.Parse(r.Stdout).RootElement.GetProperty("id").GetString()!).ToList();
-            Assert.Equal(2, ids.Distinct().Count());
+            Assert.Equal(new[] { $"rel-{2 * releaseNumber - 1:0000}", $"rel-{2 * releaseNumber:0000}" }, ids.Order(StringComparer.Ordinal));
             var id = ids[0];
 
             // approve ×2, then four advances each guarded by --from, then rollback against reject.
