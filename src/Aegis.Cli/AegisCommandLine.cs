@@ -145,7 +145,7 @@ public static class AegisCommandLine
     private static bool IsNumber(string token) => double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     /// <summary>Prints the coded error line (and, under <c>--json</c>, a JSON object on stdout); returns <paramref name="exit"/>.</summary>
-    private static int Fail(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, int exit, string code, string message)
+    internal static int Fail(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, int exit, string code, string message)
     {
         stderr.WriteLine("aegis: error " + code + ": " + message);
         if (args.Contains("--json"))
@@ -284,6 +284,7 @@ public static class AegisCommandLine
         Commands.McpCommands.Add(root, context, json);
         Commands.SarifCommands.Add(root, context, json);
         Commands.ContainCommand.Add(root, context, json);
+        Commands.ReleaseCommands.Add(root, context, json);
         return root;
     }
 }

@@ -46,4 +46,12 @@ public static class ErrorCodes
     public const string HookNotJudged = "AEGB041";
     public const string AgentInputRejected = "AEGB042";
     public const string UnknownHookAgent = "AEGB043";
+
+    // aegis release (AEGB020–AEGB029).
+    public const string IllegalReleaseTransition = "AEGB020";
+    public const string ReleaseConflict = "AEGB021";
+    public const string ReleaseNotFound = "AEGB022";
+    public const string CardNotApprovedForRollout = "AEGB023";
+    public const string BadReleaseInput = "AEGB024";
+    public const string ReleaseGateNotPassed = "AEGB025";
 }

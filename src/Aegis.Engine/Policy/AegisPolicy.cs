@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.RiskCards;
+using Aegis.Engine.Releases;
 
 namespace Aegis.Engine.Policy;
 
@@ -49,6 +50,9 @@ public sealed class AegisPolicy
     /// <summary>How much of <c>.aegis/history/</c> is kept (<c>history</c>: <c>max_records</c>, <c>max_age_days</c>).</summary>
     public HistoryRetention History { get; init; } = HistoryRetention.Default;
 
+    /// <summary>Stage weights and export paths of <c>aegis release</c> (the <c>releases</c> section).</summary>
+    public ReleasePolicy Releases { get; init; } = ReleasePolicy.Default;
+
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
 
@@ -82,6 +86,7 @@ public sealed class AegisPolicy
                 PersonTampering = Tampering(root, "person", path),
                 Hooks = HookPolicy.Read(root, path),
                 History = root.TryGetProperty("history", out var history) ? Retention(history, path) : HistoryRetention.Default,
+                Releases = ReleasePolicy.Parse(root, path),
                 Source = path,
             };
         }
