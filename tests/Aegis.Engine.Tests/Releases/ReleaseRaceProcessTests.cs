@@ -14,7 +14,10 @@ namespace Aegis.Engine.Tests.Releases;
 [Trait("Category", "Releases")]
 public sealed class ReleaseRaceProcessTests(ITestOutputHelper output)
 {
-    private static readonly string Engine = Path.Combine(AppContext.BaseDirectory, "Aegis.Cli.dll");
+    // The CLI's own build output (artifacts/bin/Aegis.Cli/<configuration>/), not the copy in this test's folder: that
+    // copy's deps.json names app-local System.Text.Json/Encodings.Web 10 that the test's build leaves out (the
+    // runtime has them), so a process started from it cannot load them.
+    private static readonly string Engine = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "Aegis.Cli", new DirectoryInfo(AppContext.BaseDirectory).Name, "Aegis.Cli.dll"));
 
     [Fact(Timeout = 5 * 60_000)]
     public async Task TwoProcessesRacing_ExactlyOneWins_TheOtherGetsACodedError_NoTornState()
