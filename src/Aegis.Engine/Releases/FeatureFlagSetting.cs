@@ -6,6 +6,9 @@ namespace Aegis.Engine.Releases;
 /// </summary>
 public sealed record FeatureFlagSetting(string Name, bool Enabled, int Percentage)
 {
+    /// <summary>What the flag is for, written where the format has a place for it (FeatureManagement's <c>description</c>).</summary>
+    public string? Description { get; init; }
+
     /// <summary>Whether anyone gets the feature: enabled with a weight above zero.</summary>
     public bool ServesAnyone => Enabled && Percentage > 0;
 

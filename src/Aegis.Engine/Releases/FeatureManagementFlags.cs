@@ -20,7 +20,13 @@ public static class FeatureManagementFlags
         foreach (var flag in flags)
         {
             flag.Validate();
-            json.BeginObject().Property("id", flag.Name).Property("enabled", flag.Enabled);
+            json.BeginObject().Property("id", flag.Name);
+            if (flag.Description is not null)
+            {
+                json.Property("description", flag.Description);
+            }
+
+            json.Property("enabled", flag.Enabled);
             if (flag.Enabled)
             {
                 // The filter is kept at 100 too, so the file always says the weight; the filter passes every evaluation then.
