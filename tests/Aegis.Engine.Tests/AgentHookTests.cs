@@ -17,27 +17,7 @@ public sealed class AgentHookTests
 
     private const string InterpolatedQuery = "connection.Query<string>($\"SELECT Name FROM Products WHERE Name = '{name}'\")";
 
-    private const string ProductsController = """
-        using System.Data;
-        using Dapper;
-        using Microsoft.AspNetCore.Authorization;
-        using Microsoft.AspNetCore.Mvc;
-
-        namespace Shop;
-
-        [Authorize]
-        [ApiController]
-        [Route("api/[controller]")]
-        public class ProductsController : ControllerBase
-        {
-            private readonly IDbConnection connection;
-
-            public ProductsController(IDbConnection connection) => this.connection = connection;
-
-            [HttpGet]
-            public IActionResult Find([FromQuery] string name) => Ok(connection.Query<string>("SELECT Name FROM Products WHERE Name = @name", new { name }));
-        }
-        """;
+    private const string ProductsController = ShopSources.DapperProductsController;
 
     private static TempDirectory ShopRepository()
     {

@@ -9,27 +9,7 @@ namespace Aegis.Engine.Tests;
 /// </summary>
 public sealed class ProposeInProjectTests
 {
-    private const string ProductsController = """
-        using System.Data;
-        using Dapper;
-        using Microsoft.AspNetCore.Authorization;
-        using Microsoft.AspNetCore.Mvc;
-
-        namespace Shop;
-
-        [Authorize]
-        [ApiController]
-        [Route("api/[controller]")]
-        public class ProductsController : ControllerBase
-        {
-            private readonly IDbConnection connection;
-
-            public ProductsController(IDbConnection connection) => this.connection = connection;
-
-            [HttpGet]
-            public IActionResult Find([FromQuery] string name) => Ok(connection.Query<string>("SELECT Name FROM Products WHERE Name = @name", new { name }));
-        }
-        """;
+    private const string ProductsController = ShopSources.DapperProductsController;
 
     private const string UserRepository = """
         using Microsoft.Data.SqlClient;

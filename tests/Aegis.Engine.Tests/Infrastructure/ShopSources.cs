@@ -46,4 +46,27 @@ public static class ShopSources
             public IActionResult Get(int id) => Ok(id);
         }
         """;
+
+    /// <summary>An authorized Dapper controller whose query is parameterized: the file the propose and hook tests change.</summary>
+    public const string DapperProductsController = """
+        using System.Data;
+        using Dapper;
+        using Microsoft.AspNetCore.Authorization;
+        using Microsoft.AspNetCore.Mvc;
+
+        namespace Shop;
+
+        [Authorize]
+        [ApiController]
+        [Route("api/[controller]")]
+        public class ProductsController : ControllerBase
+        {
+            private readonly IDbConnection connection;
+
+            public ProductsController(IDbConnection connection) => this.connection = connection;
+
+            [HttpGet]
+            public IActionResult Find([FromQuery] string name) => Ok(connection.Query<string>("SELECT Name FROM Products WHERE Name = @name", new { name }));
+        }
+        """;
 }
