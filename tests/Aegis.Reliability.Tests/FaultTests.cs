@@ -180,7 +180,7 @@ public sealed class FaultTests
     private static Process StartEngine(string inputs, string repository, string temp, params string[] extra)
     {
         var start = new ProcessStartInfo(Aegis.Package.Tests.EndToEnd.DotNet.HostPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Aegis.Cli.dll"), "build", "--inputs", inputs, "--repository-root", repository, "--sandbox", "repository", "--output", Path.Combine(repository, "out") }.Concat(extra))
+        foreach (var argument in new[] { Aegis.Engine.Tests.Infrastructure.CliUnderTest.Path, "build", "--inputs", inputs, "--repository-root", repository, "--sandbox", "repository", "--output", Path.Combine(repository, "out") }.Concat(extra))
         {
             start.ArgumentList.Add(argument);
         }

@@ -95,9 +95,9 @@ public sealed class FullDiskTests(ITestOutputHelper output)
         return (inputs, outputFolder);
     }
 
-    /// <summary>The engine out of process (the Aegis.Cli.dll next to the tests), optionally with its own TMPDIR.</summary>
+    /// <summary>The engine out of process (the CLI project's own build output), optionally with its own TMPDIR.</summary>
     private static DotNet.RunResult Engine(string? temp, params string[] arguments)
-        => DotNet.Run(Path.GetTempPath(), new Dictionary<string, string?> { ["TMPDIR"] = temp ?? Path.GetTempPath() }, [Path.Combine(AppContext.BaseDirectory, "Aegis.Cli.dll"), .. arguments]);
+        => DotNet.Run(Path.GetTempPath(), new Dictionary<string, string?> { ["TMPDIR"] = temp ?? Path.GetTempPath() }, [Aegis.Engine.Tests.Infrastructure.CliUnderTest.Path, .. arguments]);
 
     /// <summary>Exit 3 and exactly one error line: the code, the folder, and (on a real full disk) the system's reason.</summary>
     private void AssertOneError(DotNet.RunResult run, string code, string folder, bool fullDisk)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Releases;
+using Aegis.Engine.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Aegis.Engine.Tests.Releases;
@@ -14,10 +15,7 @@ namespace Aegis.Engine.Tests.Releases;
 [Trait("Category", "Releases")]
 public sealed class ReleaseRaceProcessTests(ITestOutputHelper output)
 {
-    // The CLI's own build output (artifacts/bin/Aegis.Cli/<configuration>/), not the copy in this test's folder: that
-    // copy's deps.json names app-local System.Text.Json/Encodings.Web 10 that the test's build leaves out (the
-    // runtime has them), so a process started from it cannot load them.
-    private static readonly string Engine = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "Aegis.Cli", new DirectoryInfo(AppContext.BaseDirectory).Name, "Aegis.Cli.dll"));
+    private static readonly string Engine = CliUnderTest.Path;
 
     [Fact(Timeout = 5 * 60_000)]
     public async Task TwoProcessesRacing_ExactlyOneWins_TheOtherGetsACodedError_NoTornState()
