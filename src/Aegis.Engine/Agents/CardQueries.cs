@@ -117,10 +117,7 @@ public static class CardQueries
             }
 
             var file = incident.GetProperty("file").GetString();
-            var patch = card.GetProperty("patches").EnumerateArray()
-                .Where(p => p.GetProperty("file").GetString() == file)
-                .OrderBy(p => p.GetProperty("validation_status").GetString() == "verified" ? 0 : 1)
-                .FirstOrDefault();
+            var patch = PatchFixing(card, file, wanted);
             var result = new JsonObject
             {
                 ["fingerprint"] = wanted,
@@ -148,7 +145,7 @@ public static class CardQueries
                 ["diff"] = Mask(patch.GetProperty("diff").GetString()),
             };
             result["note"] = status == "verified"
-                ? "the sandbox verified this patch; it fixes every incident Aegis could fix in " + file
+                ? "the sandbox verified this patch; it fixes this incident and every other incident Aegis could fix in " + file
                 : "this patch is " + status + ": review it before applying";
             return result;
         }
@@ -156,7 +153,22 @@ public static class CardQueries
         throw Rejected("no card in .aegis/history lists an incident with fingerprint " + wanted + "; run scan first");
     }
 
-    private static JsonDocument ReadCard(string path)
+    /// <summary>
+    /// The patch of <paramref name="file"/> that fixes the incident: a card lists the fingerprints each patch fixes
+    /// (<c>fixes</c>), so an incident of that file the patch leaves alone (a needs-human-review one) gets none. A card
+    /// written before patches listed them falls back to the file's patch. Verified patches first.
+    /// </summary>
+    private static JsonElement PatchFixing(JsonElement card, string? file, string fingerprint)
+    {
+        var patches = card.GetProperty("patches").EnumerateArray().Where(p => p.GetProperty("file").GetString() == file).ToList();
+        var listsFixes = patches.Any(p => p.TryGetProperty("fixes", out _));
+        return patches
+            .Where(p => !listsFixes || (p.TryGetProperty("fixes", out var fixes) && fixes.EnumerateArray().Any(f => f.GetString() == fingerprint)))
+            .OrderBy(p => p.GetProperty("validation_status").GetString() == "verified" ? 0 : 1)
+            .FirstOrDefault();
+    }
+
+        private static JsonDocument ReadCard(string path)
     {
         if (!path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || !File.Exists(path))
         {
