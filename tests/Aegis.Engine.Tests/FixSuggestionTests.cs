@@ -43,7 +43,7 @@ public sealed class FixSuggestionTests
         return new JsonObject
         {
             ["schema"] = RiskCard.SchemaName,
-            ["incidents"] = new JsonArray(Incident(Fixed, 10, "parameterize"), Incident(LeftForAPerson, 20, "needs_human_review")),
+            ["incidents"] = new JsonArray(Incident(Fixed, 10, "parameterize"), Incident(LeftForAPerson, 20, "needs-human-review")),
             ["patches"] = new JsonArray(patch),
         }.ToJsonString();
     }
@@ -70,7 +70,7 @@ public sealed class FixSuggestionTests
 
         Assert.False(answer["verified"]!.GetValue<bool>());
         Assert.Null(answer["patch"]);
-        Assert.Equal("no patch for this incident (needs_human_review): a person has to fix it", answer["note"]!.GetValue<string>());
+        Assert.Equal("no patch for this incident (needs-human-review): a person has to fix it", answer["note"]!.GetValue<string>());
     }
 
     [Fact]

@@ -127,7 +127,7 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
             Assert.Equal(sample.PlantedFindings().Count, incidents.Length);
             var scanText = scanned.GetRawText();
             Assert.All(sample.PlantedSecrets(), secret => Assert.DoesNotContain(secret, scanText, StringComparison.Ordinal));
-            var search = incidents.First(i => i.GetProperty("rule").GetString() == "AEG001" && i.GetProperty("file").GetString() == "Aegis.Sample/Catalog/ProductsController.cs" && i.GetProperty("remediation_strategy").GetString() != "needs_human_review");
+            var search = incidents.First(i => i.GetProperty("rule").GetString() == "AEG001" && i.GetProperty("file").GetString() == "Aegis.Sample/Catalog/ProductsController.cs" && i.GetProperty("remediation_strategy").GetString() != "needs-human-review");
             var fix = await CallAsync(client, "fix_suggestion", new() { ["fingerprint"] = search.GetProperty("fingerprint").GetString() });
             Assert.True(fix.GetProperty("verified").GetBoolean(), "no verified patch: " + fix);
             Assert.Contains("@@ ", fix.GetProperty("patch").GetProperty("diff").GetString(), StringComparison.Ordinal);
