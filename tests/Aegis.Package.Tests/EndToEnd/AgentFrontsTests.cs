@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using ModelContextProtocol.Client;
@@ -41,7 +40,7 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
     public async Task Mcp_ListsTools_AllowsASafeChange_BlocksSqlInjectionAndAKey_ToolErrorsForBadCalls_AndKeepsServing()
     {
         var sample = SampleRepository.Create(environment, "sample-mcp");
-        var engine = ExtractEngine("mcp-engine");
+        var engine = environment.ExtractEngine("mcp-engine");
         var stderr = new StringBuilder();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
@@ -146,7 +145,7 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
     public async Task Hook_ClaudeCodePayloads_OnTheSample_AllowTheSafeEdit_DenyTheSqlInjection_AndTheEditOutside()
     {
         var sample = SampleRepository.Create(environment, "sample-hook");
-        var engine = ExtractEngine("hook-engine");
+        var engine = environment.ExtractEngine("hook-engine");
         var file = sample.PathOf(Suppliers);
 
         // The first judgement evaluates the project (a restore): a generous --timeout, as a cold repository needs.
@@ -246,21 +245,6 @@ public sealed class AgentFrontsTests(EndToEndEnvironment environment, ITestOutpu
         variables["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         variables["DOTNET_NOLOGO"] = "1";
         return variables;
-    }
-
-    /// <summary>tools/engine/ of the packed package, extracted as it ships.</summary>
-    private string ExtractEngine(string name)
-    {
-        var engine = Directory.CreateDirectory(Path.Combine(environment.Root, name)).FullName;
-        using var zip = ZipFile.OpenRead(PackageUnderTest.Path);
-        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("tools/engine/", StringComparison.Ordinal) && e.Name.Length > 0))
-        {
-            var target = Path.Combine(engine, entry.FullName["tools/engine/".Length..]);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            entry.ExtractToFile(target, overwrite: true);
-        }
-
-        return engine;
     }
 
     /// <summary>A one-hunk unified diff replacing the file's changed line(s).</summary>

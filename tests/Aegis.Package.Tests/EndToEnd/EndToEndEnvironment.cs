@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 
 namespace Aegis.Package.Tests.EndToEnd;
@@ -46,6 +47,25 @@ public sealed class EndToEndEnvironment : IDisposable
     public string FakeEngine => _fakeEngine.Value;
 
     public string PackageFolder => Path.Combine(Packages, "aegis.analyzers", PackageUnderTest.Version);
+
+    /// <summary>
+    /// tools/engine/ of the packed package, unzipped as it ships into <c>Root/name</c>: the engine as a process, without a
+    /// consumer's restore first. Returns the folder (Aegis.Cli.dll is inside).
+    /// </summary>
+    public string ExtractEngine(string name)
+    {
+        const string EngineFolder = "tools/engine/";
+        var engine = Directory.CreateDirectory(Path.Combine(Root, name)).FullName;
+        using var zip = ZipFile.OpenRead(PackageUnderTest.Path);
+        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(EngineFolder, StringComparison.Ordinal) && e.Name.Length > 0))
+        {
+            var target = Path.Combine(engine, entry.FullName[EngineFolder.Length..]);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            entry.ExtractToFile(target, overwrite: true);
+        }
+
+        return engine;
+    }
 
     public Consumer NewConsumer(string name) => new(this, Directory.CreateDirectory(Path.Combine(Root, name)).FullName);
 

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -17,7 +16,7 @@ public sealed class SampleReleaseTests(EndToEndEnvironment environment, ITestOut
     public async Task PackedCli_ReleaseFromTheSampleCard_CanaryToFull_FlagFilesAtEachWeight_ThenRollback()
     {
         await Task.Yield();
-        var engine = PackedEngine();
+        var engine = Path.Combine(environment.ExtractEngine("packed-engine-release"), "Aegis.Cli.dll");
         var sample = SampleRepository.Create(environment, "sample-release");
         var build = sample.Build();
         Assert.True(build.ExitCode == 0, "The sample did not build: " + build);
@@ -120,22 +119,5 @@ public sealed class SampleReleaseTests(EndToEndEnvironment environment, ITestOut
         var buckets = targeting.GetProperty("fractional").EnumerateArray().ToDictionary(b => b[0].GetString()!, b => b[1].GetInt32());
         Assert.Equal(100, buckets.Values.Sum());
         return buckets["on"];
-    }
-
-    /// <summary>The engine exactly as the package ships it (tools/engine/), unpacked once for this test.</summary>
-    private string PackedEngine()
-    {
-        var engine = Directory.CreateDirectory(Path.Combine(environment.Root, "packed-engine-release")).FullName;
-        using (var zip = ZipFile.OpenRead(PackageUnderTest.Path))
-        {
-            foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("tools/engine/", StringComparison.Ordinal) && e.Name.Length > 0))
-            {
-                var target = Path.Combine(engine, entry.FullName["tools/engine/".Length..]);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                entry.ExtractToFile(target, overwrite: true);
-            }
-        }
-
-        return Path.Combine(engine, "Aegis.Cli.dll");
     }
 }

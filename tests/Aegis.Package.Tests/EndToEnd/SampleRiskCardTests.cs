@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
@@ -166,16 +165,7 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
     public async Task PackedCli_Propose_EscapingPathAndDestructiveIntent_AreBlockedWithExit1()
     {
         // The engine exactly as the package ships it (tools/engine/), started as a process.
-        var engine = Directory.CreateDirectory(Path.Combine(environment.Root, "packed-engine")).FullName;
-        using (var zip = ZipFile.OpenRead(PackageUnderTest.Path))
-        {
-            foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("tools/engine/", StringComparison.Ordinal) && e.Name.Length > 0))
-            {
-                var target = Path.Combine(engine, entry.FullName["tools/engine/".Length..]);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                entry.ExtractToFile(target, overwrite: true);
-            }
-        }
+        var engine = environment.ExtractEngine("packed-engine");
 
         var repository = Directory.CreateDirectory(Path.Combine(environment.Root, "propose-repo")).FullName;
         Directory.CreateDirectory(Path.Combine(repository, "src"));

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -19,7 +18,7 @@ public sealed class TamperingEndToEndTests(EndToEndEnvironment environment, ITes
     public async Task PackedCli_Propose_EditorconfigThatDisablesAeg001_BlockedForAnAgent_ScoredForAPerson_HarmlessAllowed()
     {
         await Task.Yield();
-        var engine = ExtractEngine();
+        var engine = environment.ExtractEngine("packed-engine-tampering");
         var sample = SampleRepository.Create(environment, "tampering-sample");
         sample.WriteFile(".editorconfig", EditorConfig);
         sample.Commit("An .editorconfig");
@@ -65,20 +64,5 @@ public sealed class TamperingEndToEndTests(EndToEndEnvironment environment, ITes
         output.WriteLine(result.ToString());
         using var json = JsonDocument.Parse(File.ReadAllText(sample.PathOf(".aegis/propose/risk-card.json")));
         return (result.ExitCode, json.RootElement.Clone(), result.Output);
-    }
-
-    /// <summary>The engine exactly as the package ships it (tools/engine/), to start as a process.</summary>
-    private string ExtractEngine()
-    {
-        var engine = Directory.CreateDirectory(Path.Combine(environment.Root, "packed-engine-tampering")).FullName;
-        using var zip = ZipFile.OpenRead(PackageUnderTest.Path);
-        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("tools/engine/", StringComparison.Ordinal) && e.Name.Length > 0))
-        {
-            var target = Path.Combine(engine, entry.FullName["tools/engine/".Length..]);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            entry.ExtractToFile(target, overwrite: true);
-        }
-
-        return engine;
     }
 }
