@@ -13,7 +13,7 @@ internal static class ContainCommand
         var card = new Option<string>("--card") { Description = "risk-card.json (default: the newest card in .aegis/history/)." };
         var advisory = new Option<string>("--event") { Description = "An advisory event: {\"kind\": \"advisory\", \"payload\": {\"package\", \"vulnerable_range\", \"fixed_version\"}}." };
         var output = new Option<string>("--output") { Description = "Folder for plan.json and its artifacts (default: .aegis/containment/<id>/)." };
-        var repositoryRoot = new Option<string>("--repository-root") { Description = "Repository root (default: the nearest folder with .git)." };
+        var repositoryRoot = CommonOptions.RepositoryRoot();
         var upstream = new Option<string>("--upstream") { Description = "The nginx upstream the generated locations pass allowed requests to (default aegis_app)." };
         var credentialHeaders = new Option<string[]>("--credential-header") { Description = "A header that carries credentials for the AEG003 WAF rule (repeatable; default Authorization).", AllowMultipleArgumentsPerToken = false };
         var contain = new Command("contain", "Plan runtime containment (WAF rules, gateway blocks, kill-switch flags, dependency pins) first and the code rollout second.")

@@ -15,7 +15,6 @@ internal static class ReleaseCommands
 
         Option<string> Actor() => new("--actor") { Description = "Who does this (default: $AEGIS_ACTOR, else $USER)." };
         Option<string> Reason() => new("--reason") { Description = "Why, recorded with the transition." };
-        Option<string> RepositoryRoot() => new("--repository-root") { Description = "Repository root (default: the nearest folder with .git)." };
         Argument<string> Id() => new("id") { Description = "The release id (rel-0001)." };
 
         var card = new Option<string>("--card") { Description = "The Risk Card (risk-card.json) the release carries.", Required = true };
@@ -23,7 +22,7 @@ internal static class ReleaseCommands
         var force = new Option<bool>("--force") { Description = "Create it even though the card does not recommend approved_for_rollout (recorded)." };
         var createActor = Actor();
         var createReason = Reason();
-        var createRoot = RepositoryRoot();
+        var createRoot = CommonOptions.RepositoryRoot();
         var create = new Command("create", "Create a release candidate from a Risk Card.") { card, name, force, createActor, createReason, createRoot };
         create.SetAction(parse => Run(context, parse.GetValue(json), () =>
         {
@@ -44,7 +43,7 @@ internal static class ReleaseCommands
             var id = Id();
             var actor = Actor();
             var reason = Reason();
-            var repositoryRoot = RepositoryRoot();
+            var repositoryRoot = CommonOptions.RepositoryRoot();
             var from = new Option<string>("--from") { Description = "Apply only if the release is in this state (AEGB021 otherwise): a pipeline's guard against moving twice." };
             var command = new Command(action, description) { id, actor, reason, from, repositoryRoot };
             command.SetAction(parse => Run(context, parse.GetValue(json), () =>
@@ -56,7 +55,7 @@ internal static class ReleaseCommands
             release.Subcommands.Add(command);
         }
 
-        var listRoot = RepositoryRoot();
+        var listRoot = CommonOptions.RepositoryRoot();
         var list = new Command("list", "List the releases with their state and weight.") { listRoot };
         list.SetAction(parse => Run(context, parse.GetValue(json), () =>
         {
@@ -89,7 +88,7 @@ internal static class ReleaseCommands
         release.Subcommands.Add(list);
 
         var showId = Id();
-        var showRoot = RepositoryRoot();
+        var showRoot = CommonOptions.RepositoryRoot();
         var show = new Command("show", "Show a release and every transition (who, when, why, from, to, weight).") { showId, showRoot };
         show.SetAction(parse => Run(context, parse.GetValue(json), () =>
         {
@@ -117,7 +116,7 @@ internal static class ReleaseCommands
         release.Subcommands.Add(show);
 
         var gateId = Id();
-        var gateRoot = RepositoryRoot();
+        var gateRoot = CommonOptions.RepositoryRoot();
         var gate = new Command("gate", "The promotion gate: prints the answer as JSON; exit 0 Successful, 1 Failed (rollback), 4 Inconclusive (needs review).") { gateId, gateRoot };
         gate.SetAction(parse => Run(context, parse.GetValue(json), () =>
         {
