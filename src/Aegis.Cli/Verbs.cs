@@ -274,8 +274,7 @@ internal static class Verbs
         RiskCardFiles files;
         using (EngineTrace.Measure("card write"))
         {
-            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment);
-            RiskHistory.Prune(root, AegisPolicy.Load(root).History, files.History);
+            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment, AegisPolicy.Load(root).History);
         }
 
         return Print(context, json, card, files, failOn);

@@ -121,10 +121,11 @@ internal sealed class McpTools(CliContext context, string root, string? sandbox)
 
             // The file sandbox at least: fix_suggestion answers with patches it verified.
             var mode = sandbox is null or SandboxModes.None ? SandboxModes.File : sandbox;
-            var engine = new AegisEngine(Options(mode));
+            var options = Options(mode);
+            var engine = new AegisEngine(options);
             var analyses = await Verbs.AnalyzeProjectsAsync(context, quiet: true, engine, root, projects, "scan", cancellationToken).ConfigureAwait(false);
             var card = await engine.EvaluateAsync(analyses, Verbs.ScanAction("scan", root, full, analyses, mode, "never"), cancellationToken).ConfigureAwait(false);
-            var files = RiskCardOutput.Write(card, card.Masker, Path.Combine(root, ".aegis", "scan"), root, context.Environment);
+            var files = RiskCardOutput.Write(card, card.Masker, Path.Combine(root, ".aegis", "scan"), root, context.Environment, options.Policy?.History ?? HistoryRetention.Default);
             return CardQueries.Incidents(files);
         }).ConfigureAwait(false);
 

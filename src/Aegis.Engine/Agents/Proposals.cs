@@ -17,8 +17,7 @@ public static class Proposals
         RiskCardFiles files;
         using (Infrastructure.EngineTrace.Measure("card write"))
         {
-            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, options.RepositoryRoot, environment);
-            RiskHistory.Prune(options.RepositoryRoot, options.Policy?.History ?? HistoryRetention.Default, files.History);
+            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, options.RepositoryRoot, environment, options.Policy?.History ?? HistoryRetention.Default);
         }
 
         return new ProposalOutcome(card, files);

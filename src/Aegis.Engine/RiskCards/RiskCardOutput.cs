@@ -16,7 +16,7 @@ public static class RiskCardOutput
     public static string PlanLink(string cardDirectory, string planPath)
         => Path.GetRelativePath(Path.GetFullPath(cardDirectory), Path.GetFullPath(planPath)).Replace('\\', '/');
 
-    public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null)
+    public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null, HistoryRetention? retention = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         var json = RiskCardJson.Write(card, masker);
@@ -88,6 +88,12 @@ public static class RiskCardOutput
                     File.Delete(temp);
                 }
             }
+        }
+
+        // Each front that records a card bounds the history the same way, right after its own record is in place.
+        if (history is not null && retention is not null)
+        {
+            RiskHistory.Prune(repositoryRoot!, retention, history);
         }
 
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
