@@ -280,9 +280,19 @@ internal static class Verbs
         return Print(context, json, card, files, failOn);
     }
 
+    /// <summary>An AI explanation that fell back or a webhook not delivered: warnings, never a failure (the card is written).</summary>
+    internal static void WarnOfOutbound(CliContext context, RiskCardFiles files)
+    {
+        foreach (var warning in files.Warnings)
+        {
+            context.Warn(warning.Code, warning.Message);
+        }
+    }
+
     /// <summary>Prints a written card's summary (and the gate error), returns 0 or 1.</summary>
     private static int Print(CliContext context, bool json, RiskCard card, RiskCardFiles files, string failOn)
     {
+        WarnOfOutbound(context, files);
         var masker = card.Masker;
         EngineTrace.WriteJitTotals();
 

@@ -54,4 +54,15 @@ public static class ErrorCodes
     public const string CardNotApprovedForRollout = "AEGB023";
     public const string BadReleaseInput = "AEGB024";
     public const string ReleaseGateNotPassed = "AEGB025";
+
+    // Outbound webhooks and AI explanations (AEGB085–AEGB089).
+
+    /// <summary>A warning: a webhook was not delivered (after its retries); the card is written and the failure recorded.</summary>
+    public const string WebhookNotDelivered = "AEGB085";
+
+    /// <summary>A warning: the AI explanation failed (timeout, HTTP error, empty, too long, a secret); the card carries the plain one.</summary>
+    public const string AiExplanationFellBack = "AEGB086";
+
+    /// <summary>The policy's webhooks or explanations are refused as unsafe: plain http off loopback, credentials in a URL, a key file inside the repository.</summary>
+    public const string OutboundPolicyRefused = "AEGB087";
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Notifications;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Releases;
 
@@ -53,6 +54,12 @@ public sealed class AegisPolicy
     /// <summary>Stage weights and export paths of <c>aegis release</c> (the <c>releases</c> section).</summary>
     public ReleasePolicy Releases { get; init; } = ReleasePolicy.Default;
 
+    /// <summary>Where each written card's summary is posted (<c>webhooks</c>); none by default.</summary>
+    public IReadOnlyList<Webhook> Webhooks { get; init; } = Array.Empty<Webhook>();
+
+    /// <summary>The AI endpoint that rewrites cards' explanations (<c>explanations</c>); null (off) by default.</summary>
+    public ExplanationSettings? Explanations { get; init; }
+
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
 
@@ -87,6 +94,8 @@ public sealed class AegisPolicy
                 Hooks = HookPolicy.Read(root, path),
                 History = root.TryGetProperty("history", out var history) ? Retention(history, path) : HistoryRetention.Default,
                 Releases = ReleasePolicy.Parse(root, path),
+                Webhooks = Webhook.ReadAll(root, path),
+                Explanations = ExplanationSettings.Read(root, path, repositoryRoot),
                 Source = path,
             };
         }

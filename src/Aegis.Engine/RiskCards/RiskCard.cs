@@ -28,6 +28,12 @@ public sealed class RiskCard
 
     public string Explanation { get; set; } = "";
 
+    /// <summary>Which explanation the card carries: <c>plain</c> (the engine's) or <c>ai:&lt;model&gt;</c> (policy <c>explanations</c>).</summary>
+    public string ExplanationSource { get; set; } = Notifications.AiExplanation.PlainSource;
+
+    /// <summary>Why the AI explanation was not used, when one was asked for; null otherwise.</summary>
+    public string? ExplanationFallbackReason { get; set; }
+
     public string Diff { get; set; } = "";
 
     public DiffAnalysis DiffAnalysis { get; set; } = new();

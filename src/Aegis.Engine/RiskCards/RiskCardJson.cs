@@ -37,6 +37,8 @@ public static class RiskCardJson
             .Property("summary", M(verdicts.Summary))
             .EndObject();
         json.Property("explanation", M(card.Explanation));
+        json.Property("explanation_source", card.ExplanationSource);
+        json.Property("explanation_fallback_reason", card.ExplanationFallbackReason is null ? null : M(card.ExplanationFallbackReason));
         json.Property("diff", M(card.Diff));
         json.Name("diff_analysis").BeginObject()
             .Property("lines_added", card.DiffAnalysis.LinesAdded)

@@ -1,9 +1,15 @@
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Notifications;
+using Aegis.Engine.Policy;
 
 namespace Aegis.Engine.RiskCards;
 
 /// <summary>Where a card was written.</summary>
-public sealed record RiskCardFiles(string Json, string Markdown, string Html, string? History, string JsonText, string MarkdownText, string Summary, string SummaryText);
+public sealed record RiskCardFiles(string Json, string Markdown, string Html, string? History, string JsonText, string MarkdownText, string Summary, string SummaryText)
+{
+    /// <summary>Coded warnings of the steps around the write (an AI explanation that fell back, a webhook not delivered), for the front to print.</summary>
+    public IReadOnlyList<OutboundWarning> Warnings { get; init; } = Array.Empty<OutboundWarning>();
+}
 
 /// <summary>Writes <c>risk-card.json</c>, <c>.md</c>, <c>.html</c> and <c>.summary.txt</c> and records the card in the history, all or
 /// nothing as far as a full disk goes; appends the Markdown to <c>$GITHUB_STEP_SUMMARY</c> when set.</summary>
@@ -19,6 +25,14 @@ public static class RiskCardOutput
     public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null, HistoryRetention? retention = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
+        // The policy's outbound steps hang off this one place, so every front's card gets them.
+        var outbound = repositoryRoot is null ? null : AegisPolicy.Load(repositoryRoot);
+        var warnings = new List<OutboundWarning>();
+        if (outbound is not null)
+        {
+            OutboundNotifications.Explain(card, masker, outbound, environment, warnings);
+        }
+
         var json = RiskCardJson.Write(card, masker);
         // A plan `aegis contain` wrote for these same incidents is linked from the views.
         var plan = repositoryRoot is null ? null : Containment.ContainmentPlans.ExistingPlanFor(repositoryRoot, card.Incidents.Select(i => i.Fingerprint));
@@ -108,6 +122,12 @@ public static class RiskCardOutput
             }
         }
 
-        return new RiskCardFiles(jsonPath, markdownPath, htmlPath, history, json, markdown, summaryPath, summary);
+        var files = new RiskCardFiles(jsonPath, markdownPath, htmlPath, history, json, markdown, summaryPath, summary);
+        if (outbound is not null)
+        {
+            OutboundNotifications.Notify(card, masker, files, outbound, repositoryRoot!, environment, warnings);
+        }
+
+        return files with { Warnings = warnings };
     }
 }

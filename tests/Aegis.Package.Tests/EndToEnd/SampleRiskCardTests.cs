@@ -46,7 +46,7 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
 
     private static readonly string[] CardFields =
     [
-        "schema", "status", "checks", "risk_score", "risk_level", "recommendation", "verdicts", "explanation", "diff", "diff_analysis",
+        "schema", "status", "checks", "risk_score", "risk_level", "recommendation", "verdicts", "explanation", "explanation_source", "explanation_fallback_reason", "diff", "diff_analysis",
         "stdout", "ts", "request_id", "action", "incidents", "patches", "tampering", "sandbox", "health_score",
     ];
 

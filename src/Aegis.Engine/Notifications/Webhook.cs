@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using Aegis.Engine.Infrastructure;
+using Aegis.Engine.RiskCards;
+
+namespace Aegis.Engine.Notifications;
+
+/// <summary>One entry of the policy's <c>webhooks</c>: where a card's summary is posted, for which cards, signed with which secret.</summary>
+public sealed record Webhook(Uri Url, IReadOnlyList<string> On, string? SecretEnv, TimeSpan Timeout, int Attempts)
+{
+    /// <summary>The <c>on</c> value that matches every card (the default).</summary>
+    public const string AnyCard = "any";
+
+    public const double DefaultTimeoutSeconds = 5;
+    public const double MaxTimeoutSeconds = 30;
+    public const int DefaultAttempts = 3;
+    public const int MaxAttempts = 5;
+
+    /// <summary>The wait before the 2nd, 3rd, … attempt: 0.5 s, 1 s, 2 s, 4 s (no jitter, so the bound is exact).</summary>
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>What <c>on</c> may name: any card, a status, or a recommendation.</summary>
+    public static readonly string[] OnValues =
+    {
+        AnyCard, RiskStatus.Allow, RiskStatus.Blocked, Recommendations.ApprovedForRollout, Recommendations.Rollback, Recommendations.NeedsHumanReview,
+    };
+
+    /// <summary>The most one delivery can take, retries and waits included: every attempt timing out.</summary>
+    public TimeSpan TotalBound
+        => Timeout * Attempts + Enumerable.Range(0, Attempts - 1).Aggregate(TimeSpan.Zero, (sum, retry) => sum + FirstRetryDelay * Math.Pow(2, retry));
+
+    public bool Matches(RiskCard card)
+        => On.Any(value => value == AnyCard || value == card.Status || value == card.Recommendation);
+
+    /// <summary>Reads <c>webhooks</c> from the policy's root object: a wrong shape is AEGB005, an unsafe URL AEGB087.</summary>
+    internal static IReadOnlyList<Webhook> ReadAll(JsonElement root, string path)
+    {
+        if (!root.TryGetProperty("webhooks", out var webhooks))
+        {
+            return Array.Empty<Webhook>();
+        }
+
+        if (webhooks.ValueKind != JsonValueKind.Array)
+        {
+            throw Corrupt(path, "'webhooks' must be an array of { url, on, secret_env, timeout, attempts }");
+        }
+
+        return webhooks.EnumerateArray().Select((entry, index) => Read(entry, "webhooks[" + index.ToString(CultureInfo.InvariantCulture) + "]", path)).ToArray();
+    }
+
+    private static Webhook Read(JsonElement entry, string name, string path)
+    {
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            throw Corrupt(path, $"'{name}' must be an object with 'url'");
+        }
+
+        var known = new[] { "url", "on", "secret_env", "timeout", "attempts", "allow_http" };
+        if (entry.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !known.Contains(n, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw Corrupt(path, $"'{name}.{unknown}' is not a webhook setting ({string.Join(", ", known)})");
+        }
+
+        var allowHttp = entry.TryGetProperty("allow_http", out var http) && (http.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? http.GetBoolean()
+            : throw Corrupt(path, $"'{name}.allow_http' must be true or false"));
+        var url = OutboundUrls.Parse(entry.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null, allowHttp, name + ".url", path);
+
+        var on = new[] { AnyCard };
+        if (entry.TryGetProperty("on", out var onValue))
+        {
+            if (onValue.ValueKind != JsonValueKind.Array || onValue.GetArrayLength() == 0
+                || onValue.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || !OnValues.Contains(v.GetString(), StringComparer.Ordinal)))
+            {
+                throw Corrupt(path, $"'{name}.on' must be a non-empty array of {string.Join(", ", OnValues.Select(v => "\"" + v + "\""))}");
+            }
+
+            on = onValue.EnumerateArray().Select(v => v.GetString()!).ToArray();
+        }
+
+        string? secretEnv = null;
+        if (entry.TryGetProperty("secret_env", out var secret))
+        {
+            secretEnv = secret.ValueKind == JsonValueKind.String && secret.GetString() is { Length: > 0 } variable
+                ? variable
+                : throw Corrupt(path, $"'{name}.secret_env' must name an environment variable (the secret itself never goes in the policy)");
+        }
+
+        var timeout = DefaultTimeoutSeconds;
+        if (entry.TryGetProperty("timeout", out var t))
+        {
+            timeout = t.ValueKind == JsonValueKind.Number && t.GetDouble() is > 0 and <= MaxTimeoutSeconds
+                ? t.GetDouble()
+                : throw Corrupt(path, $"'{name}.timeout' must be seconds per attempt, more than 0 and at most {MaxTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        var attempts = DefaultAttempts;
+        if (entry.TryGetProperty("attempts", out var a))
+        {
+            attempts = a.ValueKind == JsonValueKind.Number && a.TryGetInt32(out var n) && n is >= 1 and <= MaxAttempts
+                ? n
+                : throw Corrupt(path, $"'{name}.attempts' must be a whole number from 1 to {MaxAttempts.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return new Webhook(url, on, secretEnv, TimeSpan.FromSeconds(timeout), attempts);
+    }
+
+    internal static AegisException Corrupt(string path, string what)
+        => new(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: {what}; fix or delete it (it is not overwritten)");
+}
