@@ -32,6 +32,10 @@ public static class AiExplanation
 
     public static string SourceFor(string model) => "ai:" + model;
 
+    /// <summary>What the card's views add after an AI-written explanation (<c>explanation by ai:&lt;model&gt;</c>), or null for the plain one or an older card.</summary>
+    public static string? SourceNote(System.Text.Json.JsonElement card)
+        => card.TryGetProperty("explanation_source", out var source) && source.GetString() is { } text && text != PlainSource ? "explanation by " + text : null;
+
     /// <summary>The masked text the model is shown; nothing else of the card is sent.</summary>
     public static string Prompt(RiskCard card, SecretMasker masker)
     {

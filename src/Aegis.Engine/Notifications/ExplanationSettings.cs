@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Aegis.Engine.Infrastructure;
 
@@ -44,14 +43,10 @@ public sealed record ExplanationSettings(Uri Endpoint, string Model, string ApiK
 
         if (section.ValueKind != JsonValueKind.Object)
         {
-            throw Webhook.Corrupt(path, "'explanations' must be an object with 'endpoint' and 'model'");
+            throw SectionValues.Corrupt(path, "'explanations' must be an object with 'endpoint' and 'model'");
         }
 
-        var known = new[] { "endpoint", "model", "api_key_env", "api_key_file", "timeout", "allow_http" };
-        if (section.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !known.Contains(n, StringComparer.Ordinal)) is { } unknown)
-        {
-            throw Webhook.Corrupt(path, $"'explanations.{unknown}' is not an explanations setting ({string.Join(", ", known)})");
-        }
+        SectionValues.RejectUnknown(section, "explanations", "an explanations", new[] { "endpoint", "model", "api_key_env", "api_key_file", "timeout", "allow_http" }, path);
 
         string? Text(string name)
         {
@@ -62,25 +57,14 @@ public sealed record ExplanationSettings(Uri Endpoint, string Model, string ApiK
 
             return value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
                 ? text
-                : throw Webhook.Corrupt(path, $"'explanations.{name}' must be a non-empty string");
+                : throw SectionValues.Corrupt(path, $"'explanations.{name}' must be a non-empty string");
         }
 
-        var allowHttp = section.TryGetProperty("allow_http", out var http) && (http.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? http.GetBoolean()
-            : throw Webhook.Corrupt(path, "'explanations.allow_http' must be true or false"));
-        var endpoint = OutboundUrls.Parse(Text("endpoint"), allowHttp, "explanations.endpoint", path);
-        var model = Text("model") ?? throw Webhook.Corrupt(path, "'explanations.model' is required");
+        var endpoint = OutboundUrls.Parse(Text("endpoint"), SectionValues.Flag(section, "allow_http", "explanations", path), "explanations.endpoint", path);
+        var model = Text("model") ?? throw SectionValues.Corrupt(path, "'explanations.model' is required");
         var keyFile = Text("api_key_file") is { } file ? KeyFileOutside(file, path, repositoryRoot) : null;
-
-        var timeout = DefaultTimeoutSeconds;
-        if (section.TryGetProperty("timeout", out var t))
-        {
-            timeout = t.ValueKind == JsonValueKind.Number && t.GetDouble() is > 0 and <= MaxTimeoutSeconds
-                ? t.GetDouble()
-                : throw Webhook.Corrupt(path, $"'explanations.timeout' must be seconds, more than 0 and at most {MaxTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        return new ExplanationSettings(endpoint, model, Text("api_key_env") ?? DefaultApiKeyEnv, keyFile, TimeSpan.FromSeconds(timeout));
+        var timeout = SectionValues.Seconds(section, "timeout", "explanations", DefaultTimeoutSeconds, MaxTimeoutSeconds, path);
+        return new ExplanationSettings(endpoint, model, Text("api_key_env") ?? DefaultApiKeyEnv, keyFile, timeout);
     }
 
     /// <summary>The key file's full path (<c>~/</c> is the home folder); a file inside the repository would be committed, so it is refused (AEGB087), links followed.</summary>

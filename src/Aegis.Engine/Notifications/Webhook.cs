@@ -55,15 +55,8 @@ public sealed record Webhook(Uri Url, IReadOnlyList<string> On, string? SecretEn
             throw Corrupt(path, $"'{name}' must be an object with 'url'");
         }
 
-        var known = new[] { "url", "on", "secret_env", "timeout", "attempts", "allow_http" };
-        if (entry.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !known.Contains(n, StringComparer.Ordinal)) is { } unknown)
-        {
-            throw Corrupt(path, $"'{name}.{unknown}' is not a webhook setting ({string.Join(", ", known)})");
-        }
-
-        var allowHttp = entry.TryGetProperty("allow_http", out var http) && (http.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? http.GetBoolean()
-            : throw Corrupt(path, $"'{name}.allow_http' must be true or false"));
+        SectionValues.RejectUnknown(entry, name, "a webhook", new[] { "url", "on", "secret_env", "timeout", "attempts", "allow_http" }, path);
+        var allowHttp = SectionValues.Flag(entry, "allow_http", name, path);
         var url = OutboundUrls.Parse(entry.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null, allowHttp, name + ".url", path);
 
         var on = new[] { AnyCard };
@@ -86,13 +79,7 @@ public sealed record Webhook(Uri Url, IReadOnlyList<string> On, string? SecretEn
                 : throw Corrupt(path, $"'{name}.secret_env' must name an environment variable (the secret itself never goes in the policy)");
         }
 
-        var timeout = DefaultTimeoutSeconds;
-        if (entry.TryGetProperty("timeout", out var t))
-        {
-            timeout = t.ValueKind == JsonValueKind.Number && t.GetDouble() is > 0 and <= MaxTimeoutSeconds
-                ? t.GetDouble()
-                : throw Corrupt(path, $"'{name}.timeout' must be seconds per attempt, more than 0 and at most {MaxTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
-        }
+        var timeout = SectionValues.Seconds(entry, "timeout", name, DefaultTimeoutSeconds, MaxTimeoutSeconds, path);
 
         var attempts = DefaultAttempts;
         if (entry.TryGetProperty("attempts", out var a))
@@ -102,9 +89,8 @@ public sealed record Webhook(Uri Url, IReadOnlyList<string> On, string? SecretEn
                 : throw Corrupt(path, $"'{name}.attempts' must be a whole number from 1 to {MaxAttempts.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        return new Webhook(url, on, secretEnv, TimeSpan.FromSeconds(timeout), attempts);
+        return new Webhook(url, on, secretEnv, timeout, attempts);
     }
 
-    internal static AegisException Corrupt(string path, string what)
-        => new(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: {what}; fix or delete it (it is not overwritten)");
+    private static AegisException Corrupt(string path, string what) => SectionValues.Corrupt(path, what);
 }

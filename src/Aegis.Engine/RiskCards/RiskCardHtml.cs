@@ -66,7 +66,13 @@ public static class RiskCardHtml
             html.Append("<p class=\"containment\">Containment plan: <a href=\"").Append(E(Uri.EscapeDataString(containmentPlan).Replace("%2F", "/", StringComparison.Ordinal))).Append("\">").Append(E(containmentPlan)).Append("</a></p>\n");
         }
 
-        html.Append("<p>").Append(E(card.GetProperty("explanation").GetString())).Append("</p></div>\n</div>\n");
+        html.Append("<p>").Append(E(card.GetProperty("explanation").GetString()));
+        if (Notifications.AiExplanation.SourceNote(card) is { } note)
+        {
+            html.Append(" <small class=\"source\">(").Append(E(note)).Append(")</small>");
+        }
+
+        html.Append("</p></div>\n</div>\n");
         html.Append("<div class=\"meta\"><span class=\"pill\">risk ").Append(score.ToString(CultureInfo.InvariantCulture)).Append(" · ").Append(E(level)).Append("</span>")
             .Append("<span class=\"pill\">health ").Append(card.GetProperty("health_score").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)).Append("</span>")
             .Append("<span class=\"pill\">sandbox ").Append(E(card.GetProperty("sandbox").GetProperty("mode").GetString())).Append("</span>")

@@ -40,7 +40,13 @@ public static class RiskCardMarkdown
             .Append(card.GetProperty("risk_level").GetString()).Append(" | `").Append(card.GetProperty("recommendation").GetString()).Append("` | ")
             .Append(card.GetProperty("health_score").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)).Append(" | ")
             .Append(card.GetProperty("sandbox").GetProperty("mode").GetString()).Append(" |\n\n");
-        md.Append("> ").Append(Cell(card.GetProperty("explanation").GetString())).Append("\n\n");
+        md.Append("> ").Append(Cell(card.GetProperty("explanation").GetString()));
+        if (Notifications.AiExplanation.SourceNote(card) is { } note)
+        {
+            md.Append(" _(").Append(Cell(note)).Append(")_");
+        }
+
+        md.Append("\n\n");
 
         md.Append("### Checks\n\n| check | result | message |\n|---|---|---|\n");
         foreach (var check in card.GetProperty("checks").EnumerateArray())

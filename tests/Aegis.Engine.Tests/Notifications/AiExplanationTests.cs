@@ -55,6 +55,8 @@ public sealed class AiExplanationTests
         Assert.Equal("ai:" + Model, card.GetProperty("explanation_source").GetString());
         Assert.Equal(JsonValueKind.Null, card.GetProperty("explanation_fallback_reason").ValueKind);
         Assert.Empty(files.Warnings);
+        Assert.Contains(GoodAnswer + " _(explanation by ai:" + Model + ")_", File.ReadAllText(files.Markdown), StringComparison.Ordinal);
+        Assert.Contains("(explanation by ai:" + Model + ")</small>", File.ReadAllText(files.Html), StringComparison.Ordinal);
         var request = Assert.Single(endpoint.Requests);
         Assert.Equal("/v1/chat/completions", request.Path);
         Assert.Equal("Bearer " + Key, request.Headers["Authorization"]);
@@ -127,16 +129,7 @@ public sealed class AiExplanationTests
     [Fact]
     public async Task Hang_TimesOut_AndFallsBack_WithinTheTimeout()
     {
-        await using var endpoint = await LoopbackReceiver.StartAsync(async (_, context) =>
-        {
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
+        await using var endpoint = await LoopbackReceiver.HangingAsync();
         using var repository = OutboundCards.Repository(Policy(endpoint, timeout: 1));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -165,6 +158,7 @@ public sealed class AiExplanationTests
         var card = CardJson(OutboundCards.Write(repository, OutboundCards.Card()));
         Assert.Equal("plain", card.GetProperty("explanation_source").GetString());
         Assert.Equal(JsonValueKind.Null, card.GetProperty("explanation_fallback_reason").ValueKind);
+        Assert.DoesNotContain("explanation by", File.ReadAllText(Path.Combine(repository.Path, "out", "risk-card.md")), StringComparison.Ordinal);
     }
 
     private static void AssertFellBack(RiskCardFiles files, string plain, string reason)

@@ -56,6 +56,20 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             return Task.CompletedTask;
         });
 
+    /// <summary>Never answers (until the client gives up or the server stops): a hung receiver.</summary>
+    public static Task<LoopbackReceiver> HangingAsync()
+        => StartAsync(async (_, context) =>
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up: what the test waits for.
+            }
+        });
+
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync(TimeSpan.FromSeconds(2));
