@@ -88,7 +88,7 @@ public static class AegisCommandLine
         }
         catch (AegisException exception)
         {
-            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile or ErrorCodes.BadArguments ? ExitCodes.UsageError : ExitCodes.InternalError;
+            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile or ErrorCodes.BadArguments or ErrorCodes.OutboundPolicyRefused ? ExitCodes.UsageError : ExitCodes.InternalError;
             return Fail(expanded, stdout, stderr, exit, exception.Code, exception.Message);
         }
         catch (OperationCanceledException)

@@ -135,6 +135,22 @@ public sealed class OutboundPolicyTests
     }
 
     [Fact]
+    public async Task Propose_WithARefusedPolicy_Exit2_OneAEGB087_NoCard()
+    {
+        using var repository = new TempDirectory();
+        repository.Write(".aegis/policy.json", """{ "webhooks": [ { "url": "http://hooks.example.com/aegis" } ] }""");
+        repository.Write("src/App/Greeter.cs", "namespace App;\npublic static class Greeter { }\n");
+        var action = repository.Write("action.json", """{ "file": "src/App/Greeter.cs", "content": "namespace App;\npublic static class Greeter { public static int X => 1; }\n", "intent": "add X" }""");
+        var stderr = new StringWriter();
+
+        var exit = await Aegis.Cli.AegisCommandLine.RunAsync(new[] { "propose", "--action", action, "--repository-root", repository.Path, "--sandbox", "none" }, new StringWriter(), stderr, _ => null, TestProjects.Catalog);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("aegis: error AEGB087: ", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(repository.Path, ".aegis", "propose", "risk-card.json")));
+    }
+
+    [Fact]
     public void KeyFile_OutsideTheRepository_IsRead()
     {
         using var repository = new TempDirectory();
