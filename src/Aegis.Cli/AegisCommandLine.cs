@@ -286,6 +286,7 @@ public static class AegisCommandLine
         Commands.ContainCommand.Add(root, context, json);
         Commands.ReleaseCommands.Add(root, context, json);
         Commands.EventCommands.Add(root, context, json);
+        Commands.HistoryCommand.Add(root, context, json);
         return root;
     }
 }
