@@ -75,11 +75,11 @@ internal static class EventCommands
         var (options, text) = Prepare(context, file, repositoryRoot, sandbox);
         var processor = new EventProcessor(options);
         var results = new List<EventResult>();
-        foreach (var (origin, parsed, error) in EventParser.ParseQueue(text, file, "cli", options.Clock))
+        foreach (var element in EventParser.ParseQueue(text, file, "cli", options.Clock))
         {
-            results.Add(parsed is null
-                ? processor.Record(EventResult.ForBadInput(error!, origin, options.Clock()))
-                : await processor.ProcessAsync(parsed, origin, cancellationToken).ConfigureAwait(false));
+            results.Add(element.Event is null
+                ? processor.Record(EventResult.ForBadInput(element.Error!, element.Origin, options.Clock(), element.Id, element.Kind))
+                : await processor.ProcessAsync(element.Event, element.Origin, cancellationToken).ConfigureAwait(false));
         }
 
         var exit = results.Any(r => r.Status == EventStatuses.Failed) ? ExitCodes.GateFailed : ExitCodes.Success;

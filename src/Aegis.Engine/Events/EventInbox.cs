@@ -133,7 +133,8 @@ public sealed class EventInbox
         catch (AegisException exception)
         {
             // Malformed: one result with its coded error, named after the file, and the file moved out of the way.
-            var bad = EventResult.ForBadInput(exception, origin, options.Clock());
+            var (id, kind) = EventParser.Identify(text);
+            var bad = EventResult.ForBadInput(exception, origin, options.Clock(), id, kind);
             RecordOnce(bad, "invalid-" + SafeName(name));
             Finish(claim, FailedDirectory(root), name);
             results.Add(bad);
