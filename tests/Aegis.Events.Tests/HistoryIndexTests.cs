@@ -154,6 +154,24 @@ public sealed class HistoryIndexTests
     }
 
     [Fact]
+    public void ARecordWrittenButNeverIndexed_ProcessKilledBetween_IsIndexedByTheNextRead()
+    {
+        using var directory = new TempDirectory();
+        var ids = WriteCards(directory, Mixed);
+        // The record only, as a writer killed after its record and before its index update leaves it.
+        var orphan = new RiskCard { Ts = Start.AddDays(30).ToUnixTimeMilliseconds() / 1000.0, RequestId = "req_orphan", Action = new() { new("kind", "build") } };
+        RiskScorer.Score(orphan);
+        RiskHistory.Record(directory.Path, orphan, RiskCardJson.Write(orphan, SecretMasker.None));
+
+        var index = new HistoryIndex(directory.Path);
+        var all = index.Query(new HistoryQuery(Limit: 100));
+
+        Assert.Null(index.RebuiltBecause);
+        Assert.Equal("req_orphan", all[0].RequestId);
+        Assert.Equal(ids.Count + 1, all.Count);
+    }
+
+    [Fact]
     public void APrunedRecord_DropsOutOfTheIndex()
     {
         using var directory = new TempDirectory();

@@ -67,6 +67,7 @@ public sealed class InboxTests(ITestOutputHelper output)
         var rerun = await WaitAsync(again);
 
         Assert.True(rerun.ExitCode == 0, rerun.Text);
+        output.WriteLine(rerun.Text.Split('\n').LastOrDefault(l => l.StartsWith("aegis: inbox: ", StringComparison.Ordinal)));
         AssertEveryEventProcessedOnce(directory, killedMidCard: true);
     }
 
