@@ -102,9 +102,12 @@ public static class RiskCardOutput
 
         // The index follows the record, never leads it: a failure leaves the card and its record whole (a warning).
         var warnings = new List<(string, string)>();
-        if (history is not null && History.HistoryIndex.TryRecordCard(repositoryRoot!, history, json) is { } indexWarning)
+        using (EngineTrace.Measure("history index"))
         {
-            warnings.Add((ErrorCodes.HistoryIndexUnavailable, indexWarning));
+            if (history is not null && History.HistoryIndex.TryRecordCard(repositoryRoot!, history, json) is { } indexWarning)
+            {
+                warnings.Add((ErrorCodes.HistoryIndexUnavailable, indexWarning));
+            }
         }
 
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
