@@ -55,6 +55,23 @@ public static class ErrorCodes
     public const string BadReleaseInput = "AEGB024";
     public const string ReleaseGateNotPassed = "AEGB025";
 
+    // Events, the inbox and the history index (AEGB075–AEGB079).
+
+    /// <summary>An event (or a queue) that is not JSON, not an object (a queue: not an array), or too large.</summary>
+    public const string EventMalformed = "AEGB075";
+
+    /// <summary>An event whose envelope is wrong: an unknown kind, a bad id, a file path outside the repository…</summary>
+    public const string EventInvalid = "AEGB076";
+
+    /// <summary>An event whose payload does not fit its kind (a propose without an action, an advisory without a package…).</summary>
+    public const string EventPayloadInvalid = "AEGB077";
+
+    /// <summary>A well-formed event the engine failed on for a reason without a code of its own.</summary>
+    public const string EventNotProcessed = "AEGB078";
+
+    /// <summary>A warning: the history index (.aegis/aegis.db) could not be opened or updated; the card files are written.</summary>
+    public const string HistoryIndexUnavailable = "AEGB079";
+
     // Outbound webhooks and AI explanations (AEGB085–AEGB089).
 
     /// <summary>A warning: a webhook was not delivered (after its retries); the card is written and the failure recorded.</summary>

@@ -7,7 +7,8 @@ namespace Aegis.Engine.RiskCards;
 /// <summary>Where a card was written.</summary>
 public sealed record RiskCardFiles(string Json, string Markdown, string Html, string? History, string JsonText, string MarkdownText, string Summary, string SummaryText)
 {
-    /// <summary>Coded warnings of the steps around the write (an AI explanation that fell back, a webhook not delivered), for the front to print.</summary>
+    /// <summary>Coded warnings of the steps around the write that did not stop it (an AI explanation that fell back, a
+    /// webhook not delivered, the history index not updated), for the front to print.</summary>
     public IReadOnlyList<OutboundWarning> Warnings { get; init; } = Array.Empty<OutboundWarning>();
 }
 
@@ -108,6 +109,15 @@ public static class RiskCardOutput
         if (history is not null && retention is not null)
         {
             RiskHistory.Prune(repositoryRoot!, retention, history);
+        }
+
+        // The index follows the record, never leads it: a failure leaves the card and its record whole (a warning).
+        using (EngineTrace.Measure("history index"))
+        {
+            if (history is not null && History.HistoryIndex.TryRecordCard(repositoryRoot!, history, json) is { } indexWarning)
+            {
+                warnings.Add(new OutboundWarning(ErrorCodes.HistoryIndexUnavailable, indexWarning));
+            }
         }
 
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
