@@ -88,7 +88,7 @@ public static class AegisCommandLine
         }
         catch (AegisException exception)
         {
-            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile or ErrorCodes.BadArguments ? ExitCodes.UsageError : ExitCodes.InternalError;
+            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile or ErrorCodes.BadArguments or ErrorCodes.ServiceExposed ? ExitCodes.UsageError : ExitCodes.InternalError;
             return Fail(expanded, stdout, stderr, exit, exception.Code, exception.Message);
         }
         catch (OperationCanceledException)
@@ -285,6 +285,7 @@ public static class AegisCommandLine
         Commands.SarifCommands.Add(root, context, json);
         Commands.ContainCommand.Add(root, context, json);
         Commands.ReleaseCommands.Add(root, context, json);
+        Commands.ServeCommand.Add(root, context, json);
         return root;
     }
 }
