@@ -408,7 +408,9 @@ public sealed class AegisServer : IAsyncDisposable
                 Actor = form["actor"].ToString() is { Length: > 0 } actor ? actor : null,
             };
             var outcome = await ProposeAsync(action, "console", context.RequestAborted).ConfigureAwait(false);
-            return Results.Redirect("/risk-cards/" + outcome.Card.RequestId, permanent: false, preserveMethod: false);
+            // 303: the browser follows with a GET, so a reload shows the card instead of proposing again.
+            context.Response.Headers.Location = "/risk-cards/" + outcome.Card.RequestId;
+            return Results.StatusCode(StatusCodes.Status303SeeOther);
         }
 
         private async Task<byte[]> ReadBodyAsync(HttpContext context)
