@@ -118,6 +118,8 @@ public sealed class AegisServer : IAsyncDisposable
             app.Use(HandleErrorsAsync);
             app.UseRouting();
             app.UseHttpMetrics(o => o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(metrics.Registry)));
+            // Again inside the request metrics, so a refused or failed request is counted with the status it got.
+            app.Use(HandleErrorsAsync);
             app.Use(RequireTokenAsync);
 
             app.MapGet("/healthz", () => Json(new JsonObject { ["status"] = "ok", ["schema"] = "aegis.serve/v1" }));
