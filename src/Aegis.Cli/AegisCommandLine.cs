@@ -285,6 +285,8 @@ public static class AegisCommandLine
         Commands.SarifCommands.Add(root, context, json);
         Commands.ContainCommand.Add(root, context, json);
         Commands.ReleaseCommands.Add(root, context, json);
+        Commands.EventCommands.Add(root, context, json);
+        Commands.HistoryCommand.Add(root, context, json);
         Commands.ServeCommand.Add(root, context, json);
         return root;
     }

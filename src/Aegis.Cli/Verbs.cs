@@ -283,6 +283,11 @@ internal static class Verbs
     /// <summary>Prints a written card's summary (and the gate error), returns 0 or 1.</summary>
     private static int Print(CliContext context, bool json, RiskCard card, RiskCardFiles files, string failOn)
     {
+        foreach (var (code, message) in files.Warnings)
+        {
+            context.Warn(code, message);
+        }
+
         var masker = card.Masker;
         EngineTrace.WriteJitTotals();
 

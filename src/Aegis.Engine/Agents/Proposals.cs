@@ -11,9 +11,15 @@ public static class Proposals
     public static string DefaultOutput(string repositoryRoot) => Path.Combine(repositoryRoot, ".aegis", "propose");
 
     /// <summary>The one engine path for a proposed change: policy, scan, sandbox, card; the card is written (and recorded in the history).</summary>
-    public static async Task<ProposalOutcome> RunAsync(EngineOptions options, ProposedAction action, string outputDirectory, Func<string, string?> environment, CancellationToken cancellationToken)
+    /// <param name="actionContext">Entries added to the card's <c>action</c> (the event intake's <c>event</c> id and <c>source</c>).</param>
+    public static async Task<ProposalOutcome> RunAsync(EngineOptions options, ProposedAction action, string outputDirectory, Func<string, string?> environment, CancellationToken cancellationToken, IReadOnlyList<KeyValuePair<string, object?>>? actionContext = null)
     {
         var card = await new AegisEngine(options).ProposeAsync(action, cancellationToken).ConfigureAwait(false);
+        if (actionContext is not null)
+        {
+            card.Action.AddRange(actionContext);
+        }
+
         RiskCardFiles files;
         using (Infrastructure.EngineTrace.Measure("card write"))
         {

@@ -101,7 +101,22 @@ public sealed record AdvisoryEvent(string Path, string Id, string Package, strin
                 throw new FormatException("kind is '" + kind + "'; contain plans for \"advisory\" events only");
             }
 
-            var payload = root.GetProperty("payload");
+            var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() ?? "" : "";
+            return FromPayload(path, id, root.GetProperty("payload"));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new AegisException(ErrorCodes.BadContainmentEvent, "bad advisory event " + path + ": " + exception.Message, exception);
+        }
+    }
+
+    /// <summary>The advisory in an event's payload (the event intake's parsed events, and <see cref="Load"/>): throws
+    /// <see cref="FormatException"/> (or <see cref="KeyNotFoundException"/>/<see cref="InvalidOperationException"/>
+    /// for a missing or mistyped field).</summary>
+    public static AdvisoryEvent FromPayload(string path, string id, JsonElement payload)
+    {
+        try
+        {
             var package = payload.GetProperty("package").GetString() ?? "";
             var range = payload.TryGetProperty("vulnerable_range", out var r) ? r.GetString() ?? "" : "";
             var fixedVersion = payload.GetProperty("fixed_version").GetString() ?? "";
@@ -112,12 +127,15 @@ public sealed record AdvisoryEvent(string Path, string Id, string Package, strin
                 throw new FormatException("payload.package and payload.fixed_version must be a NuGet package id and version");
             }
 
-            var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() ?? "" : "";
             return new AdvisoryEvent(path, id, package, range, fixedVersion);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        catch (KeyNotFoundException exception)
         {
-            throw new AegisException(ErrorCodes.BadContainmentEvent, "bad advisory event " + path + ": " + exception.Message, exception);
+            throw new FormatException("an advisory's payload has package, vulnerable_range and fixed_version (" + exception.Message + ")", exception);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new FormatException("an advisory's package, vulnerable_range and fixed_version are strings (" + exception.Message + ")", exception);
         }
     }
 

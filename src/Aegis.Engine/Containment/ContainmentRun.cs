@@ -14,7 +14,9 @@ public sealed record ContainmentResult(ContainmentPlan Plan, ContainmentFiles Fi
 /// plans, writes under <c>.aegis/containment/&lt;id&gt;/</c> (or the output folder) and links the plan from the card.</summary>
 public static partial class ContainmentRun
 {
-    public static ContainmentResult Run(ContainmentArguments arguments)
+    /// <param name="advisory">An advisory already read (the event intake's <c>advisory</c> events); otherwise
+    /// <see cref="ContainmentArguments.EventPath"/>'s.</param>
+    public static ContainmentResult Run(ContainmentArguments arguments, AdvisoryEvent? advisory = null)
     {
         var upstream = arguments.Upstream ?? NginxLocations.DefaultUpstream;
         if (!UpstreamName().IsMatch(upstream))
@@ -29,14 +31,14 @@ public static partial class ContainmentRun
         }
 
         var cardPath = arguments.CardPath;
-        if (cardPath is null && arguments.EventPath is null)
+        if (cardPath is null && arguments.EventPath is null && advisory is null)
         {
             cardPath = RiskHistory.List(arguments.RepositoryRoot).LastOrDefault()
                 ?? throw new AegisException(ErrorCodes.NothingToContain, "nothing to contain: no --card or --event, and no card in " + RiskHistory.DirectoryFor(arguments.RepositoryRoot));
         }
 
         var card = cardPath is null ? null : ContainmentCard.Load(cardPath);
-        var advisory = arguments.EventPath is null ? null : AdvisoryEvent.Load(arguments.EventPath);
+        advisory ??= arguments.EventPath is null ? null : AdvisoryEvent.Load(arguments.EventPath);
         var plan = ContainmentPlanner.Plan(new ContainmentRequest(arguments.RepositoryRoot, card, advisory, upstream, headers));
         var directory = Path.GetFullPath(arguments.Output ?? Path.Combine(ContainmentPlans.DirectoryFor(arguments.RepositoryRoot), plan.Id));
         var files = ContainmentWriter.Write(plan, directory, arguments.RepositoryRoot, cardPath, arguments.EventPath);

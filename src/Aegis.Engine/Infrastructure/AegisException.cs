@@ -55,6 +55,23 @@ public static class ErrorCodes
     public const string BadReleaseInput = "AEGB024";
     public const string ReleaseGateNotPassed = "AEGB025";
 
+    // Events, the inbox and the history index (AEGB075–AEGB079).
+
+    /// <summary>An event (or a queue) that is not JSON, not an object (a queue: not an array), or too large.</summary>
+    public const string EventMalformed = "AEGB075";
+
+    /// <summary>An event whose envelope is wrong: an unknown kind, a bad id, a file path outside the repository…</summary>
+    public const string EventInvalid = "AEGB076";
+
+    /// <summary>An event whose payload does not fit its kind (a propose without an action, an advisory without a package…).</summary>
+    public const string EventPayloadInvalid = "AEGB077";
+
+    /// <summary>A well-formed event the engine failed on for a reason without a code of its own.</summary>
+    public const string EventNotProcessed = "AEGB078";
+
+    /// <summary>A warning: the history index (.aegis/aegis.db) could not be opened or updated; the card files are written.</summary>
+    public const string HistoryIndexUnavailable = "AEGB079";
+
     // aegis serve (AEGB080–AEGB084): each is also the "code" of the route's problem details (docs/service.md).
     /// <summary>A write route without the right bearer token, or a webhook whose signature does not match (HTTP 401).</summary>
     public const string ServiceUnauthorized = "AEGB080";

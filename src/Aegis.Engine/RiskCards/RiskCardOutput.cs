@@ -3,7 +3,11 @@ using Aegis.Engine.Infrastructure;
 namespace Aegis.Engine.RiskCards;
 
 /// <summary>Where a card was written.</summary>
-public sealed record RiskCardFiles(string Json, string Markdown, string Html, string? History, string JsonText, string MarkdownText, string Summary, string SummaryText);
+public sealed record RiskCardFiles(string Json, string Markdown, string Html, string? History, string JsonText, string MarkdownText, string Summary, string SummaryText)
+{
+    /// <summary>Coded warnings of the write that did not stop it (the history index not updated, AEGB079).</summary>
+    public IReadOnlyList<(string Code, string Message)> Warnings { get; init; } = Array.Empty<(string, string)>();
+}
 
 /// <summary>Writes <c>risk-card.json</c>, <c>.md</c>, <c>.html</c> and <c>.summary.txt</c> and records the card in the history, all or
 /// nothing as far as a full disk goes; appends the Markdown to <c>$GITHUB_STEP_SUMMARY</c> when set.</summary>
@@ -96,6 +100,13 @@ public static class RiskCardOutput
             RiskHistory.Prune(repositoryRoot!, retention, history);
         }
 
+        // The index follows the record, never leads it: a failure leaves the card and its record whole (a warning).
+        var warnings = new List<(string, string)>();
+        if (history is not null && History.HistoryIndex.TryRecordCard(repositoryRoot!, history, json) is { } indexWarning)
+        {
+            warnings.Add((ErrorCodes.HistoryIndexUnavailable, indexWarning));
+        }
+
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
         {
             try
@@ -108,6 +119,6 @@ public static class RiskCardOutput
             }
         }
 
-        return new RiskCardFiles(jsonPath, markdownPath, htmlPath, history, json, markdown, summaryPath, summary);
+        return new RiskCardFiles(jsonPath, markdownPath, htmlPath, history, json, markdown, summaryPath, summary) { Warnings = warnings };
     }
 }
