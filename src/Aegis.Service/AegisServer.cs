@@ -66,10 +66,10 @@ public sealed class AegisServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
 
-        var index = cards ?? new HistoryFileCardIndex(root);
-        var inbox = new EventInbox(root);
+        var index = cards ?? new HistoryIndexCardIndex(root);
+        var inbox = new EventIntake(root);
         var metrics = new ServiceMetrics(index, inbox);
-        var worker = new EventWorker(processor ?? new InboxOnlyProcessor(), metrics, options);
+        var worker = new EventWorker(processor ?? new EngineInboxProcessor(options with { RepositoryRoot = root }), metrics, options);
         var app = builder.Build();
         var routes = new Routes(options with { RepositoryRoot = root }, index, inbox, metrics, worker);
         routes.Map(app);
@@ -106,7 +106,7 @@ public sealed class AegisServer : IAsyncDisposable
     }
 
     /// <summary>The routes, with what they share.</summary>
-    private sealed class Routes(ServeOptions options, ICardIndex cards, EventInbox inbox, ServiceMetrics metrics, EventWorker worker)
+    private sealed class Routes(ServeOptions options, ICardIndex cards, EventIntake inbox, ServiceMetrics metrics, EventWorker worker)
     {
         /// <summary>One proposal at a time: they share .aegis/propose/ (as the CLI writes it) and the machine's cores.</summary>
         private readonly SemaphoreSlim proposals = new(1, 1);
@@ -244,7 +244,7 @@ public sealed class AegisServer : IAsyncDisposable
                 return Results.Text(File.ReadAllText(result), "application/json");
             }
 
-            return File.Exists(Path.Combine(inbox.EventsFolder, id + ".json"))
+            return inbox.IsWaiting(id)
                 ? Json(new JsonObject { ["id"] = id, ["status"] = "pending" })
                 : throw ServiceProblem.NotFound("no event '" + id + "' in the inbox or its results");
         }

@@ -113,3 +113,39 @@ public sealed partial class HistoryFileCardIndex(string repositoryRoot) : ICardI
         }
     }
 }
+
+/// <summary>
+/// The history through the engine's SQLite index (<c>.aegis/aegis.db</c>), which rebuilds itself from the card files
+/// when it is missing, corrupt or old; when it cannot be opened at all, the files themselves are read.
+/// </summary>
+public sealed class HistoryIndexCardIndex(string repositoryRoot) : ICardIndex
+{
+    private readonly Aegis.Engine.History.HistoryIndex index = new(repositoryRoot);
+    private readonly HistoryFileCardIndex files = new(repositoryRoot);
+
+    public IReadOnlyList<CardEntry> Query(CardFilter filter)
+        => OrFiles(() => index.Query(new Aegis.Engine.History.HistoryQuery(filter.Status, filter.Since, filter.Verb, filter.Limit)).Select(Entry).ToList(), () => files.Query(filter));
+
+    public CardEntry? Find(string requestId)
+        => HistoryFileCardIndex.RequestIdShape().IsMatch(requestId) ? OrFiles(() => index.Find(requestId) is { } entry ? Entry(entry) : null, () => files.Find(requestId)) : null;
+
+    public IReadOnlyDictionary<(string Status, string Recommendation), int> CountByVerdict()
+        => OrFiles(
+            () => index.Query(new Aegis.Engine.History.HistoryQuery(Limit: int.MaxValue)).GroupBy(e => (e.Status, e.Recommendation)).ToDictionary(g => g.Key, g => g.Count()),
+            files.CountByVerdict);
+
+    private static CardEntry Entry(Aegis.Engine.History.HistoryEntry e)
+        => new(e.RequestId, e.Status, e.RiskScore, e.RiskLevel, e.Recommendation, e.Ts, e.Verb, null, SecretMasker.None.Mask(e.Explanation), e.RecordPath);
+
+    private static T OrFiles<T>(Func<T> fromIndex, Func<T> fromFiles)
+    {
+        try
+        {
+            return fromIndex();
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+        {
+            return fromFiles();
+        }
+    }
+}

@@ -84,3 +84,28 @@ public sealed class InboxOnlyProcessor : IEventProcessor
     public Task<IReadOnlyList<ProcessedEvent>> ProcessInboxOnceAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<ProcessedEvent>>(Array.Empty<ProcessedEvent>());
 }
+
+/// <summary>The engine's inbox (<c>aegis process-inbox</c>'s claim protocol): the service is one more processor beside any others.</summary>
+public sealed class EngineInboxProcessor(ServeOptions options) : IEventProcessor
+{
+    private readonly Aegis.Engine.Events.EventInbox inbox = new(new Aegis.Engine.Events.EventProcessorOptions
+    {
+        RepositoryRoot = options.RepositoryRoot,
+        Catalog = options.Catalog,
+        VerifyCommands = options.VerifyCommands,
+        Environment = options.Environment,
+        Warn = (code, message) =>
+        {
+            lock (options.Log)
+            {
+                options.Log.WriteLine("aegis: warning " + code + ": " + message);
+            }
+        },
+    });
+
+    public async Task<IReadOnlyList<ProcessedEvent>> ProcessInboxOnceAsync(CancellationToken cancellationToken)
+    {
+        var pass = await inbox.ProcessOnceAsync(cancellationToken).ConfigureAwait(false);
+        return pass.Results.Select(r => new ProcessedEvent(r.EventId ?? r.Id, r.Kind ?? "unknown", r.Status == Aegis.Engine.Events.EventStatuses.Failed)).ToList();
+    }
+}

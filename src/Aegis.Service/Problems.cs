@@ -37,6 +37,9 @@ public static class Problems
         [ErrorCodes.BadCompileInputs] = StatusCodes.Status400BadRequest,
         [ErrorCodes.BadReleaseInput] = StatusCodes.Status400BadRequest,
         [ErrorCodes.CorruptStateFile] = StatusCodes.Status500InternalServerError,
+        [ErrorCodes.EventMalformed] = StatusCodes.Status400BadRequest,
+        [ErrorCodes.EventInvalid] = StatusCodes.Status400BadRequest,
+        [ErrorCodes.EventPayloadInvalid] = StatusCodes.Status400BadRequest,
     };
 
     private static readonly IReadOnlyDictionary<int, string> Titles = new Dictionary<int, string>

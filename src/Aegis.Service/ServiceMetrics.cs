@@ -9,7 +9,7 @@ namespace Aegis.Service;
 /// </summary>
 public sealed class ServiceMetrics
 {
-    public ServiceMetrics(ICardIndex cards, EventInbox inbox)
+    public ServiceMetrics(ICardIndex cards, EventIntake inbox)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);

@@ -71,17 +71,18 @@ public sealed class ServiceRoutesTests
     }
 
     [Theory]
-    [InlineData("{\"kind\": \"dance\"}")]
-    [InlineData("{\"files\": []}")]
-    [InlineData("[1, 2]")]
-    [InlineData("{not json")]
-    [InlineData("{\"kind\": \"push\", \"id\": \"../../etc/passwd\"}")]
-    [InlineData("{\"kind\": \"push\", \"files\": [\"../outside.cs\"]}")]
-    [InlineData("{\"kind\": \"push\", \"files\": [\"/etc/passwd\"]}")]
-    public async Task BadEvent_Is400Problem_AndNothingRecorded(string body)
+    [InlineData("{\"kind\": \"dance\"}", "AEGB076")]
+    [InlineData("{\"files\": []}", "AEGB076")]
+    [InlineData("[1, 2]", "AEGB075")]
+    [InlineData("{not json", "AEGB075")]
+    [InlineData("{\"kind\": \"push\", \"id\": \"../../etc/passwd\", \"files\": [\"a.cs\"]}", "AEGB081")]
+    [InlineData("{\"kind\": \"push\", \"files\": [\"../outside.cs\"]}", "AEGB076")]
+    [InlineData("{\"kind\": \"push\", \"files\": [\"/etc/passwd\"]}", "AEGB076")]
+    [InlineData("{\"kind\": \"push\"}", "AEGB077")]
+    public async Task BadEvent_Is400Problem_WithTheParsersCode_AndNothingRecorded(string body, string code)
     {
         await using var host = await ServiceHost.StartAsync();
-        await ProblemAssert.IsProblem(await host.PostAsync("/events", body), 400, ErrorCodes.ServiceBadRequest);
+        await ProblemAssert.IsProblem(await host.PostAsync("/events", body), 400, code);
         Assert.Empty(host.InboxEvents());
     }
 
