@@ -26,6 +26,12 @@ public static class ServeToken
             return (Checked(fromEnvironment.Trim(), EnvironmentVariable), EnvironmentVariable);
         }
 
+        if (explicitOnly && tokenFile is null)
+        {
+            // The default file is one nobody handed out on purpose: not enough beyond loopback.
+            return null;
+        }
+
         var path = Path.GetFullPath(tokenFile ?? DefaultFile(repositoryRoot));
         if (File.Exists(path))
         {
@@ -35,11 +41,6 @@ public static class ServeToken
         if (tokenFile is not null)
         {
             throw new AegisException(ErrorCodes.BadArguments, "--token-file " + tokenFile + " does not exist");
-        }
-
-        if (explicitOnly)
-        {
-            return null;
         }
 
         return (Generate(path), path);

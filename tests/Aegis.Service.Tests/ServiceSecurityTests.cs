@@ -148,6 +148,31 @@ public sealed class ServiceSecurityTests
         Assert.Contains("error " + ErrorCodes.ServiceExposed, stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(ServeToken.DefaultFile(repository.Path)));
         Assert.DoesNotContain("serving", stdout.ToString(), StringComparison.Ordinal);
+
+        // A token generated earlier by a loopback run was handed to no one: still not enough.
+        ServeToken.Generate(ServeToken.DefaultFile(repository.Path));
+        var again = await AegisCommandLine.RunAsync(new[] { "serve", "--urls", "http://*:0", "--repository-root", repository.Path }, new StringWriter(), new StringWriter(), _ => null);
+        Assert.Equal(2, again);
+    }
+
+    [Fact]
+    public async Task ServeBeyondLoopback_WithAnExplicitTokenFile_Starts()
+    {
+        using var repository = new TempDirectory();
+        var tokenFile = repository.Write("token.txt", "explicit-token-0123456789\n");
+        using var cancel = new CancellationTokenSource();
+        var stdout = new StringWriter();
+        var run = AegisCommandLine.RunAsync(new[] { "serve", "--urls", "http://0.0.0.0:0", "--repository-root", repository.Path, "--token-file", tokenFile }, stdout, new StringWriter(), _ => null, cancellationToken: cancel.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!stdout.ToString().Contains("aegis: serving", StringComparison.Ordinal) && !run.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("aegis: serving http://0.0.0.0:", stdout.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("explicit-token-0123456789", stdout.ToString(), StringComparison.Ordinal);
+        await cancel.CancelAsync();
+        Assert.Equal(0, await run);
     }
 
     [Fact]
