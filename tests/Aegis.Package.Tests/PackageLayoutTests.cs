@@ -137,10 +137,12 @@ public sealed class PackageLayoutTests
     {
         const string Root = "tools/engine/";
         var engine = PackageUnderTest.Entries.Where(e => e.StartsWith(Root, StringComparison.Ordinal)).ToArray();
-        var copies = engine.Where(e => e.StartsWith(Root + "runtimes/", StringComparison.Ordinal)).ToArray();
+        // The native SQLite libraries (the history index) are runtime assets too, checked by their own test below.
+        var natives = engine.Where(e => e.StartsWith(Root + "runtimes/", StringComparison.Ordinal) && e.Contains("/native/", StringComparison.Ordinal)).ToArray();
+        var copies = engine.Where(e => e.StartsWith(Root + "runtimes/", StringComparison.Ordinal)).Except(natives).ToArray();
 
         // English only: no satellite folders (Roslyn brings 13), and nothing nested anywhere else.
-        Assert.All(engine.Except(copies), e => Assert.DoesNotContain('/', e[Root.Length..]));
+        Assert.All(engine.Except(copies).Except(natives), e => Assert.DoesNotContain('/', e[Root.Length..]));
         // Every assembly at the root is IL only, so it runs on any OS and architecture.
         Assert.All(engine.Where(e => !copies.Contains(e) && e.EndsWith(".dll", StringComparison.Ordinal)), e => Assert.False(IsReadyToRun(e), e + " is ReadyToRun"));
 
@@ -149,6 +151,7 @@ public sealed class PackageLayoutTests
         var runtimeTargets = libraries
             .Where(l => l.Value.TryGetProperty("runtimeTargets", out _))
             .SelectMany(l => l.Value.GetProperty("runtimeTargets").EnumerateObject().Select(t => (Library: l, Path: t.Name, Rid: t.Value.GetProperty("rid").GetString()!, Type: t.Value.GetProperty("assetType").GetString())))
+            .Where(t => t.Type != "native")
             .ToArray();
 
         if (copies.Length == 0)
@@ -179,6 +182,45 @@ public sealed class PackageLayoutTests
         });
         // The entry assembly is loaded from the path the task gives; it stays IL only.
         Assert.DoesNotContain(copies, c => c.EndsWith("/Aegis.Cli.dll", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The history index (.aegis/aegis.db) needs SQLite's native library: the packed engine carries e_sqlite3 for the
+    /// platforms a .NET SDK build runs on (linux-x64 above all, where CI runs), each listed in the deps file as a native
+    /// runtime target so the host finds it, and none of the exotic or browser ones SQLitePCLRaw also brings.
+    /// </summary>
+    [RequiresEngineFact]
+    public void Engine_ShipsSqliteNativeLibraries_ForTheKeptPlatformsOnly()
+    {
+        const string Root = "tools/engine/";
+        string[] expected =
+        [
+            "runtimes/linux-arm64/native/libe_sqlite3.so",
+            "runtimes/linux-musl-arm64/native/libe_sqlite3.so",
+            "runtimes/linux-musl-x64/native/libe_sqlite3.so",
+            "runtimes/linux-x64/native/libe_sqlite3.so",
+            "runtimes/osx-arm64/native/libe_sqlite3.dylib",
+            "runtimes/osx-x64/native/libe_sqlite3.dylib",
+            "runtimes/win-arm64/native/e_sqlite3.dll",
+            "runtimes/win-x64/native/e_sqlite3.dll",
+        ];
+        var natives = PackageUnderTest.Entries
+            .Where(e => e.StartsWith(Root + "runtimes/", StringComparison.Ordinal) && !e.Contains("/lib/", StringComparison.Ordinal))
+            .Select(e => e[Root.Length..])
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(expected, natives);
+
+        using var deps = JsonDocument.Parse(PackageUnderTest.ReadText(Root + "Aegis.Cli.deps.json"));
+        var nativeTargets = deps.RootElement.GetProperty("targets").EnumerateObject().Single().Value.EnumerateObject()
+            .Where(l => l.Value.TryGetProperty("runtimeTargets", out _))
+            .SelectMany(l => l.Value.GetProperty("runtimeTargets").EnumerateObject())
+            .Where(t => t.Value.GetProperty("assetType").GetString() == "native")
+            .Select(t => t.Name)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(expected, nativeTargets);
+        Assert.True(PackageUnderTest.ReadBytes(Root + "runtimes/linux-x64/native/libe_sqlite3.so").AsSpan(0, 4).SequenceEqual(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }));
     }
 
     private static string Identity(string entry)

@@ -88,9 +88,21 @@ public sealed class ParallelBuildTests(ITestOutputHelper output)
             }).ToArray();
             Assert.Equal(cardIds.Order(StringComparer.Ordinal), recordIds.Order(StringComparer.Ordinal));
 
+            // The index (.aegis/aegis.db, SQLite from the packed engine's native library) lost none of them either: every
+            // record of every build so far, each once (no AEGB079 warning was printed, checked above).
+            Assert.True(File.Exists(Aegis.Engine.History.HistoryIndex.PathFor(root)), "the builds wrote no .aegis/aegis.db");
+            var indexed = new Aegis.Engine.History.HistoryIndex(root).Query(new Aegis.Engine.History.HistoryQuery(Limit: 10_000)).Select(e => e.RequestId).ToList();
+            Assert.Equal(indexed.Count, indexed.Distinct(StringComparer.Ordinal).Count());
+            Assert.Equal(previousIds.Union(cardIds).Order(StringComparer.Ordinal), indexed.Order(StringComparer.Ordinal));
+
             // No state file torn, no temp file of an interrupted atomic write left anywhere.
             foreach (var state in Directory.EnumerateFiles(Path.Combine(root, ".aegis"), "*", SearchOption.AllDirectories))
             {
+                if (Path.GetFileName(state).StartsWith(Aegis.Engine.History.HistoryIndex.FileName, StringComparison.Ordinal))
+                {
+                    continue; // The index and its WAL files: SQLite's own format, checked just above.
+                }
+
                 Assert.True(state.EndsWith(".json", StringComparison.Ordinal), "unexpected file under .aegis/: " + state);
                 using var _ = JsonDocument.Parse(File.ReadAllText(state));
             }

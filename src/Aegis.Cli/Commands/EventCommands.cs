@@ -75,11 +75,11 @@ internal static class EventCommands
         var (options, text) = Prepare(context, file, repositoryRoot, sandbox);
         var processor = new EventProcessor(options);
         var results = new List<EventResult>();
-        foreach (var (origin, parsed, error) in EventParser.ParseQueue(text, file, "cli", options.Clock))
+        foreach (var element in EventParser.ParseQueue(text, file, "cli", options.Clock))
         {
-            results.Add(parsed is null
-                ? processor.Record(EventResult.ForBadInput(error!, origin, options.Clock()))
-                : await processor.ProcessAsync(parsed, origin, cancellationToken).ConfigureAwait(false));
+            results.Add(element.Event is null
+                ? processor.Record(EventResult.ForBadInput(element.Error!, element.Origin, options.Clock(), element.Id, element.Kind))
+                : await processor.ProcessAsync(element.Event, element.Origin, cancellationToken).ConfigureAwait(false));
         }
 
         var exit = results.Any(r => r.Status == EventStatuses.Failed) ? ExitCodes.GateFailed : ExitCodes.Success;
@@ -120,7 +120,8 @@ internal static class EventCommands
             var pass = await inbox.ProcessOnceAsync(cancellationToken, OnResult).ConfigureAwait(false);
             if (json)
             {
-                Print(context, json: true, ExitCodes.Success, pass.Results, single: false, extra: ("already_done", pass.AlreadyDone, "reclaimed", pass.Reclaimed));
+                // Failures were said as warnings already: the pass itself succeeded.
+                Print(context, json: true, ExitCodes.Success, pass.Results, single: false, extra: ("already_done", pass.AlreadyDone, "reclaimed", pass.Reclaimed), printErrors: false);
             }
             else
             {
@@ -186,9 +187,9 @@ internal static class EventCommands
             : result.Error.Code is ErrorCodes.EventMalformed or ErrorCodes.EventInvalid or ErrorCodes.EventPayloadInvalid ? ExitCodes.UsageError
             : ExitCodes.GateFailed;
 
-    private static void Print(CliContext context, bool json, int exit, IReadOnlyList<EventResult> results, bool single, (string, int, string, int)? extra = null)
+    private static void Print(CliContext context, bool json, int exit, IReadOnlyList<EventResult> results, bool single, (string, int, string, int)? extra = null, bool printErrors = true)
     {
-        foreach (var failed in results.Where(r => r.Error is not null))
+        foreach (var failed in results.Where(r => printErrors && r.Error is not null))
         {
             context.Stderr.WriteLine("aegis: error " + failed.Error!.Code + ": " + failed.Error.Message);
         }

@@ -150,11 +150,11 @@ public static class AlertIncidents
 
         try
         {
-            var theirs = RouteTemplate.Parse(alert.Endpoint);
+            // A request line's query string is not part of the route.
+            var theirs = RouteTemplate.Parse(alert.Endpoint.Split('?')[0]);
             var route = RouteTemplate.Parse(mine.Endpoint, mine.EndpointIsPrefix);
             var methodsMeet = theirs.Method is null || route.Method is null || string.Equals(theirs.Method, route.Method, StringComparison.Ordinal);
-            var path = theirs.Template.Split('?')[0];
-            return methodsMeet && Regex.IsMatch(path, route.ToRegex(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            return methodsMeet && Regex.IsMatch(theirs.Template, route.ToRegex(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException or RegexMatchTimeoutException)
         {

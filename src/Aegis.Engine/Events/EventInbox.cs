@@ -133,7 +133,8 @@ public sealed class EventInbox
         catch (AegisException exception)
         {
             // Malformed: one result with its coded error, named after the file, and the file moved out of the way.
-            var bad = EventResult.ForBadInput(exception, origin, options.Clock());
+            var (id, kind) = EventParser.Identify(text);
+            var bad = EventResult.ForBadInput(exception, origin, options.Clock(), id, kind);
             RecordOnce(bad, "invalid-" + SafeName(name));
             Finish(claim, FailedDirectory(root), name);
             results.Add(bad);
@@ -240,6 +241,11 @@ public sealed class EventInbox
 
     private static bool IsAlive(int pid, long startedMilliseconds)
     {
+        if (IsZombie(pid))
+        {
+            return false;
+        }
+
         try
         {
             using var process = Process.GetProcessById(pid);
@@ -254,6 +260,27 @@ public sealed class EventInbox
         {
             // Cannot tell: alive until the lease runs out.
             return true;
+        }
+    }
+
+    /// <summary>Linux: a killed process its parent has not reaped yet is still listed, in state Z, but runs no more.</summary>
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = "/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat";
+            if (!File.Exists(stat))
+            {
+                return false;
+            }
+
+            var text = File.ReadAllText(stat);
+            var afterName = text.LastIndexOf(')');
+            return afterName > 0 && afterName + 2 < text.Length && text[afterName + 2] is 'Z' or 'X';
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -92,7 +92,7 @@ public static partial class EventParser
     /// <summary>A queue file: a JSON array of events. Each element is parsed on its own, so one bad element does not
     /// stop the rest: an element is either an event or the coded error it got, with where it is (<c>queue.json[3]</c>).
     /// Not an array is AEGB075.</summary>
-    public static IReadOnlyList<(string Origin, AegisEvent? Event, AegisException? Error)> ParseQueue(string json, string? origin = null, string defaultSource = "cli", Func<DateTimeOffset>? clock = null)
+    public static IReadOnlyList<QueuedEvent> ParseQueue(string json, string? origin = null, string defaultSource = "cli", Func<DateTimeOffset>? clock = null)
     {
         JsonDocument document;
         try
@@ -111,24 +111,54 @@ public static partial class EventParser
                 throw new AegisException(ErrorCodes.EventMalformed, Where(origin) + "an event queue is a JSON array of events");
             }
 
-            var results = new List<(string, AegisEvent?, AegisException?)>();
+            var results = new List<QueuedEvent>();
             var index = 0;
             foreach (var element in document.RootElement.EnumerateArray())
             {
                 var at = (origin ?? "queue") + "[" + index.ToString(CultureInfo.InvariantCulture) + "]";
                 try
                 {
-                    results.Add((at, FromElement(element, at, defaultSource, clock), null));
+                    results.Add(new QueuedEvent(at, FromElement(element, at, defaultSource, clock), null));
                 }
                 catch (AegisException exception)
                 {
-                    results.Add((at, null, exception));
+                    var (id, kind) = Identify(element);
+                    results.Add(new QueuedEvent(at, null, exception) { Id = id, Kind = kind });
                 }
 
                 index++;
             }
 
             return results;
+        }
+    }
+
+    /// <summary>What a bad event says it is, as far as it can be trusted: its <c>id</c> when that is a valid id, its
+    /// <c>kind</c> when that is a known kind (so its result is filed under its id); nulls otherwise.</summary>
+    public static (string? Id, string? Kind) Identify(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return (null, null);
+        }
+
+        string? Text(string name) => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        var id = Text("id") is { } i && EventId().IsMatch(i) ? i : null;
+        var kind = Text("kind") is { } k && EventKinds.All.Contains(k, StringComparer.Ordinal) ? k : null;
+        return (id, kind);
+    }
+
+    /// <summary><see cref="Identify(JsonElement)"/> for a text that may not even be JSON.</summary>
+    public static (string? Id, string? Kind) Identify(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            return Identify(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
         }
     }
 
@@ -267,4 +297,12 @@ public static partial class EventParser
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex EventId();
+}
+
+/// <summary>One element of a queue: the event, or the coded error it got (with the id and kind it claimed, if valid).</summary>
+public sealed record QueuedEvent(string Origin, AegisEvent? Event, AegisException? Error)
+{
+    public string? Id { get; init; }
+
+    public string? Kind { get; init; }
 }

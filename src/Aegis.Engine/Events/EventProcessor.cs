@@ -76,7 +76,8 @@ public sealed class EventProcessor
         }
         catch (AegisException exception)
         {
-            return Record(EventResult.ForBadInput(exception, origin, options.Clock()));
+            var (id, kind) = json.Length <= EventParser.MaxEventBytes ? EventParser.Identify(json) : (null, null);
+            return Record(EventResult.ForBadInput(exception, origin, options.Clock(), id, kind));
         }
 
         return await ProcessAsync(parsed, origin, cancellationToken).ConfigureAwait(false);

@@ -129,6 +129,7 @@ public sealed class HistoryIndex
     public IReadOnlyList<HistoryEntry> Query(HistoryQuery query)
     {
         using var connection = Open();
+        CatchUp(connection);
         using var command = connection.CreateCommand();
         var where = new List<string>();
         if (query.Status is { } status)
@@ -193,6 +194,7 @@ public sealed class HistoryIndex
     public HistoryEntry? Find(string requestId)
     {
         using var connection = Open();
+        CatchUp(connection);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT request_id, ts, status, risk_score, risk_level, recommendation, verb, incidents, explanation, record, event_id FROM cards WHERE request_id = $id";
         command.Parameters.AddWithValue("$id", requestId);
@@ -204,6 +206,7 @@ public sealed class HistoryIndex
     public IReadOnlyList<EventResult> Results(string? eventId = null, int limit = 50)
     {
         using var connection = Open();
+        CatchUp(connection);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT record FROM event_results" + (eventId is null ? "" : " WHERE event_id = $event") + " ORDER BY processed_at DESC, id DESC LIMIT $limit";
         if (eventId is not null)
@@ -233,6 +236,7 @@ public sealed class HistoryIndex
     public (long Cards, IReadOnlyDictionary<string, long> ResultsByStatus) Counts()
     {
         using var connection = Open();
+        CatchUp(connection);
         using var cards = connection.CreateCommand();
         cards.CommandText = "SELECT COUNT(*) FROM cards";
         var cardCount = (long)cards.ExecuteScalar()!;
@@ -357,6 +361,79 @@ public sealed class HistoryIndex
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// Brings the index level with the files before a read: a record written by a process that stopped before it
+    /// indexed it (killed, or its index update failed) is added, one pruned since is removed. Cheap: one folder listing
+    /// and one column per table; only the files the index lacks are read.
+    /// </summary>
+    private void CatchUp(SqliteConnection connection)
+    {
+        var records = RiskHistory.List(repositoryRoot).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        var resultsDirectory = EventResults.DirectoryFor(repositoryRoot);
+        var results = Directory.Exists(resultsDirectory)
+            ? Directory.GetFiles(resultsDirectory, "*.json").Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+        var indexedCards = Column(connection, "SELECT record FROM cards");
+        var indexedResults = Column(connection, "SELECT record FROM event_results");
+        var missingCards = records.Where(r => !indexedCards.Contains(r)).ToList();
+        var missingResults = results.Where(r => !indexedResults.Contains(r)).ToList();
+        var goneCards = indexedCards.Where(r => !records.Contains(r)).ToList();
+        if (missingCards.Count == 0 && missingResults.Count == 0 && goneCards.Count == 0)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        foreach (var record in missingCards)
+        {
+            TryIndex(() => InsertCard(connection, record, File.ReadAllText(record)));
+        }
+
+        foreach (var file in missingResults)
+        {
+            TryIndex(() => InsertResult(connection, file, EventResult.Parse(File.ReadAllText(file))));
+        }
+
+        using (var delete = connection.CreateCommand())
+        {
+            delete.CommandText = "DELETE FROM cards WHERE record = $record";
+            var parameter = delete.Parameters.Add("$record", SqliteType.Text);
+            foreach (var record in goneCards)
+            {
+                parameter.Value = record;
+                delete.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    private static HashSet<string> Column(SqliteConnection connection, string sql)
+    {
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    /// <summary>A file that is gone meanwhile (pruned) or is not a card/result is not indexed.</summary>
+    private static void TryIndex(Action index)
+    {
+        try
+        {
+            index();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+        }
     }
 
     /// <summary>Every card record and event result file, indexed (already indexed ones are left as they are).</summary>
