@@ -63,7 +63,9 @@ public sealed class AegisServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            // The service refuses a body over MaxBodyBytes itself (413 problem); Kestrel's own limit sits above it so
+            // that it can still drain a modest overage and the client reads the 413 instead of a reset connection.
+            kestrel.Limits.MaxRequestBodySize = (options.MaxBodyBytes * 2) + (64 * 1024);
         });
 
         var index = cards ?? new HistoryIndexCardIndex(root);

@@ -165,6 +165,12 @@ public sealed partial class ServeProcessTests(ITestOutputHelper output)
             }
 
             serve.Address = await address.Task;
+            // The token line follows the address lines.
+            for (var wait = 0; wait < 200 && !serve.Output.Contains("aegis: write routes need", StringComparison.Ordinal); wait++)
+            {
+                await Task.Delay(50);
+            }
+
             return serve;
         }
 
