@@ -31,6 +31,18 @@ if { [ ! -x /usr/sbin/nginx ] || [ ! -f /usr/lib/nginx/modules/ngx_http_modsecur
   /usr/sbin/nginx -v
 fi
 
+# The service's metrics test (tests/Aegis.Service.Tests, ServiceMetricsTests) checks GET /metrics with Prometheus's own
+# `promtool check metrics`: Debian's prometheus package. Under CI=true a missing promtool fails that test.
+if ! command -v promtool >/dev/null 2>&1 && [ "${AEGIS_SKIP_PROMTOOL:-}" != "1" ]; then
+  echo "Installing prometheus (promtool, for the service's metrics test)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  promtool --version | head -1
+fi
+
 # No filter: the tests traited Category=Slow (the 21-project parallel build in Aegis.Reliability.Tests) run here and
 # in CI too; `--filter "Category!=Slow"` leaves them out of a quick local run.
 # Every test assembly prints its own "Passed!/Failed!" line; the last line adds them up.

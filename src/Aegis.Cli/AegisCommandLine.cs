@@ -88,7 +88,7 @@ public static class AegisCommandLine
         }
         catch (AegisException exception)
         {
-            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile or ErrorCodes.BadArguments or ErrorCodes.OutboundPolicyRefused ? ExitCodes.UsageError : ExitCodes.InternalError;
+            var exit = exception.Code == ErrorCodes.GateFailed ? ExitCodes.GateFailed : exception.Code is ErrorCodes.BadCompileInputs or ErrorCodes.CorruptStateFile or ErrorCodes.BadArguments or ErrorCodes.ServiceExposed or ErrorCodes.OutboundPolicyRefused ? ExitCodes.UsageError : ExitCodes.InternalError;
             return Fail(expanded, stdout, stderr, exit, exception.Code, exception.Message);
         }
         catch (OperationCanceledException)
@@ -287,6 +287,7 @@ public static class AegisCommandLine
         Commands.ReleaseCommands.Add(root, context, json);
         Commands.EventCommands.Add(root, context, json);
         Commands.HistoryCommand.Add(root, context, json);
+        Commands.ServeCommand.Add(root, context, json);
         return root;
     }
 }

@@ -72,6 +72,22 @@ public static class ErrorCodes
     /// <summary>A warning: the history index (.aegis/aegis.db) could not be opened or updated; the card files are written.</summary>
     public const string HistoryIndexUnavailable = "AEGB079";
 
+    // aegis serve (AEGB080–AEGB084): each is also the "code" of the route's problem details (docs/service.md).
+    /// <summary>A write route without the right bearer token, or a webhook whose signature does not match (HTTP 401).</summary>
+    public const string ServiceUnauthorized = "AEGB080";
+
+    /// <summary>A request the service cannot read: malformed JSON, a bad id, a path outside the repository (HTTP 400).</summary>
+    public const string ServiceBadRequest = "AEGB081";
+
+    /// <summary>No such card, release or route (HTTP 404).</summary>
+    public const string ServiceNotFound = "AEGB082";
+
+    /// <summary>A request body over the service's limit (HTTP 413).</summary>
+    public const string ServiceBodyTooLarge = "AEGB083";
+
+    /// <summary>The service would listen beyond loopback: a warning, and an error when no token was given explicitly.</summary>
+    public const string ServiceExposed = "AEGB084";
+
     // Outbound webhooks and AI explanations (AEGB085–AEGB089).
 
     /// <summary>A warning: a webhook was not delivered (after its retries); the card is written and the failure recorded.</summary>
