@@ -84,14 +84,15 @@ internal static class ServerCommands
         var environment = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal);
         string? Lookup(string name) => environment.TryGetValue(name, out var value) ? value : null;
         var stdout = new StringWriter(CultureInfo.InvariantCulture);
-        var stderr = TextWriter.Synchronized(new StringWriter(CultureInfo.InvariantCulture));
+        var stderrText = new StringWriter(CultureInfo.InvariantCulture);
+        var stderr = TextWriter.Synchronized(stderrText);
         if (EngineTrace.IsRequested(Lookup))
         {
             EngineTrace.TraceThisRequestTo(stderr);
         }
 
         var exitCode = await AegisCommandLine.RunAsync(arguments, stdout, stderr, Lookup, cancellationToken: cancellationToken, stdin: TextReader.Null, stderrIsTerminal: false, projectCache: cache).ConfigureAwait(false);
-        return new ServerResponse { ExitCode = exitCode, Stdout = stdout.ToString(), Stderr = stderr.ToString()! };
+        return new ServerResponse { ExitCode = exitCode, Stdout = stdout.ToString(), Stderr = stderrText.ToString() };
     }
 
     /// <summary>Sends <paramref name="kind"/> to every server whose pid file is in the folder; prints one line each.</summary>
