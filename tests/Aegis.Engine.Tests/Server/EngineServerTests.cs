@@ -112,6 +112,26 @@ public sealed class EngineServerTests
     }
 
     [Fact]
+    public async Task AegisServerStatusAndStop_FindTheServerByItsPidFile()
+    {
+        using var directory = new TempDirectory();
+        var (server, running, _) = Start(directory, TimeSpan.FromMinutes(1), Echo);
+        var folder = Path.Combine(directory.Path, "servers");
+
+        var status = new StringWriter();
+        Assert.Equal(0, await Aegis.Cli.AegisCommandLine.RunAsync(["server", "status", "--directory", folder], status, new StringWriter(), _ => null));
+        var stop = new StringWriter();
+        Assert.Equal(0, await Aegis.Cli.AegisCommandLine.RunAsync(["server", "stop", "--directory", folder], stop, new StringWriter(), _ => null));
+
+        Assert.Equal("aegis: server pid " + Environment.ProcessId + ", " + server.Identity + ", idle timeout 60 s\n", status.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.StartsWith("aegis: server stopping pid " + Environment.ProcessId, stop.ToString(), StringComparison.Ordinal);
+        Assert.True(await Task.WhenAny(running, Task.Delay(Patience)) == running, "aegis server stop did not stop it");
+        var none = new StringWriter();
+        await Aegis.Cli.AegisCommandLine.RunAsync(["server", "status", "--directory", folder], none, new StringWriter(), _ => null);
+        Assert.Equal("aegis: no server running (" + folder + ")\n", none.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Unreachable_GarbageSocketFile_IsNoAnswer_NotAnException()
     {
         using var directory = new TempDirectory();
