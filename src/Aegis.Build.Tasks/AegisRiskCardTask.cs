@@ -150,7 +150,8 @@ public sealed class AegisRiskCardTask : ToolTask
         string failure;
         try
         {
-            var dotNet = GenerateFullPathToTool();
+            // The host the one-shot engine would run on: ToolPath/ToolExe when the user set them, else the search.
+            var dotNet = string.IsNullOrEmpty(ToolPath) ? GenerateFullPathToTool() : Path.Combine(ToolPath, string.IsNullOrEmpty(ToolExe) ? ToolName : ToolExe);
             var directory = ServerWire.DefaultDirectory(GetEnvironmentVariable);
             var identity = ServerWire.Identity(ServerWire.EngineHash(Path.GetDirectoryName(Path.GetFullPath(EngineAssembly))!), dotNet, SdkVersion ?? "");
             var pipe = ServerWire.PipeName(directory, identity, IsWindows);
