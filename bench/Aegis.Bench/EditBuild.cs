@@ -234,7 +234,9 @@ internal static class EditBuild
 
         foreach (var t in result.Targets)
         {
-            text.AppendLine(FormattableString.Invariant($"  goal {(t.ServerAdded <= 0.3 ? "met" : "missed")} on {t.Target}: the server adds {t.ServerAdded:0.00} s (one-shot {t.OneShotAdded:0.00} s)"));
+            // A card build faster than the same build without the card says the load moved more than the card costs.
+            var verdict = t.ServerAdded < 0 || t.OneShotAdded < 0 ? "inconclusive (load noise larger than the card)" : t.ServerAdded <= 0.3 ? "met" : "missed";
+            text.AppendLine(FormattableString.Invariant($"  goal {verdict} on {t.Target}: the server adds {t.ServerAdded:0.00} s (one-shot {t.OneShotAdded:0.00} s)"));
         }
 
         return text.ToString();
