@@ -50,6 +50,19 @@ namespace Aegis.Bench
             var machine = Machine.Describe(root, options.Timeout);
             Console.WriteLine($"Machine: {machine.Cores} cores, {machine.Os}, .NET SDK {machine.Sdk}, load average {machine.Load}");
 
+            // The edit-build loop with the packed package: needs none of the generated solution below.
+            EditBuildResult? editBuild = null;
+            if (options.Suites.Contains("editbuild"))
+            {
+                Step("editbuild: edit-then-build wall time, card off / on (one-shot) / on (warm server)");
+                editBuild = EditBuild.Run(root, outDirectory, options);
+                Console.WriteLine(EditBuild.ToText(editBuild));
+                if (options.Suites.Count == 1)
+                {
+                    return 0;
+                }
+            }
+
             // 1. The analyzer, built once, outside any timing.
             Step($"Building src/Aegis.Analyzers ({options.Configuration})");
             var analyzerLog = Path.Combine(logDirectory, "analyzer-build.log");
@@ -154,6 +167,11 @@ namespace Aegis.Bench
             if (engine is not null)
             {
                 Console.WriteLine(Engine.ToText(engine));
+            }
+
+            if (editBuild is not null)
+            {
+                Console.WriteLine(EditBuild.ToText(editBuild));
             }
 
             Console.WriteLine(Goals.ToText(measurements, latency, engine, options.DocumentLines));

@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
+using Aegis.Engine.Server;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -62,6 +65,29 @@ public sealed class AegisRiskCardTask : ToolTask
     [Output]
     public int EngineExitCode { get; private set; }
 
+    /// <summary>
+    /// <c>$(AegisUseServer)</c>: send the <c>build</c> request to the warm engine server (started on first use) instead
+    /// of starting the engine; any failure to reach it runs the engine once, as without it. Off in CI (the target's default).
+    /// </summary>
+    public bool UseServer { get; set; }
+
+    /// <summary><c>$(AegisServerIdleTimeout)</c>: seconds a server started by this task waits for the next request before it exits.</summary>
+    public int ServerIdleTimeout { get; set; } = DefaultServerIdleTimeoutSeconds;
+
+    /// <summary><c>$(NETCoreSdkVersion)</c>: part of the server's identity, so a build with another SDK never uses it.</summary>
+    public string? SdkVersion { get; set; }
+
+    /// <summary>Whether the last <see cref="Execute"/> was answered by the warm server.</summary>
+    [Output]
+    public bool UsedServer { get; private set; }
+
+    internal const int DefaultServerIdleTimeoutSeconds = 600;
+
+    // A running server answers a connection at once; a server just started gets this long to come up.
+    private const int ConnectTimeoutMilliseconds = 500;
+    private static readonly TimeSpan ServerStartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(10);
+
     // Seams for unit tests: the process environment and the file system the search looks at.
     internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
 
@@ -104,10 +130,164 @@ public sealed class AegisRiskCardTask : ToolTask
             }
         }
 
+        if (UseServer && string.Equals(Verb, "build", StringComparison.OrdinalIgnoreCase) && TryRunOnServer())
+        {
+            return EngineExitCode == 0 && !Log.HasLoggedErrors;
+        }
+
         var result = base.Execute();
         EngineExitCode = ExitCode;
         return result && !Log.HasLoggedErrors;
     }
+
+    /// <summary>
+    /// The request the one-shot engine would get (verb, response file, environment, folder), sent to the warm server;
+    /// a server is started when none answers. False, with a low-importance message, whenever the server cannot be
+    /// used: the caller runs the one-shot engine, which writes the same card.
+    /// </summary>
+    private bool TryRunOnServer()
+    {
+        string failure;
+        try
+        {
+            // The host the one-shot engine would run on: ToolPath/ToolExe when the user set them, else the search.
+            var dotNet = string.IsNullOrEmpty(ToolPath) ? GenerateFullPathToTool() : Path.Combine(ToolPath, string.IsNullOrEmpty(ToolExe) ? ToolName : ToolExe);
+            var directory = ServerWire.DefaultDirectory(GetEnvironmentVariable);
+            var identity = ServerWire.Identity(ServerWire.EngineHash(Path.GetDirectoryName(Path.GetFullPath(EngineAssembly))!), dotNet, SdkVersion ?? "");
+            var pipe = ServerWire.PipeName(directory, identity, IsWindows);
+            var request = Request(identity);
+            ServerResponse? response = null;
+            failure = "no server running";
+            if (IsWindows || FileExists(pipe))
+            {
+                response = ServerWire.TrySend(pipe, request, ConnectTimeoutMilliseconds, ResponseTimeout, out failure);
+            }
+
+            if (response is null)
+            {
+                response = StartServerAndSend(dotNet, directory, pipe, request, ref failure);
+            }
+
+            if (response is null)
+            {
+                Log.LogMessage(MessageImportance.Low, "Aegis: the warm engine server was not used ({0}); running the engine once.", failure);
+                return false;
+            }
+
+            if (response.Status != ServerWire.StatusOk)
+            {
+                Log.LogMessage(MessageImportance.Low, "Aegis: the warm engine server did not take the build ({0}); running the engine once.", response.Message);
+                return false;
+            }
+
+            Log.LogMessage(MessageImportance.Low, "Aegis: the Risk Card came from the warm engine server ({0}).", pipe);
+            UsedServer = true;
+            foreach (var line in Lines(response.Stdout))
+            {
+                LogEventsFromTextOutput(line, StandardOutputLoggingImportance);
+            }
+
+            foreach (var line in Lines(response.Stderr))
+            {
+                LogEventsFromTextOutput(line, StandardErrorLoggingImportance);
+            }
+
+            EngineExitCode = response.ExitCode;
+            if (EngineExitCode != 0)
+            {
+                ReportFailure(EngineExitCode);
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            failure = exception.GetType().Name + ": " + exception.Message;
+        }
+
+        Log.LogMessage(MessageImportance.Low, "Aegis: the warm engine server was not used ({0}); running the engine once.", failure);
+        return false;
+    }
+
+    private ServerRequest Request(string identity)
+    {
+        var request = new ServerRequest { Identity = identity, WorkingDirectory = Directory.GetCurrentDirectory() };
+        request.Arguments.Add(string.IsNullOrWhiteSpace(Verb) ? "build" : Verb.Trim());
+        request.Arguments.Add("@" + ResponseFile);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            request.Environment[(string)variable.Key] = (string?)variable.Value ?? "";
+        }
+
+        // ToolTask's own overrides (EnvironmentVariables="NAME=value"), as the one-shot engine would get them.
+        foreach (var pair in EnvironmentVariables ?? [])
+        {
+            var equals = pair.IndexOf('=');
+            if (equals > 0)
+            {
+                request.Environment[pair.Substring(0, equals)] = pair.Substring(equals + 1);
+            }
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet Aegis.Cli.dll server run</c>, detached from the build's console, and sends the request once its
+    /// pipe answers. Parallel builds may each start one: all but the first leave at once (the server's lock file).
+    /// </summary>
+    private ServerResponse? StartServerAndSend(string dotNet, string directory, string pipe, ServerRequest request, ref string failure)
+    {
+        var start = new ProcessStartInfo(dotNet)
+        {
+            Arguments = Quote(EngineAssembly) + " server run --directory " + Quote(directory) + " --host " + Quote(dotNet)
+                + " --sdk-version " + Quote(SdkVersion ?? "") + " --idle-timeout " + Math.Max(1, ServerIdleTimeout).ToString(CultureInfo.InvariantCulture),
+            UseShellExecute = false,
+            CreateNoWindow = true,
+            // Redirected, never read: the server writes nothing, and must not hold the build's console open.
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(EngineAssembly))!,
+        };
+        using var process = Process.Start(start);
+        if (process is null)
+        {
+            failure = "the server did not start";
+            return null;
+        }
+
+        process.StandardInput.Close();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < ServerStartTimeout)
+        {
+            if (IsWindows || FileExists(pipe))
+            {
+                var response = ServerWire.TrySend(pipe, request, ConnectTimeoutMilliseconds, ResponseTimeout, out failure);
+                if (response is not null)
+                {
+                    return response;
+                }
+            }
+
+            // Ours left (another build's server holds the lock) and no pipe answers yet: wait for that one a little.
+            if (process.HasExited && waited.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                failure = "the server exited with code " + process.ExitCode.ToString(CultureInfo.InvariantCulture) + " and no server answers";
+                return null;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        failure = "no server answered within " + ServerStartTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s";
+        return null;
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\"", "\\\"") + "\"";
+
+    private static IEnumerable<string> Lines(string text)
+        => text.Replace("\r\n", "\n").Split('\n').Where(l => l.Length > 0);
 
     /// <summary>
     /// The .NET SDK's documented order: <c>DOTNET_HOST_PATH</c> (set by the dotnet CLI for the tools it starts), then
@@ -209,18 +389,23 @@ public sealed class AegisRiskCardTask : ToolTask
     /// </summary>
     protected override bool HandleTaskExecutionErrors()
     {
+        ReportFailure(ExitCode);
+        return false;
+    }
+
+    private void ReportFailure(int exitCode)
+    {
         if (Log.HasLoggedErrors)
         {
-            return false;
+            return;
         }
 
-        var (code, reason) = ExitCode switch
+        var (code, reason) = exitCode switch
         {
             1 => (AegisErrorCodes.GateFailed, "the Risk Card gate failed (AegisFailOn); see the Risk Card in the output folder"),
             2 => (AegisErrorCodes.BadCompileInputs, "the engine rejected its input (exit code 2)"),
-            _ => (AegisErrorCodes.EngineCrashed, "the engine stopped with exit code " + ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            _ => (AegisErrorCodes.EngineCrashed, "the engine stopped with exit code " + exitCode.ToString(CultureInfo.InvariantCulture)),
         };
         Log.LogError(null, code, null, Location, 0, 0, 0, 0, "Aegis: {0}. Command: {1}", reason, GenerateCommandLineCommands());
-        return false;
     }
 }

@@ -36,7 +36,8 @@ public static class AegisCommandLine
     /// <param name="stdin">What <c>aegis hook</c> reads its payload from (default: the console's standard input).</param>
     /// <param name="stderrIsTerminal">Whether progress lines may be shown; default: <paramref name="stderr"/> is the
     /// console's and it is not redirected.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null, bool? stderrIsTerminal = null)
+    /// <param name="projectCache">The warm server's projects (<c>aegis server run</c>); null in a one-shot run.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null, bool? stderrIsTerminal = null, LoadedProjectCache? projectCache = null)
     {
         string[] expanded;
         try
@@ -59,7 +60,7 @@ public static class AegisCommandLine
         try
         {
             var terminal = stderrIsTerminal ?? (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
-            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded, terminal) { Stdin = stdin ?? Console.In };
+            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded, terminal) { Stdin = stdin ?? Console.In, ProjectCache = projectCache };
             var root = BuildCommands(context);
             var parse = root.Parse(expanded, new ParserConfiguration { ResponseFileTokenReplacer = null });
             var usage = UsageErrors(parse, expanded);
@@ -288,6 +289,7 @@ public static class AegisCommandLine
         Commands.EventCommands.Add(root, context, json);
         Commands.HistoryCommand.Add(root, context, json);
         Commands.ServeCommand.Add(root, context, json);
+        Commands.ServerCommands.Add(root, context, json);
         return root;
     }
 }
@@ -296,6 +298,9 @@ internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<str
 {
     /// <summary>What <c>aegis hook</c> reads its payload from.</summary>
     public TextReader Stdin { get; init; } = TextReader.Null;
+
+    /// <summary>The warm server's projects, reused between builds; null in a one-shot run.</summary>
+    public LoadedProjectCache? ProjectCache { get; init; }
 
     /// <summary>The warnings printed so far, for the <c>warnings</c> array of the JSON output.</summary>
     public List<(string Code, string Message)> Warnings { get; } = new();

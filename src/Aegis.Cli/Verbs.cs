@@ -39,7 +39,7 @@ internal static class Verbs
         LoadedProject project;
         using (EngineTrace.Measure("load"))
         {
-            project = LoadedProject.Load(inputs, cancellationToken);
+            project = context.ProjectCache is { } cache ? cache.Load(inputs, cancellationToken) : LoadedProject.Load(inputs, cancellationToken);
         }
 
         var analysis = await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);

@@ -119,3 +119,81 @@ public sealed class UnixFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>
+/// <c>UseServer</c>: the task as the warm server's client, against a stand-in server on the real pipe (the wire format
+/// is the one the task links, Aegis.Engine/Server/ServerWire.cs). Served, the engine is not started; refused, it is.
+/// </summary>
+public sealed class AegisRiskCardTaskServerTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("aegis-srv-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [UnixFact]
+    public void Served_TheServersOutputAndExitCode_AreLogged_AndTheEngineIsNotStarted()
+    {
+        var (task, engine, result, request) = Run(new Aegis.Engine.Server.ServerResponse
+        {
+            ExitCode = 1,
+            Stdout = "aegis: card /out/risk-card.html: Blocked (risk 72 HIGH): 1 incident in the code\n",
+            Stderr = "aegis: error AEGB004: Risk Card blocked (risk 72, HIGH)\n",
+        });
+
+        Assert.False(result);
+        Assert.True(task.UsedServer);
+        Assert.Equal(1, task.EngineExitCode);
+        Assert.Equal(["AEGB004"], engine.ErrorCodes);
+        Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.High && m.Message == "Aegis Risk Card: /out/risk-card.html: Blocked (risk 72 HIGH): 1 incident in the code");
+        Assert.False(File.Exists(Path.Combine(_directory, "engine-ran")), "the engine was started although the server answered");
+        Assert.Equal(["build", "@" + Path.Combine(_directory, "aegis.rsp")], request!.Arguments);
+        Assert.Equal(Directory.GetCurrentDirectory(), request.WorkingDirectory);
+        Assert.True(request.Environment.ContainsKey("PATH"));
+    }
+
+    [UnixFact]
+    public void Refused_AsStale_TheEngineRunsOnce_WithALowImportanceMessage()
+    {
+        var (task, engine, result, _) = Run(new Aegis.Engine.Server.ServerResponse { Status = Aegis.Engine.Server.ServerWire.StatusStale, Message = "stale server: it is x, the build needs y" });
+
+        Assert.True(result);
+        Assert.False(task.UsedServer);
+        Assert.True(File.Exists(Path.Combine(_directory, "engine-ran")), "the engine did not run after the refusal");
+        Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.Low && (m.Message ?? "").Contains("did not take the build (stale server", StringComparison.Ordinal));
+        Assert.Contains(engine.Messages, m => m.Message == "Aegis Risk Card: /out/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed");
+    }
+
+    /// <summary>The task with UseServer, its engine a script that leaves a mark, and one request answered with <paramref name="answer"/>.</summary>
+    private (AegisRiskCardTask Task, FakeBuildEngine Engine, bool Result, Aegis.Engine.Server.ServerRequest? Request) Run(Aegis.Engine.Server.ServerResponse answer)
+    {
+        var scriptPath = Path.Combine(_directory, "engine.sh");
+        File.WriteAllText(scriptPath, "touch \"" + Path.Combine(_directory, "engine-ran") + "\"\necho \"aegis: card /out/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed\"\nexit 0\n");
+        var servers = Path.Combine(_directory, "srv");
+        Directory.CreateDirectory(servers);
+        var engine = new FakeBuildEngine();
+        var task = new AegisRiskCardTask
+        {
+            BuildEngine = engine,
+            EngineAssembly = scriptPath,
+            ResponseFile = Path.Combine(_directory, "aegis.rsp"),
+            ToolPath = "/bin",
+            ToolExe = "sh",
+            UseServer = true,
+            SdkVersion = "10.0.100",
+            GetEnvironmentVariable = name => name == Aegis.Engine.Server.ServerWire.DirectoryVariable ? servers : Environment.GetEnvironmentVariable(name),
+        };
+        var identity = Aegis.Engine.Server.ServerWire.Identity(Aegis.Engine.Server.ServerWire.EngineHash(_directory), "/bin/sh", "10.0.100");
+        using var pipe = new System.IO.Pipes.NamedPipeServerStream(Aegis.Engine.Server.ServerWire.PipeName(servers, identity, windows: false), System.IO.Pipes.PipeDirection.InOut, 1, System.IO.Pipes.PipeTransmissionMode.Byte, System.IO.Pipes.PipeOptions.Asynchronous);
+        var served = Task.Run(() =>
+        {
+            pipe.WaitForConnection();
+            var request = Aegis.Engine.Server.ServerWire.ReadRequest(pipe);
+            Aegis.Engine.Server.ServerWire.WriteResponse(pipe, answer);
+            return request;
+        });
+
+        var result = task.Execute();
+        Assert.True(served.Wait(TimeSpan.FromSeconds(30)), "the task never reached the stand-in server");
+        return (task, engine, result, served.Result);
+    }
+}

@@ -56,6 +56,9 @@ internal static class DotNetCli
         startInfo.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         startInfo.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         startInfo.Environment["NUGET_XMLDOC_MODE"] = "skip";
+        // A test build leaves no warm engine server behind (the package starts one locally by default); the server's
+        // own tests (Aegis.Package.Tests, WarmServerTests) turn it on, each in its own AEGIS_SERVER_DIR.
+        startInfo.Environment["AegisUseServer"] = "false";
 
         var output = new StringBuilder();
         void Append(object sender, DataReceivedEventArgs e)

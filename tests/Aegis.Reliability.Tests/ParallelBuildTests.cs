@@ -13,7 +13,8 @@ namespace Aegis.Reliability.Tests;
 /// Up to four engines at once write their cards and records into the one shared <c>.aegis/history/</c> (the
 /// solution folder is the repository root): after each build every card is whole and is its own project's, and the
 /// history holds exactly one new, parseable record per card. Sandbox <c>file</c> (the local default): 21 repository
-/// sandboxes per build, each a full copy and <c>dotnet build</c>, would take far longer than a test may.
+/// sandboxes per build, each a full copy and <c>dotnet build</c>, would take far longer than a test may. Once with the
+/// one-shot engine, once with every build sent to one warm engine server (<c>AegisUseServer</c>, its own folder).
 /// </summary>
 [Trait("Category", "Reliability")]
 [Trait("Category", "Slow")]
@@ -22,10 +23,25 @@ public sealed class ParallelBuildTests(ITestOutputHelper output)
     private const int Projects = 21;
     private const int Repetitions = 3;
 
-    [Fact]
-    public void TwentyOneProjects_BuiltInParallelThreeTimes_EveryCardAndHistoryRecordWhole()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TwentyOneProjects_BuiltInParallelThreeTimes_EveryCardAndHistoryRecordWhole(bool useServer)
     {
         using var directory = new TempDirectory();
+        var servers = Path.Combine(directory.Path, "srv");
+        try
+        {
+            BuildThreeTimes(directory, servers, useServer);
+        }
+        finally
+        {
+            WarmServers.StopAll(servers);
+        }
+    }
+
+    private void BuildThreeTimes(TempDirectory directory, string servers, bool useServer)
+    {
         var feed = new PackageFeed(directory.Path);
         var root = Path.Combine(directory.Path, "solution");
         var generated = ProjectGenerator.Generate(root, seed: 21, targetLines: 3_000, projects: Projects, findingRate: 0.1, analyzerPath: "unused", repoRoot: Repo.Root);
@@ -55,12 +71,15 @@ public sealed class ParallelBuildTests(ITestOutputHelper output)
             }
 
             var recordsBefore = Directory.Exists(history) ? Directory.GetFiles(history).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
-            var build = DotNet.Run(root, feed.BuildEnvironment, "build", "Generated.sln", "-m:4", "-nologo", "-v:m", "-tl:off", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+            var environment = new Dictionary<string, string?>(feed.BuildEnvironment) { ["AegisUseServer"] = useServer ? "true" : "false", ["AEGIS_SERVER_DIR"] = servers };
+            var build = DotNet.Run(root, environment, "build", "Generated.sln", "-m:4", "-nologo", "-v:m", "-tl:off", "-nodeReuse:false", "-p:UseSharedCompilation=false");
             output.WriteLine($"repetition {repetition}: exit {build.ExitCode} in {build.Elapsed.TotalSeconds:F0} s");
             Assert.True(build.ExitCode == 0, build.ToString());
             Assert.DoesNotContain(build.Diagnostics, d => d.Code.StartsWith("AEGB", StringComparison.Ordinal));
             Assert.DoesNotContain("AEGB", build.Output, StringComparison.Ordinal);
             Assert.Equal(Projects, build.Output.Split('\n').Count(l => l.Contains("Aegis Risk Card: ", StringComparison.Ordinal)));
+            // One server took them all (its pid file stays while it runs); none without it.
+            Assert.Equal(useServer ? 1 : 0, WarmServers.Pids(servers).Count);
 
             // Every project's card: the three files, the JSON whole (every required field), about that project, new.
             var cardIds = new HashSet<string>(StringComparer.Ordinal);

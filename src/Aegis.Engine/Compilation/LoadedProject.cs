@@ -34,6 +34,11 @@ public sealed class LoadedProject
     public ImmutableArray<Diagnostic>? CompilerErrors { get; internal set; }
 
     public static LoadedProject Load(CompileInputs inputs, CancellationToken cancellationToken = default)
+        => Load(inputs, MetadataReferenceFromFile, cancellationToken);
+
+    /// <summary>As <see cref="Load(CompileInputs, CancellationToken)"/>, with the references made by
+    /// <paramref name="referenceFromFile"/> (the warm server hands out the ones it already read).</summary>
+    internal static LoadedProject Load(CompileInputs inputs, Func<string, MetadataReference> referenceFromFile, CancellationToken cancellationToken)
     {
         var languageVersion = LanguageVersion.Default;
         if (inputs.LangVersion is { } lang && !LanguageVersionFacts.TryParse(lang, out languageVersion))
@@ -63,7 +68,7 @@ public sealed class LoadedProject
                 throw new AegisException(ErrorCodes.BadCompileInputs, $"reference not found: {reference}");
             }
 
-            references.Add(MetadataReference.CreateFromFile(reference));
+            references.Add(referenceFromFile(reference));
         }
 
         var configs = new List<(string, SourceText)>();
@@ -81,6 +86,13 @@ public sealed class LoadedProject
             .ToImmutableArray();
         return Create(inputs, parseOptions, trees, references, configs, additional);
     }
+
+    private static MetadataReference MetadataReferenceFromFile(string path) => MetadataReference.CreateFromFile(path);
+
+    /// <summary>The project <paramref name="previous"/> was, for new inputs that differ in source texts only (the warm
+    /// server's reuse: same options, references, configs and additional files).</summary>
+    internal static LoadedProject Reuse(LoadedProject previous, CompileInputs inputs, CSharpCompilation compilation)
+        => new(inputs, compilation, previous.ParseOptions, previous.AnalyzerOptions, previous.AnalyzerConfigs);
 
     /// <summary>The same project with some documents' text replaced (the file sandbox).</summary>
     public LoadedProject WithDocuments(IReadOnlyDictionary<string, string> replacements, CancellationToken cancellationToken = default)

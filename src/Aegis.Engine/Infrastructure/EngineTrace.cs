@@ -11,10 +11,23 @@ public static class EngineTrace
 {
     private static readonly object Gate = new();
 
-    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("AEGIS_TRACE") is "1" or "true";
+    // The warm server traces each request into that request's own stderr, when the request asked for it.
+    private static readonly AsyncLocal<TextWriter?> RequestWriter = new();
 
-    /// <summary>Where trace lines go; stderr unless a test redirects it.</summary>
-    public static TextWriter Writer { get; set; } = Console.Error;
+    private static bool processEnabled = Environment.GetEnvironmentVariable("AEGIS_TRACE") is "1" or "true";
+
+    private static TextWriter processWriter = Console.Error;
+
+    public static bool Enabled { get => processEnabled || RequestWriter.Value is not null; set => processEnabled = value; }
+
+    /// <summary>Where trace lines go; stderr unless a test redirects it (or the request's stderr, in the server).</summary>
+    public static TextWriter Writer { get => RequestWriter.Value ?? processWriter; set => processWriter = value; }
+
+    /// <summary>Whether a request's environment asks for the trace.</summary>
+    public static bool IsRequested(Func<string, string?> environment) => environment("AEGIS_TRACE") is "1" or "true";
+
+    /// <summary>Traces the current async flow (one server request) into <paramref name="writer"/>.</summary>
+    public static void TraceThisRequestTo(TextWriter writer) => RequestWriter.Value = writer;
 
     /// <summary>Times a phase until disposed.</summary>
     public static Phase Measure(string name) => new(Enabled ? name : null);

@@ -52,6 +52,9 @@ public static partial class DotNet
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        // A test build leaves no warm engine server behind (the package starts one locally by default): a test of the
+        // server passes AegisUseServer=true and its own AEGIS_SERVER_DIR in its environment (WarmServerTests).
+        start.Environment["AegisUseServer"] = "false";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

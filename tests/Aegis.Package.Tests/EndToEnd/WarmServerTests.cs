@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace Aegis.Package.Tests.EndToEnd;
+
+/// <summary>
+/// The warm engine server through the packed package and a real <c>dotnet build</c>: the card it writes is the one-shot
+/// engine's, a CI build starts none, an idle one exits, and one that cannot be reached costs nothing but a low-importance
+/// message. Every test has its own <c>AEGIS_SERVER_DIR</c> and kills what it started.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+[Trait("Category", "EndToEnd")]
+public sealed partial class WarmServerTests(EndToEndEnvironment environment, ITestOutputHelper output)
+{
+    private const string FromServer = "the Risk Card came from the warm engine server";
+    private const string NotUsed = "the warm engine server was not used";
+
+    [RequiresEngineFact]
+    public void ServerCard_AfterAnEdit_IsTheOneShotCard_ByteForByte()
+    {
+        var servers = ServerDirectory("equal");
+        var consumer = environment.NewConsumer("warm-equal").WriteLibrary("Warm");
+        try
+        {
+            var server = Variables(servers, useServer: "true");
+            Succeeds(Build(consumer, server), FromServer);
+
+            // An edit: the warm server parses only this file again; the one-shot engine then runs on the same tree.
+            File.AppendAllText(consumer.PathOf("Warm/Settings.cs"), "// edited\n");
+            var warm = Succeeds(Build(consumer, server), FromServer);
+            var warmCard = CardFiles(consumer);
+            File.Delete(consumer.PathOf("Warm/obj/Debug/net10.0/aegis/risk-card.stamp"));
+            var oneShot = Build(consumer, Variables(servers, useServer: "false"));
+            Assert.DoesNotContain(FromServer, Succeeds(oneShot).Output, StringComparison.Ordinal);
+            var oneShotCard = CardFiles(consumer);
+
+            Assert.Contains("AEG002", oneShotCard["risk-card.json"], StringComparison.Ordinal);
+            foreach (var (name, text) in oneShotCard)
+            {
+                Assert.Equal(text, warmCard[name]);
+            }
+
+            Assert.Equal(CardLines(oneShot), CardLines(warm));
+        }
+        finally
+        {
+            WarmServers.StopAll(servers);
+        }
+    }
+
+    [RequiresEngineFact]
+    public void CiBuild_StartsNoServer_AndALocalBuildDoes()
+    {
+        var servers = ServerDirectory("ci");
+        var consumer = environment.NewConsumer("warm-ci").WriteLibrary("Ci");
+        try
+        {
+            // AegisUseServer left to the package's default ("" here undoes the test runner's false).
+            var ci = Succeeds(Build(consumer, new Dictionary<string, string?>(Variables(servers, useServer: "")) { ["CI"] = "true" }));
+            Assert.DoesNotContain(FromServer, ci.Output, StringComparison.Ordinal);
+            Assert.Empty(WarmServers.Pids(servers));
+            Assert.False(WarmServers.AnyProcessServing(servers), "a CI build left a server process behind");
+
+            File.AppendAllText(consumer.PathOf("Ci/Settings.cs"), "// edited\n");
+            Succeeds(Build(consumer, Variables(servers, useServer: "")), FromServer);
+            Assert.True(WarmServers.AnyProcessServing(servers), "a local build did not start the server");
+        }
+        finally
+        {
+            WarmServers.StopAll(servers);
+        }
+    }
+
+    [RequiresEngineFact]
+    public void IdleServer_ExitsAfterAegisServerIdleTimeout()
+    {
+        var servers = ServerDirectory("idle");
+        var consumer = environment.NewConsumer("warm-idle").WriteLibrary("Idle");
+        try
+        {
+            Succeeds(Build(consumer, Variables(servers, useServer: "true"), "-p:AegisServerIdleTimeout=2"), FromServer);
+            var pid = Assert.Single(WarmServers.Pids(servers));
+
+            var waited = Stopwatch.StartNew();
+            while (WarmServers.IsAlive(pid) && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(200);
+            }
+
+            output.WriteLine($"server {pid} gone after {waited.Elapsed.TotalSeconds:F1} s");
+            Assert.False(WarmServers.IsAlive(pid), "the server outlived its idle timeout of 2 s by a minute");
+            Assert.Empty(Directory.GetFiles(servers, "*.sock"));
+        }
+        finally
+        {
+            WarmServers.StopAll(servers);
+        }
+    }
+
+    [RequiresEngineFact]
+    public void UnreachableServer_GarbageSocket_FallsBackToTheOneShotEngine_WithTheSameCard()
+    {
+        var servers = ServerDirectory("garbage");
+        var consumer = environment.NewConsumer("warm-garbage").WriteLibrary("Garbage");
+        try
+        {
+            // Learn the pipe's name from a real server, then leave garbage in its place and hold its lock, as a hung
+            // server would: nothing answers and no new server can start.
+            Succeeds(Build(consumer, Variables(servers, useServer: "true")), FromServer);
+            var expected = CardFiles(consumer);
+            WarmServers.StopAll(servers);
+            var name = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(servers, "*.lock")));
+            File.Delete(Path.Combine(servers, name + ".sock")); // the killed server's socket
+            File.WriteAllText(Path.Combine(servers, name + ".sock"), "not a socket");
+            using var heldLock = new FileStream(Path.Combine(servers, name + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+            File.Delete(consumer.PathOf("Garbage/obj/Debug/net10.0/aegis/risk-card.stamp"));
+            var fallback = Succeeds(Build(consumer, Variables(servers, useServer: "true")), NotUsed);
+
+            Assert.DoesNotContain(FromServer, fallback.Output, StringComparison.Ordinal);
+            Assert.Single(CardLines(fallback));
+            var actual = CardFiles(consumer);
+            foreach (var (file, text) in expected)
+            {
+                Assert.Equal(text, actual[file]);
+            }
+        }
+        finally
+        {
+            WarmServers.StopAll(servers);
+        }
+    }
+
+    /// <summary>A fresh, short folder for this test's servers (a Unix socket path must stay under 108 bytes).</summary>
+    private string ServerDirectory(string name)
+    {
+        var directory = Path.Combine(environment.Root, "srv-" + name);
+        Assert.True(directory.Length < 80, "the server folder's path is too long for a socket: " + directory);
+        return directory;
+    }
+
+    private static Dictionary<string, string?> Variables(string servers, string useServer)
+        => new() { ["AEGIS_SERVER_DIR"] = servers, ["AegisUseServer"] = useServer };
+
+    /// <summary>A detailed build (the task's low-importance messages say whether the server answered).</summary>
+    private DotNet.RunResult Build(Consumer consumer, IReadOnlyDictionary<string, string?> variables, params string[] properties)
+        => environment.Run(consumer.Directory, variables,
+            ["build", Directory.GetDirectories(consumer.Directory).Select(Path.GetFileName).Single(d => d != "bin" && d != "obj")!, "-nologo", "-v:d", "-tl:off", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:AegisSandbox=file", "-p:AegisFailOn=never", .. properties]);
+
+    private DotNet.RunResult Succeeds(DotNet.RunResult result, string? mustSay = null)
+    {
+        Assert.True(result.ExitCode == 0, "The build failed: " + Tail(result.Output));
+        if (mustSay is not null)
+        {
+            Assert.True(result.Output.Contains(mustSay, StringComparison.Ordinal), "The build log does not say '" + mustSay + "': " + Tail(result.Output));
+        }
+
+        output.WriteLine($"build: {result.Elapsed.TotalSeconds:F1} s");
+        return result;
+    }
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(60));
+
+    private static string[] CardLines(DotNet.RunResult result)
+        => result.Output.Split('\n').Where(l => l.Contains("Aegis Risk Card: ", StringComparison.Ordinal)).Select(l => l.Trim()).ToArray();
+
+    /// <summary>The card's three files, each with its own ts, request_id and measured durations blanked.</summary>
+    private static Dictionary<string, string> CardFiles(Consumer consumer)
+    {
+        var folder = Directory.GetDirectories(consumer.Directory).Select(d => Path.Combine(d, "bin", "Debug", "net10.0", "aegis")).Single(Directory.Exists);
+        using var card = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "risk-card.json")));
+        var ts = card.RootElement.GetProperty("ts").GetRawText();
+        var id = card.RootElement.GetProperty("request_id").GetString()!;
+        return new[] { "risk-card.json", "risk-card.md", "risk-card.html" }.ToDictionary(
+            name => name,
+            name => Durations().Replace(File.ReadAllText(Path.Combine(folder, name)).Replace(id, "<request_id>", StringComparison.Ordinal).Replace(ts, "<ts>", StringComparison.Ordinal), "${name}<ms>"));
+    }
+
+    // The JSON's "duration_ms": 73, and the "73 ms" cells of the Markdown and HTML sandbox tables: measured, like ts.
+    [GeneratedRegex(@"(?<name>""duration_ms"":\s*)\d+|\d+(?= ms(?: \||</td>))")]
+    private static partial Regex Durations();
+}
