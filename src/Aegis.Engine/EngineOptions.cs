@@ -27,6 +27,9 @@ public sealed class EngineOptions
     public string? BuildTarget { get; init; }
 
     public Func<DateTimeOffset> Clock { get; init; } = () => DateTimeOffset.UtcNow;
+
+    /// <summary>Where the engine reports a coded problem that must not cost the card (a corrupt knowledge base); null: nowhere.</summary>
+    public Action<string, string>? Warn { get; init; }
 }
 
 /// <summary>A change an AI helper proposes (<c>aegis propose --action action.json</c>).</summary>
