@@ -285,6 +285,7 @@ public static class AegisCommandLine
         Commands.SarifCommands.Add(root, context, json);
         Commands.ContainCommand.Add(root, context, json);
         Commands.ReleaseCommands.Add(root, context, json);
+        Commands.FixCommand.Add(root, context, json);
         return root;
     }
 }

@@ -43,6 +43,10 @@ public sealed class AegisEngine
         using (EngineTrace.Measure("analyze"))
         {
             incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+            if (options.Rules is { } rules)
+            {
+                incidents = incidents.Where(i => rules.Contains(i.Rule)).ToList();
+            }
         }
 
         IReadOnlyList<PatchArtifact> patches;

@@ -28,6 +28,9 @@ public sealed class EngineOptions
 
     public Func<DateTimeOffset> Clock { get; init; } = () => DateTimeOffset.UtcNow;
 
+    /// <summary>Only these rules' incidents are kept (and patched); null: every rule (<c>aegis fix --rule</c>).</summary>
+    public IReadOnlySet<string>? Rules { get; init; }
+
     /// <summary>Where the engine reports a coded problem that must not cost the card (a corrupt knowledge base); null: nowhere.</summary>
     public Action<string, string>? Warn { get; init; }
 }
