@@ -286,6 +286,7 @@ public static class AegisCommandLine
         Commands.ContainCommand.Add(root, context, json);
         Commands.ReleaseCommands.Add(root, context, json);
         Commands.FixCommand.Add(root, context, json);
+        Commands.WatchCommand.Add(root, context, json);
         return root;
     }
 }

@@ -47,6 +47,11 @@ public sealed class AegisEngine
             {
                 incidents = incidents.Where(i => rules.Contains(i.Rule)).ToList();
             }
+
+            if (options.Fingerprints is { } fingerprints)
+            {
+                incidents = incidents.Where(i => fingerprints.Contains(i.Fingerprint)).ToList();
+            }
         }
 
         IReadOnlyList<PatchArtifact> patches;
@@ -66,7 +71,7 @@ public sealed class AegisEngine
         var incidents = projects.SelectMany(p => p.Incidents).GroupBy(i => i.Fingerprint).Select(g => g.First()).ToList();
         var patches = projects.SelectMany(p => p.Patches).GroupBy(p => p.File).Select(g => g.First()).OrderBy(p => p.File, StringComparer.Ordinal).ToList();
         var unfixable = projects.SelectMany(p => p.Unfixable).ToHashSet(StringComparer.Ordinal);
-        var card = new RiskCard { Action = action, Incidents = incidents, Patches = patches };
+        var card = new RiskCard { Action = action, Incidents = incidents, Patches = patches, LinesOfCSharp = Snapshots.CSharpLines.Count(projects.Select(p => p.Project.Compilation), options.RepositoryRoot) };
         BoostConfidence(incidents, policy);
 
         card.Checks.Add(new Check(CheckNames.Incidents, incidents.Count == 0, incidents.Count == 0 ? "no incidents" : DescribeIncidents(incidents)));

@@ -53,7 +53,7 @@ internal static class FixCommand
     }
 
     /// <summary>Analyze, verify, write the card (under <c>.aegis/&lt;verb&gt;/</c>), then write or skip each patch.</summary>
-    public static async Task<RepairPass> RunAsync(CliContext context, bool quiet, string target, string[]? rules, bool dryRun, string? output, string? repositoryRoot, string? sandbox, string verb, CancellationToken cancellationToken)
+    public static async Task<RepairPass> RunAsync(CliContext context, bool quiet, string target, string[]? rules, bool dryRun, string? output, string? repositoryRoot, string? sandbox, string verb, CancellationToken cancellationToken, IReadOnlySet<string>? fingerprints = null)
     {
         Verbs.Validate(sandbox, "never");
         var selected = ValidRules(rules);
@@ -76,6 +76,7 @@ internal static class FixCommand
             Policy = policy,
             Warn = baseOptions.Warn,
             Rules = selected,
+            Fingerprints = fingerprints,
         };
         var engine = new AegisEngine(options);
         var analyses = await Verbs.AnalyzeProjectsAsync(context, quiet, engine, root, projects, verb, cancellationToken).ConfigureAwait(false);
@@ -87,6 +88,7 @@ internal static class FixCommand
 
         action.Add(new("dry_run", dryRun));
         var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
+        // From here on nothing is cancelled: the card, the knowledge base and each file are written whole or not at all.
         var files = RiskCardOutput.Write(card, card.Masker, Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb)), root, context.Environment, policy.History);
         var repairs = WorkingTreeRepair.Apply(root, card, policy, dryRun, DateTimeOffset.UtcNow);
         foreach (var skipped in repairs.Where(r => r.Outcome == FileRepairOutcomes.SkippedChanged))

@@ -50,6 +50,15 @@ public sealed class Incident
     /// <summary>sha256 of rule, file and whitespace-normalized (masked) evidence: survives edits that move lines.</summary>
     public string Fingerprint { get; init; } = "";
 
+    /// <summary>The member the finding is in (<c>Shop.Orders.OrderRepository.Find(string)</c>), from
+    /// <see cref="Aegis.Analyzers.Infrastructure.IncidentIdentity.EnclosingSymbol(Location, CancellationToken)"/>: with rule and
+    /// evidence it finds the incident again after its file was renamed.</summary>
+    public string Symbol { get; init; } = "";
+
+    /// <summary>AEG002 only: a short hash of the secret values (never printed in the card; snapshots and baselines keep it),
+    /// so that a different secret behind the same masked evidence is a different incident.</summary>
+    public string? SecretHash { get; init; }
+
     /// <summary>The literal secret texts of an AEG002 finding, kept in memory only to mask them everywhere.</summary>
     internal IReadOnlyList<string> SecretValues { get; init; } = Array.Empty<string>();
 

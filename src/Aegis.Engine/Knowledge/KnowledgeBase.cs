@@ -134,6 +134,10 @@ public static class KnowledgeBase
         return regressed;
     }
 
+    /// <summary>A snapshot's incidents (the <c>snapshot</c> verb and <c>watch</c> call this): see <see cref="NoteSnapshot(string, IEnumerable{string}, DateTimeOffset)"/>.</summary>
+    public static int NoteSnapshot(string repositoryRoot, IEnumerable<Snapshots.SnapshotIncident> incidents, DateTimeOffset now)
+        => NoteSnapshot(repositoryRoot, incidents.Select(i => i.Fingerprint), now);
+
     public static string ToJson(KnowledgeState state)
     {
         var json = new JsonText().BeginObject()

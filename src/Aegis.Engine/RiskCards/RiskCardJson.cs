@@ -87,6 +87,7 @@ public static class RiskCardJson
                 .Property("remediation_strategy", incident.RemediationStrategy)
                 .Property("verification_strategy", incident.VerificationStrategy)
                 .Property("fingerprint", incident.Fingerprint)
+                .Property("symbol", M(incident.Symbol))
                 .EndObject();
         }
 
