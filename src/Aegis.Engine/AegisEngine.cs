@@ -3,6 +3,7 @@ using System.Text;
 using Aegis.Engine.Analysis;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Knowledge;
 using Aegis.Engine.Patching;
 using Aegis.Engine.Policy;
 using Aegis.Engine.RiskCards;
@@ -42,6 +43,15 @@ public sealed class AegisEngine
         using (EngineTrace.Measure("analyze"))
         {
             incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+            if (options.Rules is { } rules)
+            {
+                incidents = incidents.Where(i => rules.Contains(i.Rule)).ToList();
+            }
+
+            if (options.Fingerprints is { } fingerprints)
+            {
+                incidents = incidents.Where(i => fingerprints.Contains(i.Fingerprint)).ToList();
+            }
         }
 
         IReadOnlyList<PatchArtifact> patches;
@@ -62,6 +72,7 @@ public sealed class AegisEngine
         var patches = projects.SelectMany(p => p.Patches).GroupBy(p => p.File).Select(g => g.First()).OrderBy(p => p.File, StringComparer.Ordinal).ToList();
         var unfixable = projects.SelectMany(p => p.Unfixable).ToHashSet(StringComparer.Ordinal);
         var card = new RiskCard { Action = action, Incidents = incidents, Patches = patches, LinesOfCSharp = Snapshots.CSharpLines.Count(projects.Select(p => p.Project.Compilation), options.RepositoryRoot) };
+        BoostConfidence(incidents, policy);
 
         card.Checks.Add(new Check(CheckNames.Incidents, incidents.Count == 0, incidents.Count == 0 ? "no incidents" : DescribeIncidents(incidents)));
         // Review notes need a person, never a patch: they neither fail the patch check nor the confidence check.
@@ -72,7 +83,7 @@ public sealed class AegisEngine
             : reviewNotes == 0 ? "every incident has a deterministic patch"
             : reviewNotes == incidents.Count ? Count(reviewNotes) + " review note(s): a person decides, no patch expected"
             : "every other incident has a deterministic patch; " + Count(reviewNotes) + " review note(s): a person decides, no patch expected"));
-        var lowConfidence = incidents.Where(i => !i.IsReviewNote && i.Confidence < policy.MinConfidence).ToList();
+        var lowConfidence = incidents.Where(i => !i.IsReviewNote && i.BoostedConfidence < policy.MinConfidence).ToList();
         card.Checks.Add(new Check(CheckNames.Confidence, lowConfidence.Count == 0, lowConfidence.Count == 0 ? "every incident at or above confidence " + Glob.Format(policy.MinConfidence) : Count(lowConfidence.Count) + " incident(s) below confidence " + Glob.Format(policy.MinConfidence)));
         var pathProblems = patches.Select(p => policy.CheckPath(options.RepositoryRoot, p.File)).Where(p => p is not null).ToList();
         card.Checks.Add(new Check(CheckNames.Policy, pathProblems.Count == 0, pathProblems.Count == 0 ? "OK" : string.Join("; ", pathProblems)));
@@ -102,6 +113,8 @@ public sealed class AegisEngine
         {
             patch.ValidationStatus = ValidationStatuses.Failed;
         }
+
+        RecordRepairs(sandbox.Mode, incidents, patches);
 
         // Rollback is about patches: a failing build or verify command with no patch in play is a person's to look at.
         var recommendation = (sandbox.BrokeBuildOrTests || sandbox.PatchIneffective || failOpen.Count > 0) && patches.Count > 0
@@ -289,6 +302,65 @@ public sealed class AegisEngine
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             return card.Status == RiskStatus.Allow ? "Allowed." : "Blocked.";
+        }
+    }
+
+    /// <summary>
+    /// Each incident's boost from its pattern's track record. The knowledge base informs the card; it never costs it:
+    /// a corrupt one is reported (AEGB005 naming it, left as it is) and the card is judged without boosts.
+    /// </summary>
+    private void BoostConfidence(IReadOnlyList<Incident> incidents, AegisPolicy policy)
+    {
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+
+        KnowledgeState knowledge;
+        try
+        {
+            knowledge = KnowledgeBase.Read(options.RepositoryRoot);
+        }
+        catch (AegisException exception)
+        {
+            options.Warn?.Invoke(exception.Code, exception.Message + "; confidence is not boosted");
+            return;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            options.Warn?.Invoke(ErrorCodes.CorruptStateFile, "cannot read " + KnowledgeBase.PathFor(options.RepositoryRoot) + ": " + exception.Message + "; confidence is not boosted");
+            return;
+        }
+
+        foreach (var incident in incidents)
+        {
+            incident.ConfidenceBoost = Knowledge.ConfidenceBoost.For(knowledge.Find(incident.Rule, incident.RemediationStrategy), policy.Knowledge);
+        }
+    }
+
+    /// <summary>
+    /// The one place every card with sandbox results passes (build, scan, verify, MCP scan, fix, watch): each incident a
+    /// patch fixes is one attempt of its (rule, strategy), verified or failed as its patch. Without a sandbox nothing
+    /// was tried, so nothing is recorded. Like the boost, a knowledge-base problem is reported and the card still written.
+    /// </summary>
+    private void RecordRepairs(string sandboxMode, IReadOnlyList<Incident> incidents, IReadOnlyList<PatchArtifact> patches)
+    {
+        if (sandboxMode == SandboxModes.None)
+        {
+            return;
+        }
+
+        var outcomes = incidents
+            .Where(i => !i.IsReviewNote)
+            .SelectMany(i => patches.Where(p => p.Fixes.Contains(i.Fingerprint)).Take(1).Select(p => new RepairOutcome(i.Rule, i.RemediationStrategy, i.Fingerprint, p.ValidationStatus)))
+            .ToList();
+        try
+        {
+            KnowledgeBase.Record(options.RepositoryRoot, outcomes, options.Clock());
+        }
+        catch (AegisException exception)
+        {
+            options.Warn?.Invoke(exception.Code, exception.Message + "; this card's repairs are not recorded");
         }
     }
 
