@@ -26,12 +26,7 @@ internal static class BaselineCommands
             var acceptance = parse.GetValue(acceptNew)
                 ? new Acceptance(SnapshotVerbs.Who(context, rootPath, parse.GetValue(by)), parse.GetValue(why) ?? "", LiveState.Timestamp(DateTimeOffset.UtcNow))
                 : null;
-            if (acceptance is not null && (string.IsNullOrWhiteSpace(acceptance.Why) || string.IsNullOrWhiteSpace(acceptance.By)))
-            {
-                // Checked before any work; the ratchet checks again for other callers.
-                BaselineRatchet.Update(null, new Snapshot(), acceptance);
-            }
-
+            BaselineRatchet.MustBeRecorded(acceptance);
             var existing = SnapshotVerbs.UsableBaseline(rootPath);
             var live = await LiveState.ScanAsync(rootPath, parse.GetValue(target)!, context.Catalog, name: null, SnapshotVerbs.Progress(context, quiet), ct).ConfigureAwait(false);
             var ratchet = BaselineRatchet.Update(existing?.Snapshot, live, acceptance);

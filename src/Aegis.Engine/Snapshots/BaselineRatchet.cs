@@ -10,13 +10,18 @@ namespace Aegis.Engine.Snapshots;
 /// </summary>
 public static class BaselineRatchet
 {
-    public static RatchetResult Update(Snapshot? baseline, Snapshot current, Acceptance? acceptance)
+    /// <summary>AEGB064 unless an acceptance names who and why (checked before any work, and again by <see cref="Update"/>).</summary>
+    public static void MustBeRecorded(Acceptance? acceptance)
     {
         if (acceptance is not null && (string.IsNullOrWhiteSpace(acceptance.Why) || string.IsNullOrWhiteSpace(acceptance.By)))
         {
             throw new AegisException(ErrorCodes.AcceptNewNeedsReason, "--accept-new takes new incidents into the baseline on a person's word: give --why <text> (and --by <who> when git and $USER do not say)");
         }
+    }
 
+    public static RatchetResult Update(Snapshot? baseline, Snapshot current, Acceptance? acceptance)
+    {
+        MustBeRecorded(acceptance);
         if (baseline is null)
         {
             return new RatchetResult(current with { Accepted = Array.Empty<AcceptedIncident>() }, Created: true, Kept: current.Incidents.Count, Dropped: 0, Added: 0, NotAdded: 0);
@@ -24,7 +29,9 @@ public static class BaselineRatchet
 
         var comparison = IncidentMatching.Compare(baseline.Incidents, current.Incidents, baseline.Files, current.Files);
         var kept = comparison.Unchanged.Select(m => m.After).ToList();
-        var renamedFingerprints = comparison.Unchanged.ToDictionary(m => m.Before.Fingerprint + "\n" + m.Before.SecretHash, m => m.After.Fingerprint, StringComparer.Ordinal);
+        // Old fingerprint → new one, for accepted entries whose incident moved to another file (a hand-edited baseline may repeat one).
+        var renamedFingerprints = comparison.Unchanged.GroupBy(m => m.Before.Fingerprint + "\n" + m.Before.SecretHash, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().After.Fingerprint, StringComparer.Ordinal);
         var stillAccepted = baseline.Accepted
             .Select(a => kept.Any(k => k.Fingerprint == a.Fingerprint) ? a : renamedFingerprints.Where(r => r.Key.StartsWith(a.Fingerprint + "\n", StringComparison.Ordinal)).Select(r => a with { Fingerprint = r.Value }).FirstOrDefault())
             .OfType<AcceptedIncident>()
