@@ -101,6 +101,18 @@ public sealed class KnowledgeBaseTests
     }
 
     [Fact]
+    public void PatternsJson_MatchesItsSchema()
+    {
+        using var directory = new TempDirectory();
+        KnowledgeBase.Record(directory.Path, new[] { new RepairOutcome("AEG001", "parameterize", "a", ValidationStatuses.Verified) }, Now);
+        KnowledgeBase.RecordApplied(directory.Path, new[] { new AppliedRepair(new string('a', 64), "AEG001", "parameterize", Now) }, Now);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(KnowledgeBase.PathFor(directory.Path)));
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(MiniSchema.RepositoryRoot(), "docs", "knowledge.schema.json")));
+        Assert.Empty(MiniSchema.Validate(schema.RootElement, json.RootElement));
+    }
+
+    [Fact]
     public void Record_NothingToRecord_WritesNoFile()
     {
         using var directory = new TempDirectory();
