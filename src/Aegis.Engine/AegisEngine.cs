@@ -114,8 +114,6 @@ public sealed class AegisEngine
             patch.ValidationStatus = ValidationStatuses.Failed;
         }
 
-        RecordRepairs(sandbox.Mode, incidents, patches);
-
         // Rollback is about patches: a failing build or verify command with no patch in play is a person's to look at.
         var recommendation = (sandbox.BrokeBuildOrTests || sandbox.PatchIneffective || failOpen.Count > 0) && patches.Count > 0
             ? Recommendations.Rollback
@@ -335,32 +333,6 @@ public sealed class AegisEngine
         foreach (var incident in incidents)
         {
             incident.ConfidenceBoost = Knowledge.ConfidenceBoost.For(knowledge.Find(incident.Rule, incident.RemediationStrategy), policy.Knowledge);
-        }
-    }
-
-    /// <summary>
-    /// The one place every card with sandbox results passes (build, scan, verify, MCP scan, fix, watch): each incident a
-    /// patch fixes is one attempt of its (rule, strategy), verified or failed as its patch. Without a sandbox nothing
-    /// was tried, so nothing is recorded. Like the boost, a knowledge-base problem is reported and the card still written.
-    /// </summary>
-    private void RecordRepairs(string sandboxMode, IReadOnlyList<Incident> incidents, IReadOnlyList<PatchArtifact> patches)
-    {
-        if (sandboxMode == SandboxModes.None)
-        {
-            return;
-        }
-
-        var outcomes = incidents
-            .Where(i => !i.IsReviewNote)
-            .SelectMany(i => patches.Where(p => p.Fixes.Contains(i.Fingerprint)).Take(1).Select(p => new RepairOutcome(i.Rule, i.RemediationStrategy, i.Fingerprint, p.ValidationStatus)))
-            .ToList();
-        try
-        {
-            KnowledgeBase.Record(options.RepositoryRoot, outcomes, options.Clock());
-        }
-        catch (AegisException exception)
-        {
-            options.Warn?.Invoke(exception.Code, exception.Message + "; this card's repairs are not recorded");
         }
     }
 

@@ -15,8 +15,8 @@ namespace Aegis.Cli.Commands;
 internal sealed record RepairPass(RiskCard Card, RiskCardFiles Files, IReadOnlyList<FileRepair> Repairs);
 
 /// <summary>
-/// <c>aegis fix [&lt;target&gt;] [--rule AEG00n] [--dry-run]</c>: the verify path (incidents → patches → sandbox → card,
-/// which records the sandbox's verdicts in the knowledge base), then the verified patches written to the working
+/// <c>aegis fix [&lt;target&gt;] [--rule AEG00n] [--dry-run]</c>: the verify path (incidents → patches → sandbox → card;
+/// writing the card records the sandbox's verdicts in the knowledge base), then the verified patches written to the working
 /// tree where the policy and the file's hash allow (<see cref="WorkingTreeRepair"/>).
 /// </summary>
 internal static class FixCommand
@@ -89,7 +89,7 @@ internal static class FixCommand
         action.Add(new("dry_run", dryRun));
         var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
         // From here on nothing is cancelled: the card, the knowledge base and each file are written whole or not at all.
-        var files = RiskCardOutput.Write(card, card.Masker, Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb)), root, context.Environment, policy.History);
+        var files = RiskCardOutput.Write(card, card.Masker, Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb)), root, context.Environment, policy.History, context.Warn);
         var repairs = WorkingTreeRepair.Apply(root, card, policy, dryRun, DateTimeOffset.UtcNow);
         foreach (var skipped in repairs.Where(r => r.Outcome == FileRepairOutcomes.SkippedChanged))
         {
