@@ -188,6 +188,38 @@ public sealed class FixCommandTests
     }
 
     [Fact]
+    public async Task Snapshot_AfterFix_CountsAnIncidentThatCameBack_AsRegressed_Once()
+    {
+        using var directory = ShopRepository();
+        // The test edits a source after fix: the build's inputs (which list every source) must stay the newer.
+        File.SetLastWriteTimeUtc(Path.Combine(directory.Path, "src/Shop/obj/Debug/net10.0/aegis/compile-inputs.txt"), DateTime.UtcNow.AddHours(1));
+        var (exit, _, _, _) = await FixAsync(directory, "--rule", "AEG003");
+        Assert.Equal(0, exit);
+        var pattern = KnowledgeBase.Read(directory.Path).Patterns.Single(p => p.Rule == "AEG003");
+        Assert.Equal(0, pattern.Regressed);
+
+        // Someone undoes the repair; the next snapshot sees the incident back.
+        File.WriteAllText(Path.Combine(directory.Path, Orders), ShopSources.OpenController);
+        var first = await SnapshotAsync(directory);
+        var second = await SnapshotAsync(directory);
+
+        Assert.Equal(1, first.GetProperty("regressed").GetInt32());
+        Assert.Equal(0, second.GetProperty("regressed").GetInt32());
+        Assert.Equal(1, KnowledgeBase.Read(directory.Path).Find("AEG003", pattern.RemediationStrategy)!.Regressed);
+        Assert.Empty(KnowledgeBase.Read(directory.Path).Applied);
+    }
+
+    private static async Task<JsonElement> SnapshotAsync(TempDirectory directory)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await AegisCommandLine.RunAsync(new[] { "snapshot", directory.Path, "--repository-root", directory.Path, "--json" }, stdout, stderr, _ => null, TestProjects.Catalog);
+        Assert.True(exit == 0, stderr.ToString());
+        using var document = JsonDocument.Parse(stdout.ToString());
+        return document.RootElement.Clone();
+    }
+
+    [Fact]
     public async Task Fix_KeepsTheFilesBomAndCrlf()
     {
         var crlf = ShopSources.OpenController.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
