@@ -127,6 +127,22 @@ public sealed class FixCommandTests
     }
 
     [Fact]
+    public async Task Fix_CorruptKnowledgeBase_AEGB005NamingIt_NothingWritten()
+    {
+        using var directory = ShopRepository();
+        var patterns = directory.Write(".aegis/knowledge/patterns.json", "{ torn");
+
+        var (exit, output, _, stderr) = await FixAsync(directory);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("AEGB005", output.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains(patterns, stderr, StringComparison.Ordinal);
+        Assert.Equal("{ torn", File.ReadAllText(patterns));
+        Assert.Equal(ShopSources.OpenController, Read(directory, Orders));
+        Assert.Equal(InterpolatedProducts, Read(directory, Products));
+    }
+
+    [Fact]
     public async Task Fix_BelowTheAutoRepairThreshold_Skipped_Exit1()
     {
         using var directory = ShopRepository();

@@ -59,6 +59,8 @@ internal static class FixCommand
         var selected = ValidRules(rules);
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(target));
         var policy = AegisPolicy.Load(root); // AEGB005 before any work when the policy is corrupt.
+        // fix remembers what it writes in the knowledge base: a corrupt one stops it before anything is written.
+        Aegis.Engine.Knowledge.KnowledgeBase.Read(root);
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
         var projects = MsBuildInputs.DiscoverProjects(target);
         if (projects.Count == 0)
