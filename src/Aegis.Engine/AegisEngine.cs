@@ -21,6 +21,12 @@ public sealed class ProjectAnalysis
     public required IReadOnlyList<PatchArtifact> Patches { get; init; }
 
     public required IReadOnlySet<string> Unfixable { get; init; }
+
+    /// <summary>
+    /// Every incident the analyzers found, when <see cref="Incidents"/> keeps only some (<c>fix --rule</c>, <c>watch</c>'s
+    /// new ones): the sandbox's re-scan judges "nothing new appeared" against all of them, not only the selected.
+    /// </summary>
+    public IReadOnlyList<Incident>? AllIncidents { get; init; }
 }
 
 /// <summary>
@@ -40,9 +46,11 @@ public sealed class AegisEngine
     public async Task<ProjectAnalysis> AnalyzeAsync(LoadedProject project, CancellationToken cancellationToken)
     {
         IReadOnlyList<Incident> incidents;
+        IReadOnlyList<Incident> all;
         using (EngineTrace.Measure("analyze"))
         {
             incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+            all = incidents;
             if (options.Rules is { } rules)
             {
                 incidents = incidents.Where(i => rules.Contains(i.Rule)).ToList();
@@ -61,7 +69,7 @@ public sealed class AegisEngine
             (patches, unfixable) = await new PatchGenerator(options.Catalog, options.RepositoryRoot).GenerateAsync(project, incidents, cancellationToken).ConfigureAwait(false);
         }
 
-        return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable };
+        return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable, AllIncidents = ReferenceEquals(all, incidents) ? null : all };
     }
 
     /// <summary>The card for one or more analyzed projects (the build, scan and verify verbs).</summary>
@@ -377,7 +385,7 @@ public sealed class AegisEngine
                         continue;
                     }
 
-                    var result = await FileSandbox.RunAsync(project.Project, project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+                    var result = await FileSandbox.RunAsync(project.Project, project.AllIncidents ?? project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
                     var prefix = projects.Count > 1 ? project.Project.Inputs.AssemblyName + ": " : "";
                     foreach (var check in result.Checks)
                     {

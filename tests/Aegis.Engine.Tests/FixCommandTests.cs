@@ -114,6 +114,24 @@ public sealed class FixCommandTests
     }
 
     [Fact]
+    public async Task Fix_Rule_InAFileWithAnotherRulesIncident_IsVerifiedAndWritten()
+    {
+        // One file, two findings: an open controller (AEG003) whose query is built by interpolation (AEG001).
+        var openAndInjectable = InterpolatedProducts.Replace("[Authorize]\n", "", StringComparison.Ordinal).Replace("ProductsController", "OrdersController", StringComparison.Ordinal);
+        Assert.DoesNotContain("[Authorize]", openAndInjectable, StringComparison.Ordinal);
+        using var directory = ShopRepository(openAndInjectable);
+
+        var (exit, output, _, stderr) = await FixAsync(directory, "--rule", "AEG003");
+
+        // The sandbox's re-scan knows the AEG001 finding was there before: it is not "new", so the patch is verified.
+        Assert.True(exit == 0, stderr + output);
+        Assert.Equal(FileRepairOutcomes.Written, FileEntry(output, Orders).GetProperty("outcome").GetString());
+        var text = Read(directory, Orders);
+        Assert.Contains("[Authorize]", text, StringComparison.Ordinal);
+        Assert.Contains("'{name}'", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fix_UnknownRule_AEGB010_WritesNothing()
     {
         using var directory = ShopRepository();
