@@ -275,7 +275,7 @@ internal static class Verbs
         RiskCardFiles files;
         using (EngineTrace.Measure("card write"))
         {
-            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment, AegisPolicy.Load(root).History);
+            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment, AegisPolicy.Load(root).History, context.Warn);
         }
 
         return Print(context, json, card, files, failOn);

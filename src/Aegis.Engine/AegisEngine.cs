@@ -21,6 +21,12 @@ public sealed class ProjectAnalysis
     public required IReadOnlyList<PatchArtifact> Patches { get; init; }
 
     public required IReadOnlySet<string> Unfixable { get; init; }
+
+    /// <summary>
+    /// Every incident the analyzers found, when <see cref="Incidents"/> keeps only some (<c>fix --rule</c>, <c>watch</c>'s
+    /// new ones): the sandbox's re-scan judges "nothing new appeared" against all of them, not only the selected.
+    /// </summary>
+    public IReadOnlyList<Incident>? AllIncidents { get; init; }
 }
 
 /// <summary>
@@ -40,9 +46,11 @@ public sealed class AegisEngine
     public async Task<ProjectAnalysis> AnalyzeAsync(LoadedProject project, CancellationToken cancellationToken)
     {
         IReadOnlyList<Incident> incidents;
+        IReadOnlyList<Incident> all;
         using (EngineTrace.Measure("analyze"))
         {
             incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+            all = incidents;
             if (options.Rules is { } rules)
             {
                 incidents = incidents.Where(i => rules.Contains(i.Rule)).ToList();
@@ -61,7 +69,7 @@ public sealed class AegisEngine
             (patches, unfixable) = await new PatchGenerator(options.Catalog, options.RepositoryRoot).GenerateAsync(project, incidents, cancellationToken).ConfigureAwait(false);
         }
 
-        return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable };
+        return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable, AllIncidents = ReferenceEquals(all, incidents) ? null : all };
     }
 
     /// <summary>The card for one or more analyzed projects (the build, scan and verify verbs).</summary>
@@ -113,8 +121,6 @@ public sealed class AegisEngine
         {
             patch.ValidationStatus = ValidationStatuses.Failed;
         }
-
-        RecordRepairs(sandbox.Mode, incidents, patches);
 
         // Rollback is about patches: a failing build or verify command with no patch in play is a person's to look at.
         var recommendation = (sandbox.BrokeBuildOrTests || sandbox.PatchIneffective || failOpen.Count > 0) && patches.Count > 0
@@ -338,32 +344,6 @@ public sealed class AegisEngine
         }
     }
 
-    /// <summary>
-    /// The one place every card with sandbox results passes (build, scan, verify, MCP scan, fix, watch): each incident a
-    /// patch fixes is one attempt of its (rule, strategy), verified or failed as its patch. Without a sandbox nothing
-    /// was tried, so nothing is recorded. Like the boost, a knowledge-base problem is reported and the card still written.
-    /// </summary>
-    private void RecordRepairs(string sandboxMode, IReadOnlyList<Incident> incidents, IReadOnlyList<PatchArtifact> patches)
-    {
-        if (sandboxMode == SandboxModes.None)
-        {
-            return;
-        }
-
-        var outcomes = incidents
-            .Where(i => !i.IsReviewNote)
-            .SelectMany(i => patches.Where(p => p.Fixes.Contains(i.Fingerprint)).Take(1).Select(p => new RepairOutcome(i.Rule, i.RemediationStrategy, i.Fingerprint, p.ValidationStatus)))
-            .ToList();
-        try
-        {
-            KnowledgeBase.Record(options.RepositoryRoot, outcomes, options.Clock());
-        }
-        catch (AegisException exception)
-        {
-            options.Warn?.Invoke(exception.Code, exception.Message + "; this card's repairs are not recorded");
-        }
-    }
-
     private async Task<SandboxResult> RunSandboxAsync(IReadOnlyList<ProjectAnalysis> projects, IReadOnlyList<Incident> incidents, IReadOnlyList<PatchArtifact> patches, CancellationToken cancellationToken)
     {
         switch (options.Sandbox)
@@ -405,7 +385,7 @@ public sealed class AegisEngine
                         continue;
                     }
 
-                    var result = await FileSandbox.RunAsync(project.Project, project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+                    var result = await FileSandbox.RunAsync(project.Project, project.AllIncidents ?? project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
                     var prefix = projects.Count > 1 ? project.Project.Inputs.AssemblyName + ": " : "";
                     foreach (var check in result.Checks)
                     {

@@ -114,6 +114,24 @@ public sealed class FixCommandTests
     }
 
     [Fact]
+    public async Task Fix_Rule_InAFileWithAnotherRulesIncident_IsVerifiedAndWritten()
+    {
+        // One file, two findings: an open controller (AEG003) whose query is built by interpolation (AEG001).
+        var openAndInjectable = InterpolatedProducts.Replace("[Authorize]\n", "", StringComparison.Ordinal).Replace("ProductsController", "OrdersController", StringComparison.Ordinal);
+        Assert.DoesNotContain("[Authorize]", openAndInjectable, StringComparison.Ordinal);
+        using var directory = ShopRepository(openAndInjectable);
+
+        var (exit, output, _, stderr) = await FixAsync(directory, "--rule", "AEG003");
+
+        // The sandbox's re-scan knows the AEG001 finding was there before: it is not "new", so the patch is verified.
+        Assert.True(exit == 0, stderr + output);
+        Assert.Equal(FileRepairOutcomes.Written, FileEntry(output, Orders).GetProperty("outcome").GetString());
+        var text = Read(directory, Orders);
+        Assert.Contains("[Authorize]", text, StringComparison.Ordinal);
+        Assert.Contains("'{name}'", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fix_UnknownRule_AEGB010_WritesNothing()
     {
         using var directory = ShopRepository();
@@ -124,6 +142,22 @@ public sealed class FixCommandTests
         Assert.Equal("AEGB010", output.GetProperty("error").GetProperty("code").GetString());
         Assert.Contains("AEG009", stderr, StringComparison.Ordinal);
         Assert.Equal(ShopSources.OpenController, Read(directory, Orders));
+    }
+
+    [Fact]
+    public async Task Fix_CorruptKnowledgeBase_AEGB005NamingIt_NothingWritten()
+    {
+        using var directory = ShopRepository();
+        var patterns = directory.Write(".aegis/knowledge/patterns.json", "{ torn");
+
+        var (exit, output, _, stderr) = await FixAsync(directory);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("AEGB005", output.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains(patterns, stderr, StringComparison.Ordinal);
+        Assert.Equal("{ torn", File.ReadAllText(patterns));
+        Assert.Equal(ShopSources.OpenController, Read(directory, Orders));
+        Assert.Equal(InterpolatedProducts, Read(directory, Products));
     }
 
     [Fact]
@@ -185,6 +219,38 @@ public sealed class FixCommandTests
         Assert.Equal(FileRepairOutcomes.Written, repairs.Single(r => r.File == Orders).Outcome);
         Assert.Equal(card.Patches.Single(p => p.File == Orders).PatchedText, Read(directory, Orders));
         Assert.Equal(card.Incidents.Where(i => card.Patches.Single(p => p.File == Orders).Fixes.Contains(i.Fingerprint)).Select(i => i.Fingerprint), KnowledgeBase.Read(directory.Path).Applied.Select(a => a.Fingerprint));
+    }
+
+    [Fact]
+    public async Task Snapshot_AfterFix_CountsAnIncidentThatCameBack_AsRegressed_Once()
+    {
+        using var directory = ShopRepository();
+        // The test edits a source after fix: the build's inputs (which list every source) must stay the newer.
+        File.SetLastWriteTimeUtc(Path.Combine(directory.Path, "src/Shop/obj/Debug/net10.0/aegis/compile-inputs.txt"), DateTime.UtcNow.AddHours(1));
+        var (exit, _, _, _) = await FixAsync(directory, "--rule", "AEG003");
+        Assert.Equal(0, exit);
+        var pattern = KnowledgeBase.Read(directory.Path).Patterns.Single(p => p.Rule == "AEG003");
+        Assert.Equal(0, pattern.Regressed);
+
+        // Someone undoes the repair; the next snapshot sees the incident back.
+        File.WriteAllText(Path.Combine(directory.Path, Orders), ShopSources.OpenController);
+        var first = await SnapshotAsync(directory);
+        var second = await SnapshotAsync(directory);
+
+        Assert.Equal(1, first.GetProperty("regressed").GetInt32());
+        Assert.Equal(0, second.GetProperty("regressed").GetInt32());
+        Assert.Equal(1, KnowledgeBase.Read(directory.Path).Find("AEG003", pattern.RemediationStrategy)!.Regressed);
+        Assert.Empty(KnowledgeBase.Read(directory.Path).Applied);
+    }
+
+    private static async Task<JsonElement> SnapshotAsync(TempDirectory directory)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await AegisCommandLine.RunAsync(new[] { "snapshot", directory.Path, "--repository-root", directory.Path, "--json" }, stdout, stderr, _ => null, TestProjects.Catalog);
+        Assert.True(exit == 0, stderr.ToString());
+        using var document = JsonDocument.Parse(stdout.ToString());
+        return document.RootElement.Clone();
     }
 
     [Fact]

@@ -101,6 +101,18 @@ public sealed class KnowledgeBaseTests
     }
 
     [Fact]
+    public void PatternsJson_MatchesItsSchema()
+    {
+        using var directory = new TempDirectory();
+        KnowledgeBase.Record(directory.Path, new[] { new RepairOutcome("AEG001", "parameterize", "a", ValidationStatuses.Verified) }, Now);
+        KnowledgeBase.RecordApplied(directory.Path, new[] { new AppliedRepair(new string('a', 64), "AEG001", "parameterize", Now) }, Now);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(KnowledgeBase.PathFor(directory.Path)));
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(MiniSchema.RepositoryRoot(), "docs", "knowledge.schema.json")));
+        Assert.Empty(MiniSchema.Validate(schema.RootElement, json.RootElement));
+    }
+
+    [Fact]
     public void Record_NothingToRecord_WritesNoFile()
     {
         using var directory = new TempDirectory();
@@ -195,14 +207,24 @@ public sealed class KnowledgeBaseTests
         Assert.Contains(path, exception.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>What every front does: the card made, then written (which records its repairs).</summary>
+    private static async Task<RiskCards.RiskCard> CardAsync(AegisEngine engine, TempDirectory directory, ProjectAnalysis analysis, Action<string, string>? warn = null)
+    {
+        var card = await engine.EvaluateAsync(new[] { analysis }, new() { new("kind", "test") }, CancellationToken.None);
+        RiskCards.RiskCardOutput.Write(card, card.Masker, Path.Combine(directory.Path, "out"), directory.Path, _ => null, null, warn);
+        return card;
+    }
+
     [Fact]
-    public async Task Engine_RecordsASandboxedCardsRepairs_Once()
+    public async Task WrittenCard_RecordsItsRepairs_Once()
     {
         using var directory = new TempDirectory();
         var engine = new AegisEngine(TestProjects.Options(directory.Path));
         var analysis = await engine.AnalyzeAsync(LoadedProject.Load(TestProjects.WriteControllerProject(directory)), CancellationToken.None);
 
-        var card = await engine.EvaluateAsync(new[] { analysis }, new() { new("kind", "test") }, CancellationToken.None);
+        _ = await engine.EvaluateAsync(new[] { analysis }, new() { new("kind", "test") }, CancellationToken.None);
+        Assert.False(File.Exists(KnowledgeBase.PathFor(directory.Path))); // a card not written counts nothing
+        var card = await CardAsync(engine, directory, analysis);
 
         var incident = Assert.Single(card.Incidents);
         var pattern = KnowledgeBase.Read(directory.Path).Find(incident.Rule, incident.RemediationStrategy);
@@ -210,26 +232,26 @@ public sealed class KnowledgeBaseTests
     }
 
     [Fact]
-    public async Task Engine_WithoutASandbox_RecordsNothing()
+    public async Task WrittenCard_WithoutASandbox_RecordsNothing()
     {
         using var directory = new TempDirectory();
         var engine = new AegisEngine(TestProjects.Options(directory.Path, sandbox: "none"));
         var analysis = await engine.AnalyzeAsync(LoadedProject.Load(TestProjects.WriteControllerProject(directory)), CancellationToken.None);
 
-        await engine.EvaluateAsync(new[] { analysis }, new() { new("kind", "test") }, CancellationToken.None);
+        await CardAsync(engine, directory, analysis);
 
         Assert.False(File.Exists(KnowledgeBase.PathFor(directory.Path)));
     }
 
     [Fact]
-    public async Task Engine_FailedRepair_IsRecordedFailed()
+    public async Task WrittenCard_FailedRepair_IsRecordedFailed()
     {
         using var directory = new TempDirectory();
         var engine = new AegisEngine(TestProjects.Options(directory.Path));
         var analysis = await engine.AnalyzeAsync(LoadedProject.Load(TestProjects.WriteControllerProject(directory)), CancellationToken.None);
         analysis.Patches[0].PatchedText = analysis.Patches[0].OriginalText + "\n// no real change\n";
 
-        var card = await engine.EvaluateAsync(new[] { analysis }, new() { new("kind", "test") }, CancellationToken.None);
+        var card = await CardAsync(engine, directory, analysis);
 
         var incident = Assert.Single(card.Incidents);
         Assert.Equal((1, 0, 1), Counts(KnowledgeBase.Read(directory.Path).Find(incident.Rule, incident.RemediationStrategy)!));
@@ -278,9 +300,10 @@ public sealed class KnowledgeBaseTests
         var engine = new AegisEngine(new EngineOptions { RepositoryRoot = options.RepositoryRoot, Catalog = options.Catalog, Sandbox = "file", Clock = options.Clock, Warn = (code, message) => warnings.Add((code, message)) });
         var analysis = await engine.AnalyzeAsync(LoadedProject.Load(TestProjects.WriteControllerProject(directory)), CancellationToken.None);
 
-        var card = await engine.EvaluateAsync(new[] { analysis }, new() { new("kind", "test") }, CancellationToken.None);
+        var card = await CardAsync(engine, directory, analysis, (code, message) => warnings.Add((code, message)));
 
         Assert.Single(card.Incidents);
+        Assert.True(File.Exists(Path.Combine(directory.Path, "out", "risk-card.json")));
         Assert.Equal(2, warnings.Count); // the boost not applied, the repairs not recorded
         Assert.All(warnings, w => Assert.Equal(ErrorCodes.CorruptStateFile, w.Code));
         Assert.All(warnings, w => Assert.Contains(path, w.Message, StringComparison.Ordinal));

@@ -15,8 +15,8 @@ namespace Aegis.Cli.Commands;
 internal sealed record RepairPass(RiskCard Card, RiskCardFiles Files, IReadOnlyList<FileRepair> Repairs);
 
 /// <summary>
-/// <c>aegis fix [&lt;target&gt;] [--rule AEG00n] [--dry-run]</c>: the verify path (incidents → patches → sandbox → card,
-/// which records the sandbox's verdicts in the knowledge base), then the verified patches written to the working
+/// <c>aegis fix [&lt;target&gt;] [--rule AEG00n] [--dry-run]</c>: the verify path (incidents → patches → sandbox → card;
+/// writing the card records the sandbox's verdicts in the knowledge base), then the verified patches written to the working
 /// tree where the policy and the file's hash allow (<see cref="WorkingTreeRepair"/>).
 /// </summary>
 internal static class FixCommand
@@ -59,6 +59,8 @@ internal static class FixCommand
         var selected = ValidRules(rules);
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(target));
         var policy = AegisPolicy.Load(root); // AEGB005 before any work when the policy is corrupt.
+        // fix remembers what it writes in the knowledge base: a corrupt one stops it before anything is written.
+        Aegis.Engine.Knowledge.KnowledgeBase.Read(root);
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
         var projects = MsBuildInputs.DiscoverProjects(target);
         if (projects.Count == 0)
@@ -89,7 +91,7 @@ internal static class FixCommand
         action.Add(new("dry_run", dryRun));
         var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
         // From here on nothing is cancelled: the card, the knowledge base and each file are written whole or not at all.
-        var files = RiskCardOutput.Write(card, card.Masker, Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb)), root, context.Environment, policy.History);
+        var files = RiskCardOutput.Write(card, card.Masker, Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb)), root, context.Environment, policy.History, context.Warn);
         var repairs = WorkingTreeRepair.Apply(root, card, policy, dryRun, DateTimeOffset.UtcNow);
         foreach (var skipped in repairs.Where(r => r.Outcome == FileRepairOutcomes.SkippedChanged))
         {

@@ -125,7 +125,7 @@ internal sealed class McpTools(CliContext context, string root, string? sandbox)
             var engine = new AegisEngine(options);
             var analyses = await Verbs.AnalyzeProjectsAsync(context, quiet: true, engine, root, projects, "scan", cancellationToken).ConfigureAwait(false);
             var card = await engine.EvaluateAsync(analyses, Verbs.ScanAction("scan", root, full, analyses, mode, "never"), cancellationToken).ConfigureAwait(false);
-            var files = RiskCardOutput.Write(card, card.Masker, Path.Combine(root, ".aegis", "scan"), root, context.Environment, options.Policy?.History ?? HistoryRetention.Default);
+            var files = RiskCardOutput.Write(card, card.Masker, Path.Combine(root, ".aegis", "scan"), root, context.Environment, options.Policy?.History ?? HistoryRetention.Default, context.Warn);
             return CardQueries.Incidents(files);
         }).ConfigureAwait(false);
 

@@ -26,6 +26,7 @@ internal static class SnapshotCommand
             var existing = parse.GetValue(baseline) ? SnapshotVerbs.UsableBaseline(rootPath) : null;
             var live = await LiveState.ScanAsync(rootPath, parse.GetValue(target)!, context.Catalog, parse.GetValue(name), SnapshotVerbs.Progress(context, quiet), ct).ConfigureAwait(false);
             var path = SnapshotStore.Write(rootPath, live);
+            var regressed = KnowledgeNotes.NoteRegressions(context, rootPath, live.Incidents);
             RatchetResult? ratchet = null;
             string? baselinePath = null;
             if (parse.GetValue(baseline))
@@ -39,6 +40,7 @@ internal static class SnapshotCommand
             {
                 var text = new JsonText().BeginObject().Property("exit_code", ExitCodes.Success).Name("snapshot");
                 SnapshotVerbs.WriteSummary(text, rootPath, path, live);
+                text.Property("regressed", regressed);
                 text.Name("baseline");
                 SnapshotVerbs.WriteRatchet(text, rootPath, baselinePath, ratchet);
                 SnapshotVerbs.WriteWarnings(text, context);
@@ -50,6 +52,11 @@ internal static class SnapshotCommand
                 if (ratchet is not null)
                 {
                     context.Stdout.WriteLine(SnapshotVerbs.DescribeRatchet(rootPath, baselinePath!, ratchet));
+                }
+
+                if (regressed > 0)
+                {
+                    context.Stdout.WriteLine($"aegis: {regressed.ToString(CultureInfo.InvariantCulture)} incident(s) that aegis fix repaired are back: counted as regressed in .aegis/knowledge/patterns.json");
                 }
             }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Aegis.Engine.Infrastructure;
-using Aegis.Engine.Knowledge;
 using Aegis.Engine.Repair;
 using Aegis.Engine.Snapshots;
 
@@ -114,8 +113,7 @@ internal static class WatchCommand
         }
 
         // Writes, none cancelled: regressions, then the ratchet over the state after the repairs.
-        var now = DateTimeOffset.UtcNow;
-        var regressed = KnowledgeBase.NoteSnapshot(root, live.Incidents.Where(i => pass is null || !pass.Repairs.Any(r => r.Outcome == FileRepairOutcomes.Written && r.Incidents.Any(x => x.Fingerprint == i.Fingerprint))), now);
+        var regressed = KnowledgeNotes.NoteRegressions(context, root, live.Incidents.Where(i => pass is null || !pass.Repairs.Any(r => r.Outcome == FileRepairOutcomes.Written && r.Incidents.Any(x => x.Fingerprint == i.Fingerprint))));
         var afterFiles = RepositoryFiles.Hash(root, CancellationToken.None);
         var written = pass?.Repairs.Where(r => r.Outcome == FileRepairOutcomes.Written).SelectMany(r => r.Incidents).Select(i => i.Fingerprint).ToHashSet(StringComparer.Ordinal) ?? new HashSet<string>(StringComparer.Ordinal);
         var current = live with { Files = afterFiles, Incidents = live.Incidents.Where(i => !written.Contains(i.Fingerprint)).ToList() };

@@ -80,6 +80,34 @@ public static class KnowledgeBase
         });
     }
 
+    /// <summary>
+    /// A written card's repairs, recorded where every front's card is written (<see cref="RiskCards.RiskCardOutput"/>),
+    /// after the card and its history record are in place, so a card that could not be written counts nothing: each
+    /// incident a patch fixes is one attempt of its (rule, strategy), verified or failed as its patch. Without a
+    /// sandbox nothing was tried; review notes are a person's. A knowledge-base problem (corrupt: AEGB005; not
+    /// writable: AEGB006) is reported through <paramref name="warn"/> and costs nothing else: the card is written.
+    /// </summary>
+    public static void RecordCard(string repositoryRoot, RiskCards.RiskCard card, Action<string, string>? warn)
+    {
+        if (card.Sandbox.Mode == Verification.SandboxModes.None || card.Patches.Count == 0)
+        {
+            return;
+        }
+
+        var outcomes = card.Incidents
+            .Where(i => !i.IsReviewNote)
+            .SelectMany(i => card.Patches.Where(p => p.Fixes.Contains(i.Fingerprint)).Take(1).Select(p => new RepairOutcome(i.Rule, i.RemediationStrategy, i.Fingerprint, p.ValidationStatus)))
+            .ToList();
+        try
+        {
+            Record(repositoryRoot, outcomes, DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(card.Ts * 1000)));
+        }
+        catch (AegisException exception)
+        {
+            warn?.Invoke(exception.Code, exception.Message + "; this card's repairs are not recorded");
+        }
+    }
+
     /// <summary>Verified patches written to the working tree: their incidents coming back later is a regression.</summary>
     public static KnowledgeState RecordApplied(string repositoryRoot, IReadOnlyCollection<AppliedRepair> repairs, DateTimeOffset now)
     {

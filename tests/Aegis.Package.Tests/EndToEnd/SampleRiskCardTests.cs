@@ -152,12 +152,21 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
         }
 
         // The live tree, .git included, is byte for byte what it was; the only new files outside bin/ and obj/ are the
-        // card's history record, which every build writes by design (docs/risk-card.md, "History"), and the cache of
-        // the tests that were already red before the patches (none here: the failing test was turned red by them).
+        // card's history record, which every build writes by design (docs/risk-card.md, "History"), the cache of
+        // the tests that were already red before the patches (none here: the failing test was turned red by them),
+        // and the knowledge base with its lock file, which counts the sandbox's verdict on the patches (docs/knowledge.md).
         var added = sample.TreeFiles().Except(before, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(2, added.Length);
+        Assert.Equal(4, added.Length);
         Assert.Equal(".aegis/cache/test-baseline.json", added[0]);
         Assert.Matches(@"^\.aegis/history/\d{15}-req_[0-9a-f]{32}\.json$", added[1]);
+        Assert.Equal([".aegis/knowledge/patterns.json", ".aegis/knowledge/patterns.lock"], added[2..]);
+        using (var knowledge = JsonDocument.Parse(File.ReadAllText(sample.PathOf(".aegis/knowledge/patterns.json"))))
+        {
+            var patterns = knowledge.RootElement.GetProperty("patterns").EnumerateArray().ToList();
+            Assert.True(patterns.Sum(p => p.GetProperty("failed").GetInt32()) > 0, "the rolled-back patches were not counted as failed: " + knowledge.RootElement);
+            Assert.Equal(0, patterns.Sum(p => p.GetProperty("verified").GetInt32()));
+        }
+
         Assert.Equal(hashBefore, sample.TreeHash(new HashSet<string>(added, StringComparer.Ordinal)));
     }
 
