@@ -290,6 +290,12 @@ public static class AegisCommandLine
         Commands.HistoryCommand.Add(root, context, json);
         Commands.ServeCommand.Add(root, context, json);
         Commands.ServerCommands.Add(root, context, json);
+        Commands.SnapshotCommand.Add(root, context, json);
+        Commands.DriftCommand.Add(root, context, json);
+        Commands.BaselineCommands.Add(root, context, json);
+        Commands.StatusCommand.Add(root, context, json);
+        Commands.FixCommand.Add(root, context, json);
+        Commands.WatchCommand.Add(root, context, json);
         return root;
     }
 }

@@ -235,6 +235,7 @@ internal static class Verbs
             VerifyCommands = AegisCommandLine.VerifyCommands(context.Args),
             BuildTarget = buildTarget,
             Policy = AegisPolicy.Load(root),
+            Warn = context.Warn,
         };
 
     /// <summary>Values the parser cannot check alone: AEGB010, exit code 2, before any work.</summary>
@@ -274,7 +275,7 @@ internal static class Verbs
         RiskCardFiles files;
         using (EngineTrace.Measure("card write"))
         {
-            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment, AegisPolicy.Load(root).History);
+            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment, AegisPolicy.Load(root).History, context.Warn);
         }
 
         return Print(context, json, card, files, failOn);

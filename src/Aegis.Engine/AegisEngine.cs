@@ -3,6 +3,7 @@ using System.Text;
 using Aegis.Engine.Analysis;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Knowledge;
 using Aegis.Engine.Patching;
 using Aegis.Engine.Policy;
 using Aegis.Engine.RiskCards;
@@ -20,6 +21,12 @@ public sealed class ProjectAnalysis
     public required IReadOnlyList<PatchArtifact> Patches { get; init; }
 
     public required IReadOnlySet<string> Unfixable { get; init; }
+
+    /// <summary>
+    /// Every incident the analyzers found, when <see cref="Incidents"/> keeps only some (<c>fix --rule</c>, <c>watch</c>'s
+    /// new ones): the sandbox's re-scan judges "nothing new appeared" against all of them, not only the selected.
+    /// </summary>
+    public IReadOnlyList<Incident>? AllIncidents { get; init; }
 }
 
 /// <summary>
@@ -39,9 +46,20 @@ public sealed class AegisEngine
     public async Task<ProjectAnalysis> AnalyzeAsync(LoadedProject project, CancellationToken cancellationToken)
     {
         IReadOnlyList<Incident> incidents;
+        IReadOnlyList<Incident> all;
         using (EngineTrace.Measure("analyze"))
         {
             incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+            all = incidents;
+            if (options.Rules is { } rules)
+            {
+                incidents = incidents.Where(i => rules.Contains(i.Rule)).ToList();
+            }
+
+            if (options.Fingerprints is { } fingerprints)
+            {
+                incidents = incidents.Where(i => fingerprints.Contains(i.Fingerprint)).ToList();
+            }
         }
 
         IReadOnlyList<PatchArtifact> patches;
@@ -51,7 +69,7 @@ public sealed class AegisEngine
             (patches, unfixable) = await new PatchGenerator(options.Catalog, options.RepositoryRoot).GenerateAsync(project, incidents, cancellationToken).ConfigureAwait(false);
         }
 
-        return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable };
+        return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable, AllIncidents = ReferenceEquals(all, incidents) ? null : all };
     }
 
     /// <summary>The card for one or more analyzed projects (the build, scan and verify verbs).</summary>
@@ -61,7 +79,8 @@ public sealed class AegisEngine
         var incidents = projects.SelectMany(p => p.Incidents).GroupBy(i => i.Fingerprint).Select(g => g.First()).ToList();
         var patches = projects.SelectMany(p => p.Patches).GroupBy(p => p.File).Select(g => g.First()).OrderBy(p => p.File, StringComparer.Ordinal).ToList();
         var unfixable = projects.SelectMany(p => p.Unfixable).ToHashSet(StringComparer.Ordinal);
-        var card = new RiskCard { Action = action, Incidents = incidents, Patches = patches };
+        var card = new RiskCard { Action = action, Incidents = incidents, Patches = patches, LinesOfCSharp = Snapshots.CSharpLines.Count(projects.Select(p => p.Project.Compilation), options.RepositoryRoot) };
+        BoostConfidence(incidents, policy);
 
         card.Checks.Add(new Check(CheckNames.Incidents, incidents.Count == 0, incidents.Count == 0 ? "no incidents" : DescribeIncidents(incidents)));
         // Review notes need a person, never a patch: they neither fail the patch check nor the confidence check.
@@ -72,7 +91,7 @@ public sealed class AegisEngine
             : reviewNotes == 0 ? "every incident has a deterministic patch"
             : reviewNotes == incidents.Count ? Count(reviewNotes) + " review note(s): a person decides, no patch expected"
             : "every other incident has a deterministic patch; " + Count(reviewNotes) + " review note(s): a person decides, no patch expected"));
-        var lowConfidence = incidents.Where(i => !i.IsReviewNote && i.Confidence < policy.MinConfidence).ToList();
+        var lowConfidence = incidents.Where(i => !i.IsReviewNote && i.BoostedConfidence < policy.MinConfidence).ToList();
         card.Checks.Add(new Check(CheckNames.Confidence, lowConfidence.Count == 0, lowConfidence.Count == 0 ? "every incident at or above confidence " + Glob.Format(policy.MinConfidence) : Count(lowConfidence.Count) + " incident(s) below confidence " + Glob.Format(policy.MinConfidence)));
         var pathProblems = patches.Select(p => policy.CheckPath(options.RepositoryRoot, p.File)).Where(p => p is not null).ToList();
         card.Checks.Add(new Check(CheckNames.Policy, pathProblems.Count == 0, pathProblems.Count == 0 ? "OK" : string.Join("; ", pathProblems)));
@@ -292,6 +311,39 @@ public sealed class AegisEngine
         }
     }
 
+    /// <summary>
+    /// Each incident's boost from its pattern's track record. The knowledge base informs the card; it never costs it:
+    /// a corrupt one is reported (AEGB005 naming it, left as it is) and the card is judged without boosts.
+    /// </summary>
+    private void BoostConfidence(IReadOnlyList<Incident> incidents, AegisPolicy policy)
+    {
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+
+        KnowledgeState knowledge;
+        try
+        {
+            knowledge = KnowledgeBase.Read(options.RepositoryRoot);
+        }
+        catch (AegisException exception)
+        {
+            options.Warn?.Invoke(exception.Code, exception.Message + "; confidence is not boosted");
+            return;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            options.Warn?.Invoke(ErrorCodes.CorruptStateFile, "cannot read " + KnowledgeBase.PathFor(options.RepositoryRoot) + ": " + exception.Message + "; confidence is not boosted");
+            return;
+        }
+
+        foreach (var incident in incidents)
+        {
+            incident.ConfidenceBoost = Knowledge.ConfidenceBoost.For(knowledge.Find(incident.Rule, incident.RemediationStrategy), policy.Knowledge);
+        }
+    }
+
     private async Task<SandboxResult> RunSandboxAsync(IReadOnlyList<ProjectAnalysis> projects, IReadOnlyList<Incident> incidents, IReadOnlyList<PatchArtifact> patches, CancellationToken cancellationToken)
     {
         switch (options.Sandbox)
@@ -333,7 +385,7 @@ public sealed class AegisEngine
                         continue;
                     }
 
-                    var result = await FileSandbox.RunAsync(project.Project, project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+                    var result = await FileSandbox.RunAsync(project.Project, project.AllIncidents ?? project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
                     var prefix = projects.Count > 1 ? project.Project.Inputs.AssemblyName + ": " : "";
                     foreach (var check in result.Checks)
                     {

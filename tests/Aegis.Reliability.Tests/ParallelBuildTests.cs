@@ -12,7 +12,9 @@ namespace Aegis.Reliability.Tests;
 /// with <c>dotnet build -m:4</c> three times, every project edited before each build so every engine runs again.
 /// Up to four engines at once write their cards and records into the one shared <c>.aegis/history/</c> (the
 /// solution folder is the repository root): after each build every card is whole and is its own project's, and the
-/// history holds exactly one new, parseable record per card. Sandbox <c>file</c> (the local default): 21 repository
+/// history holds exactly one new, parseable record per card, and the knowledge base
+/// (<c>.aegis/knowledge/patterns.json</c>, one read-modify-write per engine under a cross-process lock) counts every
+/// card's repairs exactly: no increment lost to a concurrent writer. Sandbox <c>file</c> (the local default): 21 repository
 /// sandboxes per build, each a full copy and <c>dotnet build</c>, would take far longer than a test may. Once with the
 /// one-shot engine, once with every build sent to one warm engine server (<c>AegisUseServer</c>, its own folder).
 /// </summary>
@@ -60,6 +62,8 @@ public sealed class ParallelBuildTests(ITestOutputHelper output)
         var required = RequiredCardFields();
         var previousIds = new HashSet<string>(StringComparer.Ordinal);
         var history = Path.Combine(root, ".aegis", "history");
+        var knowledge = Path.Combine(root, ".aegis", "knowledge", "patterns.json");
+        var expectedCounts = new Dictionary<string, (int Attempts, int Verified, int Failed)>(StringComparer.Ordinal);
         var total = Stopwatch.StartNew();
         for (var repetition = 1; repetition <= Repetitions; repetition++)
         {
@@ -82,11 +86,13 @@ public sealed class ParallelBuildTests(ITestOutputHelper output)
             Assert.Equal(useServer ? 1 : 0, WarmServers.Pids(servers).Count);
 
             // Every project's card: the three files, the JSON whole (every required field), about that project, new.
+            var cards = new List<JsonDocument>();
             var cardIds = new HashSet<string>(StringComparer.Ordinal);
             foreach (var part in generated.Parts)
             {
                 var folder = Path.Combine(Path.GetDirectoryName(part.ProjectPath)!, "bin", "Debug", "net10.0", "aegis");
-                using var card = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "risk-card.json")));
+                var card = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "risk-card.json")));
+                cards.Add(card);
                 Assert.All(required, field => Assert.True(card.RootElement.TryGetProperty(field, out _), $"{part.Name}: risk-card.json lacks '{field}'"));
                 Assert.Equal(Path.GetRelativePath(root, part.ProjectPath).Replace('\\', '/'), card.RootElement.GetProperty("action").GetProperty("project").GetString());
                 var id = card.RootElement.GetProperty("request_id").GetString()!;
@@ -114,12 +120,28 @@ public sealed class ParallelBuildTests(ITestOutputHelper output)
             Assert.Equal(indexed.Count, indexed.Distinct(StringComparer.Ordinal).Count());
             Assert.Equal(previousIds.Union(cardIds).Order(StringComparer.Ordinal), indexed.Order(StringComparer.Ordinal));
 
+            // The knowledge base: every card's repairs counted once, whatever the engines' interleaving.
+            foreach (var card in cards)
+            {
+                AddRepairs(card.RootElement, expectedCounts);
+                card.Dispose();
+            }
+
+            Assert.Equal(Expected(expectedCounts), Recorded(knowledge));
+
             // No state file torn, no temp file of an interrupted atomic write left anywhere.
             foreach (var state in Directory.EnumerateFiles(Path.Combine(root, ".aegis"), "*", SearchOption.AllDirectories))
             {
                 if (Path.GetFileName(state).StartsWith(Aegis.Engine.History.HistoryIndex.FileName, StringComparison.Ordinal))
                 {
                     continue; // The index and its WAL files: SQLite's own format, checked just above.
+                }
+
+                // The knowledge base's lock file stays (empty): deleting it while another engine waits would hand out two locks.
+                if (Path.GetFileName(state) == "patterns.lock")
+                {
+                    Assert.Equal(0, new FileInfo(state).Length);
+                    continue;
                 }
 
                 Assert.True(state.EndsWith(".json", StringComparison.Ordinal), "unexpected file under .aegis/: " + state);
@@ -132,6 +154,53 @@ public sealed class ParallelBuildTests(ITestOutputHelper output)
 
         output.WriteLine($"{Repetitions} builds in {total.Elapsed.TotalSeconds:F0} s");
         Assert.Equal(Projects * Repetitions, Directory.GetFiles(history).Length);
+        output.WriteLine("knowledge base: " + string.Join(", ", Expected(expectedCounts)));
+        Assert.True(expectedCounts.Values.Sum(c => c.Attempts) >= Projects, "too few repairs to show that parallel writers lose no count");
+    }
+
+    /// <summary>
+    /// A card's repairs as the engine records them: each incident a patch fixes (review notes aside) is an attempt of
+    /// its rule and strategy, verified or failed as the patch.
+    /// </summary>
+    private static void AddRepairs(JsonElement card, Dictionary<string, (int Attempts, int Verified, int Failed)> counts)
+    {
+        var patches = card.GetProperty("patches").EnumerateArray().ToList();
+        foreach (var incident in card.GetProperty("incidents").EnumerateArray())
+        {
+            var strategy = incident.GetProperty("remediation_strategy").GetString()!;
+            if (incident.GetProperty("severity").GetString() == "LOW" && strategy == "needs-human-review")
+            {
+                continue;
+            }
+
+            var fingerprint = incident.GetProperty("fingerprint").GetString();
+            if (patches.FirstOrDefault(p => p.GetProperty("fixes").EnumerateArray().Any(f => f.GetString() == fingerprint)) is not { ValueKind: JsonValueKind.Object } patch)
+            {
+                continue;
+            }
+
+            var key = incident.GetProperty("rule").GetString() + " " + strategy;
+            var status = patch.GetProperty("validation_status").GetString();
+            var (attempts, verified, failed) = counts.GetValueOrDefault(key);
+            counts[key] = (attempts + 1, verified + (status == "verified" ? 1 : 0), failed + (status == "failed" ? 1 : 0));
+        }
+    }
+
+    private static string[] Expected(Dictionary<string, (int Attempts, int Verified, int Failed)> counts)
+        => counts.Select(c => $"{c.Key}: {c.Value.Attempts}/{c.Value.Verified}/{c.Value.Failed}").Order(StringComparer.Ordinal).ToArray();
+
+    private static string[] Recorded(string patternsJson)
+    {
+        if (!File.Exists(patternsJson))
+        {
+            return Array.Empty<string>();
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(patternsJson));
+        return document.RootElement.GetProperty("patterns").EnumerateArray()
+            .Select(p => $"{p.GetProperty("rule").GetString()} {p.GetProperty("remediation_strategy").GetString()}: {p.GetProperty("attempts").GetInt32()}/{p.GetProperty("verified").GetInt32()}/{p.GetProperty("failed").GetInt32()}")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
     }
 
     /// <summary>docs/risk-card.schema.json's required fields: the card a test accepts is the card the schema promises.</summary>

@@ -12,7 +12,14 @@ public sealed class Incident
 
     public string Severity { get; init; } = "";
 
+    /// <summary>The analyzer's own confidence (the card's <c>confidence</c>).</summary>
     public double Confidence { get; init; }
+
+    /// <summary>What the knowledge base's track record of this rule and strategy adds (docs/knowledge.md); 0 without one.</summary>
+    public double ConfidenceBoost { get; set; }
+
+    /// <summary>Raw confidence plus boost, within 0–1: what the policy's confidence check and automatic repair judge.</summary>
+    public double BoostedConfidence => Knowledge.ConfidenceBoost.Apply(Confidence, ConfidenceBoost);
 
     /// <summary>Repository-relative, with <c>/</c>.</summary>
     public string File { get; init; } = "";
@@ -42,6 +49,15 @@ public sealed class Incident
 
     /// <summary>sha256 of rule, file and whitespace-normalized (masked) evidence: survives edits that move lines.</summary>
     public string Fingerprint { get; init; } = "";
+
+    /// <summary>The member the finding is in (<c>Shop.Orders.OrderRepository.Find(string)</c>), from
+    /// <see cref="Aegis.Analyzers.Infrastructure.IncidentIdentity.EnclosingSymbol(Location, CancellationToken)"/>: with rule and
+    /// evidence it finds the incident again after its file was renamed.</summary>
+    public string Symbol { get; init; } = "";
+
+    /// <summary>AEG002 only: a short hash of the secret values (never printed in the card; snapshots and baselines keep it),
+    /// so that a different secret behind the same masked evidence is a different incident.</summary>
+    public string? SecretHash { get; init; }
 
     /// <summary>The literal secret texts of an AEG002 finding, kept in memory only to mask them everywhere.</summary>
     internal IReadOnlyList<string> SecretValues { get; init; } = Array.Empty<string>();

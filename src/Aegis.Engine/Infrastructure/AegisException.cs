@@ -47,6 +47,23 @@ public static class ErrorCodes
     public const string AgentInputRejected = "AEGB042";
     public const string UnknownHookAgent = "AEGB043";
 
+    // Snapshots, drift and baselines (AEGB060–AEGB064).
+
+    /// <summary>A snapshot named by id, path or <c>latest</c> (or any to compare with) does not exist.</summary>
+    public const string SnapshotNotFound = "AEGB060";
+
+    /// <summary>A baseline holds none of the repository's files: from another repository; reported, never applied.</summary>
+    public const string BaselineFromAnotherRepository = "AEGB061";
+
+    /// <summary><c>aegis drift --fail-on-new n</c>: more than n new incidents (exit code 1).</summary>
+    public const string TooManyNewIncidents = "AEGB062";
+
+    /// <summary>A warning: <c>aegis baseline update</c> without <c>--accept-new</c> left new incidents out of the baseline.</summary>
+    public const string NewIncidentsNotBaselined = "AEGB063";
+
+    /// <summary><c>--accept-new</c> without <c>--why</c> (or a blank <c>--by</c>): accepting debt is a person's recorded decision.</summary>
+    public const string AcceptNewNeedsReason = "AEGB064";
+
     // aegis release (AEGB020–AEGB029).
     public const string IllegalReleaseTransition = "AEGB020";
     public const string ReleaseConflict = "AEGB021";
@@ -54,6 +71,11 @@ public static class ErrorCodes
     public const string CardNotApprovedForRollout = "AEGB023";
     public const string BadReleaseInput = "AEGB024";
     public const string ReleaseGateNotPassed = "AEGB025";
+
+    // aegis fix and aegis watch (AEGB070–AEGB074).
+
+    /// <summary>A warning: a verified patch was not written because its file changed since it was analysed.</summary>
+    public const string RepairFileChanged = "AEGB070";
 
     // Events, the inbox and the history index (AEGB075–AEGB079).
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Notifications;
+using Aegis.Engine.Knowledge;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Releases;
 
@@ -60,6 +61,9 @@ public sealed class AegisPolicy
     /// <summary>The AI endpoint that rewrites cards' explanations (<c>explanations</c>); null (off) by default.</summary>
     public ExplanationSettings? Explanations { get; init; }
 
+    /// <summary>The confidence boost's knobs and the automatic-repair threshold (the <c>knowledge</c> section).</summary>
+    public KnowledgePolicy Knowledge { get; init; } = KnowledgePolicy.Default;
+
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
 
@@ -96,6 +100,7 @@ public sealed class AegisPolicy
                 Releases = ReleasePolicy.Parse(root, path),
                 Webhooks = Webhook.ReadAll(root, path),
                 Explanations = ExplanationSettings.Read(root, path, repositoryRoot),
+                Knowledge = KnowledgePolicy.Parse(root, path),
                 Source = path,
             };
         }

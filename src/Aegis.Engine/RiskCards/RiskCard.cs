@@ -58,6 +58,9 @@ public sealed class RiskCard
 
     public double HealthScore { get; set; }
 
+    /// <summary>Lines of C# in the analyzed projects (not printed): what <see cref="RiskCards.HealthScore"/> divides by.</summary>
+    public int LinesOfCSharp { get; set; }
+
     /// <summary>The scoring lines that added points, highest first (not serialized; used for gate messages).</summary>
     public List<ScoreReason> Reasons { get; set; } = new();
 

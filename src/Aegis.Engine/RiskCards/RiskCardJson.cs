@@ -78,6 +78,8 @@ public static class RiskCardJson
                 .Property("family", incident.Family)
                 .Property("severity", incident.Severity)
                 .Name("confidence").Number(incident.Confidence, "0.00")
+                .Name("confidence_boost").Number(incident.ConfidenceBoost, "0.00")
+                .Name("boosted_confidence").Number(incident.BoostedConfidence, "0.00")
                 .Property("file", M(incident.File))
                 .Property("line", incident.Line)
                 .Property("endpoint", incident.Endpoint is null ? null : M(incident.Endpoint))
@@ -87,6 +89,7 @@ public static class RiskCardJson
                 .Property("remediation_strategy", incident.RemediationStrategy)
                 .Property("verification_strategy", incident.VerificationStrategy)
                 .Property("fingerprint", incident.Fingerprint)
+                .Property("symbol", M(incident.Symbol))
                 .EndObject();
         }
 

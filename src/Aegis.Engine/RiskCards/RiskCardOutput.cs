@@ -23,7 +23,7 @@ public static class RiskCardOutput
     public static string PlanLink(string cardDirectory, string planPath)
         => Path.GetRelativePath(Path.GetFullPath(cardDirectory), Path.GetFullPath(planPath)).Replace('\\', '/');
 
-    public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null, HistoryRetention? retention = null)
+    public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null, HistoryRetention? retention = null, Action<string, string>? warn = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         // The policy's outbound steps hang off this one place, so every front's card gets them.
@@ -109,6 +109,12 @@ public static class RiskCardOutput
         if (history is not null && retention is not null)
         {
             RiskHistory.Prune(repositoryRoot!, retention, history);
+        }
+
+        // Every front's card passes here: its repairs are counted once, and only once it is written.
+        if (repositoryRoot is not null)
+        {
+            Knowledge.KnowledgeBase.RecordCard(repositoryRoot, card, (code, message) => warnings.Add(new OutboundWarning(code, message)));
         }
 
         // The index follows the record, never leads it: a failure leaves the card and its record whole (a warning).

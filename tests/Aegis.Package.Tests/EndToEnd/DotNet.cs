@@ -24,6 +24,34 @@ public static partial class DotNet
     /// <summary>As <see cref="Run(string, IReadOnlyDictionary{string, string?}, string[])"/>, killed (and thrown) after <paramref name="timeout"/>.</summary>
     public static RunResult Run(string workingDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments)
     {
+        var start = StartInfo(workingDirectory, environment, arguments);
+        var output = new StringBuilder();
+        var stopwatch = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Append(e.Data).Append('\n'); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Append(e.Data).Append('\n'); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout}:\n{output}");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return new RunResult(process.ExitCode, output.ToString(), stopwatch.Elapsed);
+        }
+    }
+
+    /// <summary>
+    /// How every test starts <c>dotnet</c>: output redirected, and the test host's CI, MSBuild and VSTest variables
+    /// left out. Also for a test that reads a long-running process's output as it comes (<c>aegis watch</c>).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
         var start = new ProcessStartInfo(HostPath)
         {
             WorkingDirectory = workingDirectory,
@@ -60,25 +88,7 @@ public static partial class DotNet
             start.Environment[name] = value;
         }
 
-        var output = new StringBuilder();
-        var stopwatch = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Append(e.Data).Append('\n'); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Append(e.Data).Append('\n'); } } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout}:\n{output}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return new RunResult(process.ExitCode, output.ToString(), stopwatch.Elapsed);
-        }
+        return start;
     }
 
     [GeneratedRegex(@"^\s*(?:\d+>)?(?<origin>.*?):\s+(?<kind>warning|error)\s+(?<code>[A-Za-z]+\d+)\s*:\s*(?<text>.*?)(?:\s+\[[^\]]+\])?\s*$", RegexOptions.Multiline)]

@@ -81,8 +81,8 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
         Assert.StartsWith("Aegis Risk Card: " + Path.Combine(sample.CardDirectory, "risk-card.html") + ": Blocked (risk ", cardLine, StringComparison.Ordinal);
         Assert.Contains("): 11 incidents in the code (top: AEG", cardLine, StringComparison.Ordinal);
         Assert.Contains(". Patches: needs human review (9 of 11 incidents fixed in ", cardLine, StringComparison.Ordinal);
-        Assert.Contains(", verified; 2 incidents without a safe patch). Review, then apply with: dotnet format analyzers ", cardLine, StringComparison.Ordinal);
-        Assert.EndsWith(" --diagnostics AEG001 AEG002 AEG003 --severity info", cardLine, StringComparison.Ordinal);
+        Assert.Contains(", verified; 2 incidents without a safe patch). Review, then apply with: aegis fix ", cardLine, StringComparison.Ordinal);
+        Assert.EndsWith(" --rule AEG001 --rule AEG002 --rule AEG003", cardLine, StringComparison.Ordinal);
         Assert.DoesNotContain(first.Diagnostics, d => d.Code.StartsWith("AEGB", StringComparison.Ordinal));
 
         var files = new[] { "risk-card.json", "risk-card.md", "risk-card.html", "risk-card.summary.txt" }.Select(f => Path.Combine(sample.CardDirectory, f)).ToArray();
@@ -152,12 +152,21 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
         }
 
         // The live tree, .git included, is byte for byte what it was; the only new files outside bin/ and obj/ are the
-        // card's history record, which every build writes by design (docs/risk-card.md, "History"), and the cache of
-        // the tests that were already red before the patches (none here: the failing test was turned red by them).
+        // card's history record, which every build writes by design (docs/risk-card.md, "History"), the cache of
+        // the tests that were already red before the patches (none here: the failing test was turned red by them),
+        // and the knowledge base with its lock file, which counts the sandbox's verdict on the patches (docs/knowledge.md).
         var added = sample.TreeFiles().Except(before, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(2, added.Length);
+        Assert.Equal(4, added.Length);
         Assert.Equal(".aegis/cache/test-baseline.json", added[0]);
         Assert.Matches(@"^\.aegis/history/\d{15}-req_[0-9a-f]{32}\.json$", added[1]);
+        Assert.Equal([".aegis/knowledge/patterns.json", ".aegis/knowledge/patterns.lock"], added[2..]);
+        using (var knowledge = JsonDocument.Parse(File.ReadAllText(sample.PathOf(".aegis/knowledge/patterns.json"))))
+        {
+            var patterns = knowledge.RootElement.GetProperty("patterns").EnumerateArray().ToList();
+            Assert.True(patterns.Sum(p => p.GetProperty("failed").GetInt32()) > 0, "the rolled-back patches were not counted as failed: " + knowledge.RootElement);
+            Assert.Equal(0, patterns.Sum(p => p.GetProperty("verified").GetInt32()));
+        }
+
         Assert.Equal(hashBefore, sample.TreeHash(new HashSet<string>(added, StringComparer.Ordinal)));
     }
 
