@@ -43,6 +43,12 @@ public sealed class Incident
     /// <summary>sha256 of rule, file and whitespace-normalized (masked) evidence: survives edits that move lines.</summary>
     public string Fingerprint { get; init; } = "";
 
+    /// <summary>AEG002 only: the hash of the secret's literals, which tells two secrets apart although the evidence is masked.</summary>
+    public string? SecretHash { get; init; }
+
+    /// <summary><c>new</c> or <c>unchanged</c> when a baseline applies (<see cref="Baselines.BaselineStates"/>); null otherwise.</summary>
+    public string? BaselineState { get; set; }
+
     /// <summary>The literal secret texts of an AEG002 finding, kept in memory only to mask them everywhere.</summary>
     internal IReadOnlyList<string> SecretValues { get; init; } = Array.Empty<string>();
 

@@ -47,6 +47,10 @@ public static class ErrorCodes
     public const string AgentInputRejected = "AEGB042";
     public const string UnknownHookAgent = "AEGB043";
 
+    // The build's baseline (AEGB065–AEGB069).
+    public const string BaselineNotFound = "AEGB065";
+    public const string BaselineFromAnotherRepository = "AEGB066";
+
     // aegis release (AEGB020–AEGB029).
     public const string IllegalReleaseTransition = "AEGB020";
     public const string ReleaseConflict = "AEGB021";
