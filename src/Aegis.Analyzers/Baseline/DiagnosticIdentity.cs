@@ -1,3 +1,4 @@
+using Aegis.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace Aegis.Analyzers.Baseline;
@@ -19,12 +20,12 @@ internal sealed class DiagnosticIdentity
     /// <summary>AEG002 only: the hash of the secret's literals (the evidence is masked, the hash tells two secrets apart).</summary>
     public string? SecretHash { get; }
 
+    /// <summary>As the engine computes an incident's (IncidentCollector.ToIncident), so the fingerprints agree.</summary>
     public static DiagnosticIdentity Of(Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        // Until IncidentIdentity (branch snapshot) is merged: nothing matches.
-        _ = cancellationToken;
-        return new DiagnosticIdentity(diagnostic.Id, "", null);
+        var literals = diagnostic.Id == RuleIdentifiers.HardcodedSecret ? IncidentIdentity.SecretLiterals(diagnostic, cancellationToken) : Array.Empty<string>();
+        return new DiagnosticIdentity(diagnostic.Id, IncidentIdentity.MaskedEvidence(diagnostic, literals, cancellationToken), IncidentIdentity.SecretHash(diagnostic.Id, literals));
     }
 
-    public string FingerprintIn(string relativeFile) => "pending:" + Rule + relativeFile;
+    public string FingerprintIn(string relativeFile) => IncidentIdentity.Fingerprint(Rule, relativeFile, MaskedEvidence);
 }

@@ -43,7 +43,13 @@ public sealed class Incident
     /// <summary>sha256 of rule, file and whitespace-normalized (masked) evidence: survives edits that move lines.</summary>
     public string Fingerprint { get; init; } = "";
 
-    /// <summary>AEG002 only: the hash of the secret's literals, which tells two secrets apart although the evidence is masked.</summary>
+    /// <summary>The member the finding is in (<c>Shop.Orders.OrderRepository.Find(string)</c>), from
+    /// <see cref="Aegis.Analyzers.Infrastructure.IncidentIdentity.EnclosingSymbol(Location, CancellationToken)"/>: with rule and
+    /// evidence it finds the incident again after its file was renamed.</summary>
+    public string Symbol { get; init; } = "";
+
+    /// <summary>AEG002 only: a short hash of the secret values (never printed in the card; snapshots and baselines keep it),
+    /// so that a different secret behind the same masked evidence is a different incident.</summary>
     public string? SecretHash { get; init; }
 
     /// <summary><c>new</c> or <c>unchanged</c> when a baseline applies (<see cref="Baselines.BaselineStates"/>); null otherwise.</summary>

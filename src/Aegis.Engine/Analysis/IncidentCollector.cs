@@ -1,13 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Aegis.Analyzers;
+using Aegis.Analyzers.Infrastructure;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.RiskCards;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Aegis.Engine.Analysis;
@@ -60,9 +58,9 @@ public static class IncidentCollector
         var tree = diagnostic.Location.SourceTree;
         var path = tree?.FilePath ?? "";
         var properties = diagnostic.Properties;
-        var secrets = diagnostic.Id == RuleIdentifiers.HardcodedSecret ? SecretLiterals(diagnostic, cancellationToken) : Array.Empty<string>();
+        var secrets = diagnostic.Id == RuleIdentifiers.HardcodedSecret ? IncidentIdentity.SecretLiterals(diagnostic, cancellationToken) : Array.Empty<string>();
         var masker = new SecretMasker(secrets);
-        var evidence = masker.Mask(Evidence(diagnostic, cancellationToken));
+        var evidence = masker.Mask(IncidentIdentity.Evidence(diagnostic, cancellationToken));
         var relative = path.Length == 0 ? "" : RepositoryPaths.Relative(repositoryRoot, path);
         var severity = properties.TryGetValue(DiagnosticPropertyNames.Severity, out var s) && s is { Length: > 0 }
             ? s
@@ -88,14 +86,17 @@ public static class IncidentCollector
             RemediationStrategy = remediation,
             VerificationStrategy = verification,
             Fingerprint = Fingerprint(diagnostic.Id, relative, evidence),
+            Symbol = IncidentIdentity.EnclosingSymbol(diagnostic.Location, cancellationToken),
+            SecretHash = IncidentIdentity.SecretHash(diagnostic.Id, secrets),
             SecretValues = secrets,
             Diagnostic = diagnostic,
             AbsolutePath = path,
         };
     }
 
+    /// <summary><see cref="IncidentIdentity.Fingerprint"/>: the one formula, shared with analyzer-side code.</summary>
     public static string Fingerprint(string rule, string file, string evidence)
-        => Hashing.Sha256(rule + "\n" + file + "\n" + Regex.Replace(evidence, @"\s+", " ").Trim());
+        => IncidentIdentity.Fingerprint(rule, file, evidence);
 
     public static string FamilyOf(string rule)
     {
@@ -107,47 +108,5 @@ public static class IncidentCollector
         {
             return "OTHER";
         }
-    }
-
-    /// <summary>The flagged code on one line, at most 200 characters.</summary>
-    private static string Evidence(Diagnostic diagnostic, CancellationToken cancellationToken)
-    {
-        var tree = diagnostic.Location.SourceTree;
-        if (tree is null)
-        {
-            return "";
-        }
-
-        var text = tree.GetText(cancellationToken).ToString(diagnostic.Location.SourceSpan);
-        text = Regex.Replace(text, @"\s+", " ").Trim();
-        return text.Length <= 200 ? text : text[..197] + "...";
-    }
-
-    /// <summary>The string literals inside (or around) a secret finding: those are what must never be printed.</summary>
-    private static string[] SecretLiterals(Diagnostic diagnostic, CancellationToken cancellationToken)
-    {
-        var tree = diagnostic.Location.SourceTree;
-        if (tree is null)
-        {
-            return Array.Empty<string>();
-        }
-
-        var root = tree.GetRoot(cancellationToken);
-        var span = diagnostic.Location.SourceSpan;
-        var node = root.FindNode(span, getInnermostNodeForTie: true);
-        var scope = node.AncestorsAndSelf().FirstOrDefault(n => n is StatementSyntax or MemberDeclarationSyntax or ArgumentSyntax or VariableDeclaratorSyntax) ?? node;
-        var values = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var token in scope.DescendantTokens().Concat(node.DescendantTokens()))
-        {
-            if (token.IsKind(SyntaxKind.StringLiteralToken) || token.IsKind(SyntaxKind.InterpolatedStringTextToken) || token.IsKind(SyntaxKind.SingleLineRawStringLiteralToken) || token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken) || token.IsKind(SyntaxKind.Utf8StringLiteralToken))
-            {
-                if (token.ValueText.Length >= 4)
-                {
-                    values.Add(token.ValueText);
-                }
-            }
-        }
-
-        return values.OrderByDescending(v => v.Length).ThenBy(v => v, StringComparer.Ordinal).ToArray();
     }
 }

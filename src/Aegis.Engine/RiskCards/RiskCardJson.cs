@@ -84,7 +84,8 @@ public static class RiskCardJson
                 .Property("evidence", M(incident.Evidence))
                 .Property("remediation_strategy", incident.RemediationStrategy)
                 .Property("verification_strategy", incident.VerificationStrategy)
-                .Property("fingerprint", incident.Fingerprint);
+                .Property("fingerprint", incident.Fingerprint)
+                .Property("symbol", M(incident.Symbol));
             // Only when a baseline applies: a card without one keeps its shape.
             if (incident.BaselineState is { } state)
             {

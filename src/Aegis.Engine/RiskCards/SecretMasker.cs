@@ -1,87 +1,29 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using Aegis.Analyzers.Infrastructure;
 
 namespace Aegis.Engine.RiskCards;
 
 /// <summary>
 /// Replaces secrets with <c>[secret kind len=N prefix=abcd…]</c>: the literal values of AEG002 incidents, and any
-/// text matching a known token format. Every string the engine writes goes through one of these.
+/// text matching a known token format. Every string the engine writes goes through one of these. The masking itself is
+/// the analyzer assembly's <see cref="SecretMasking"/>, so a suppressor in the IDE masks evidence exactly as a card does.
 /// </summary>
 public sealed class SecretMasker
 {
-    /// <summary>Known token formats (the same families AEG002 knows), as data.</summary>
-    private static readonly (string Kind, Regex Pattern)[] TokenFormats =
-    {
-        ("aws-access-key", new Regex(@"\b(AKIA|ASIA)[0-9A-Z]{16}\b", RegexOptions.CultureInvariant)),
-        ("github-token", new Regex(@"\bgh[pousr]_[A-Za-z0-9]{36,255}\b", RegexOptions.CultureInvariant)),
-        ("github-token", new Regex(@"\bgithub_pat_[A-Za-z0-9_]{22,255}\b", RegexOptions.CultureInvariant)),
-        ("stripe-key", new Regex(@"\b[sr]k_(live|test)_[A-Za-z0-9]{16,}\b", RegexOptions.CultureInvariant)),
-        ("slack-token", new Regex(@"\bxox[abprs]-[A-Za-z0-9-]{10,}\b", RegexOptions.CultureInvariant)),
-        ("google-api-key", new Regex(@"\bAIza[0-9A-Za-z_\-]{35}\b", RegexOptions.CultureInvariant)),
-        ("jwt", new Regex(@"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b", RegexOptions.CultureInvariant)),
-        ("private-key", new Regex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)", RegexOptions.CultureInvariant)),
-        ("azure-account-key", new Regex(@"(?<=AccountKey=)[A-Za-z0-9+/=]{20,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)),
-        // Not an HTML-escaped quote: the HTML card is masked again after rendering, and `Password=" + lookup` is code.
-        ("password", new Regex(@"(?<=\b(Password|Pwd)=)(?!&(?:quot|#39|apos);)[^;""'\s]{4,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)),
-    };
-
-    private readonly string[] literals;
+    private readonly SecretMasking masking;
 
     public SecretMasker(IEnumerable<string> literals)
     {
-        this.literals = literals.Where(l => l.Length >= 4).Distinct(StringComparer.Ordinal).OrderByDescending(l => l.Length).ThenBy(l => l, StringComparer.Ordinal).ToArray();
+        masking = new SecretMasking(literals);
     }
 
     public static SecretMasker None { get; } = new(Array.Empty<string>());
 
-    public IReadOnlyList<string> Literals => literals;
+    public IReadOnlyList<string> Literals => masking.Literals;
 
-    public static string MaskValue(string kind, string value)
-    {
-        var prefix = value.Length > 8 ? value[..4] : "";
-        return "[secret " + kind + " len=" + value.Length.ToString(CultureInfo.InvariantCulture) + (prefix.Length > 0 ? " prefix=" + prefix + "…" : "") + "]";
-    }
+    public static string MaskValue(string kind, string value) => SecretMasking.MaskValue(kind, value);
 
-    public string Mask(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return text ?? "";
-        }
-
-        foreach (var literal in literals)
-        {
-            if (text.Contains(literal, StringComparison.Ordinal))
-            {
-                text = text.Replace(literal, MaskValue("literal", literal), StringComparison.Ordinal);
-            }
-        }
-
-        foreach (var (kind, pattern) in TokenFormats)
-        {
-            text = pattern.Replace(text, m => m.Value.StartsWith("[secret", StringComparison.Ordinal) ? m.Value : MaskValue(kind, m.Value));
-        }
-
-        return text;
-    }
+    public string Mask(string? text) => masking.Mask(text);
 
     /// <summary>The kinds of known-format secrets in <paramref name="text"/> (for diff analysis), masked.</summary>
-    public IEnumerable<string> Find(string text)
-    {
-        foreach (var literal in literals)
-        {
-            if (text.Contains(literal, StringComparison.Ordinal))
-            {
-                yield return MaskValue("literal", literal);
-            }
-        }
-
-        foreach (var (kind, pattern) in TokenFormats)
-        {
-            foreach (Match match in pattern.Matches(text))
-            {
-                yield return MaskValue(kind, match.Value);
-            }
-        }
-    }
+    public IEnumerable<string> Find(string text) => masking.Find(text);
 }
