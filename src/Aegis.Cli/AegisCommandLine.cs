@@ -291,6 +291,10 @@ public static class AegisCommandLine
         Commands.SarifCommands.Add(root, context, json);
         Commands.ContainCommand.Add(root, context, json);
         Commands.ReleaseCommands.Add(root, context, json);
+        Commands.SnapshotCommand.Add(root, context, json);
+        Commands.DriftCommand.Add(root, context, json);
+        Commands.BaselineCommands.Add(root, context, json);
+        Commands.StatusCommand.Add(root, context, json);
         return root;
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Aegis.Analyzers.Profile;
 using Aegis.Engine;
 using Aegis.Engine.Agents;
-using Aegis.Engine.Baselines;
+using Aegis.Engine.Snapshots;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Policy;

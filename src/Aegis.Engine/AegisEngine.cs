@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Aegis.Engine.Analysis;
-using Aegis.Engine.Baselines;
+using Aegis.Engine.Snapshots;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Patching;
@@ -64,7 +64,7 @@ public sealed class AegisEngine
         var unfixable = projects.SelectMany(p => p.Unfixable).ToHashSet(StringComparer.Ordinal);
         // New and existing debt are told apart first, so that the checks can say which is which.
         var baseline = options.Baseline is { } applied ? Describe(applied, applied.Apply(incidents), options.RepositoryRoot) : null;
-        var card = new RiskCard { Action = action, Incidents = OrderedForBaseline(incidents, baseline), Patches = patches, Baseline = baseline };
+        var card = new RiskCard { Action = action, Incidents = OrderedForBaseline(incidents, baseline), Patches = patches, Baseline = baseline, LinesOfCSharp = Snapshots.CSharpLines.Count(projects.Select(p => p.Project.Compilation), options.RepositoryRoot) };
 
         var incidentChecks = IncidentChecks(incidents, patches, unfixable, policy, baseline);
         card.Checks.AddRange(incidentChecks.Checks);

@@ -28,8 +28,8 @@ public sealed class EngineOptions
 
     public Func<DateTimeOffset> Clock { get; init; } = () => DateTimeOffset.UtcNow;
 
-    /// <summary>The baseline the card marks incidents against (<see cref="Baselines.BuildBaseline.Resolve"/>); null: none.</summary>
-    public Baselines.BuildBaseline? Baseline { get; init; }
+    /// <summary>The baseline the card marks incidents against (<see cref="Snapshots.BuildBaseline.Resolve"/>); null: none.</summary>
+    public Snapshots.BuildBaseline? Baseline { get; init; }
 }
 
 /// <summary>A change an AI helper proposes (<c>aegis propose --action action.json</c>).</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aegis.Cli;
 using Aegis.Engine.Analysis;
-using Aegis.Engine.Baselines;
+using Aegis.Engine.Snapshots;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Sarif;
@@ -90,6 +90,34 @@ public sealed class BaselineBuildTests
         var incidents = result.Card.GetProperty("incidents").EnumerateArray().Select(i => (File: i.GetProperty("file").GetString()!, State: i.GetProperty("baseline_state").GetString()!)).ToList();
         Assert.Equal(new[] { (PaymentsFile, "new"), (OrdersFile, "unchanged") }, incidents);
         Assert.Equal("blocked", result.Card.GetProperty("baseline").GetProperty("new_only").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task RenamedFile_ItsIncidentStaysUnchanged()
+    {
+        // Drift's matching: the file is gone, the same rule, symbol and evidence are found in a new one.
+        using var directory = new TempDirectory();
+        var inputs = TestProjects.WriteControllerProject(directory);
+        var first = await BuildAsync(directory, inputs, "--fail-on", "never");
+        var incident = first.Card.GetProperty("incidents")[0];
+        var entry = "{\"fingerprint\": \"" + incident.GetProperty("fingerprint").GetString() + "\", \"rule\": \"AEG003\", \"severity\": \"MEDIUM\", \"file\": \"" + OrdersFile
+            + "\", \"line\": 7, \"symbol\": \"" + incident.GetProperty("symbol").GetString() + "\", \"evidence\": " + JsonSerializer.Serialize(incident.GetProperty("evidence").GetString()) + "}";
+        var baseline = directory.Write(".aegis/baseline.json", BaselineText(new[] { entry }, "{\"" + OrdersFile + "\": \"00\", \"src/Shop/Controllers/AccountsController.cs\": \"00\"}"));
+        File.Delete(Path.Combine(directory.Path, OrdersFile));
+        inputs = TestProjects.WriteProject(directory, "src/Shop/Shop.csproj", new Dictionary<string, string>
+        {
+            ["src/Shop/Controllers/AccountsController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Accounts"),
+            ["src/Shop/Controllers/InvoicesController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Invoices"),
+            ["src/Shop/Controllers/CustomersController.cs"] = ShopSources.AuthorizedController.Replace("{0}", "Customers"),
+            ["src/Shop/Api/OrdersController.cs"] = ShopSources.OpenController,
+        });
+
+        var result = await BuildAsync(directory, inputs, "--fail-on", "blocked", "--baseline", baseline);
+
+        Assert.Equal(0, result.Exit);
+        var moved = Assert.Single(result.Card.GetProperty("incidents").EnumerateArray());
+        Assert.Equal("src/Shop/Api/OrdersController.cs", moved.GetProperty("file").GetString());
+        Assert.Equal("unchanged", moved.GetProperty("baseline_state").GetString());
     }
 
     [Fact]
@@ -203,7 +231,7 @@ public sealed class BaselineBuildTests
         var result = await BuildAsync(directory, inputs, "--fail-on", "blocked", "--baseline", foreign);
 
         Assert.Equal(1, result.Exit);
-        Assert.Contains("aegis: warning AEGB066: the baseline " + foreign, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("aegis: warning AEGB066: baseline " + foreign, result.Stderr, StringComparison.Ordinal);
         Assert.False(result.Card.TryGetProperty("baseline", out _));
     }
 
@@ -295,7 +323,7 @@ public sealed class BaselineBuildTests
 
     private static string BaselineText(IEnumerable<string> incidents, string files = "{}")
         => "{\"schema\": \"aegis.snapshot/v1\", \"id\": \"20261202T071500Z-3f9a1c\", \"name\": null, \"created_at\": \"2026-12-02T07:15:00Z\", \"tool_version\": \"1.0.0\", "
-            + "\"repository\": {\"name\": \"repo\", \"git_head\": null}, \"files\": " + files + ", \"incidents\": [" + string.Join(", ", incidents) + "], \"accepted\": []}\n";
+            + "\"repository\": {\"name\": \"repo\", \"git_head\": null}, \"lines_of_code\": 40, \"health_score\": 0.9, \"profile\": {}, \"files\": " + files + ", \"incidents\": [" + string.Join(", ", incidents) + "], \"accepted\": []}\n";
 
     private static string WriteBaseline(TempDirectory directory, IEnumerable<string> incidents, string hashedFile = OrdersFile)
     {

@@ -1,3 +1,4 @@
+using Aegis.Analyzers;
 using Aegis.Engine.Analysis;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Verification;
@@ -114,6 +115,21 @@ public sealed class RiskScorerTests
         RiskScorer.Score(card);
         Assert.Equal(20, card.Reasons[0].Points);
         Assert.Equal(85, card.RiskScore);
-        Assert.Equal(Math.Round(0.5 * 0.15, 2), card.HealthScore);
+        // Health is about incidents per line of C#, not checks: a blocked card without incidents is fully healthy.
+        Assert.Equal(1.0, card.HealthScore);
+    }
+
+    [Fact]
+    public void HealthScore_IsHealthScoreCompute_OfTheCardsIncidents()
+    {
+        var card = Card(RiskStatus.Allow);
+        card.Incidents.Add(new Incident { Rule = "AEG001", Severity = IncidentSeverities.High, File = "a.cs", Line = 1 });
+        card.Incidents.Add(new Incident { Rule = "AEG002", Severity = IncidentSeverities.Low, File = "a.cs", Line = 2 });
+        card.LinesOfCSharp = 3_000;
+
+        RiskScorer.Score(card);
+
+        Assert.Equal(HealthScore.Compute(new[] { "HIGH", "LOW" }, 3_000), card.HealthScore);
+        Assert.Equal(0.76, card.HealthScore);
     }
 }

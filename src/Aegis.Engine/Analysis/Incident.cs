@@ -52,7 +52,7 @@ public sealed class Incident
     /// so that a different secret behind the same masked evidence is a different incident.</summary>
     public string? SecretHash { get; init; }
 
-    /// <summary><c>new</c> or <c>unchanged</c> when a baseline applies (<see cref="Baselines.BaselineStates"/>); null otherwise.</summary>
+    /// <summary><c>new</c> or <c>unchanged</c> when a baseline applies (<see cref="Snapshots.BaselineStates"/>); null otherwise.</summary>
     public string? BaselineState { get; set; }
 
     /// <summary>The literal secret texts of an AEG002 finding, kept in memory only to mask them everywhere.</summary>

@@ -47,9 +47,30 @@ public static class ErrorCodes
     public const string AgentInputRejected = "AEGB042";
     public const string UnknownHookAgent = "AEGB043";
 
-    // The build's baseline (AEGB065–AEGB069).
+    // Snapshots, drift and baselines (AEGB060–AEGB064).
+
+    /// <summary>A snapshot named by id, path or <c>latest</c> (or any to compare with) does not exist.</summary>
+    public const string SnapshotNotFound = "AEGB060";
+
+    /// <summary>A baseline holds none of the repository's files: from another repository; reported, never applied.</summary>
+    public const string BaselineFromAnotherRepository = "AEGB061";
+
+    /// <summary><c>aegis drift --fail-on-new n</c>: more than n new incidents (exit code 1).</summary>
+    public const string TooManyNewIncidents = "AEGB062";
+
+    /// <summary>A warning: <c>aegis baseline update</c> without <c>--accept-new</c> left new incidents out of the baseline.</summary>
+    public const string NewIncidentsNotBaselined = "AEGB063";
+
+    /// <summary><c>--accept-new</c> without <c>--why</c> (or a blank <c>--by</c>): accepting debt is a person's recorded decision.</summary>
+    public const string AcceptNewNeedsReason = "AEGB064";
+
+    // The build's baseline (AEGB065–AEGB069): warnings; the build goes on judging every incident as new.
+
+    /// <summary>A warning: the baseline named by AegisBaseline or --baseline does not exist.</summary>
     public const string BaselineNotFound = "AEGB065";
-    public const string BaselineFromAnotherRepository = "AEGB066";
+
+    /// <summary>A warning: the build's baseline holds none of the repository's files (AEGB061 in drift); not applied.</summary>
+    public const string ForeignBaselineNotApplied = "AEGB066";
 
     // aegis release (AEGB020–AEGB029).
     public const string IllegalReleaseTransition = "AEGB020";

@@ -52,6 +52,9 @@ public sealed class RiskCard
 
     public double HealthScore { get; set; }
 
+    /// <summary>Lines of C# in the analyzed projects (not printed): what <see cref="RiskCards.HealthScore"/> divides by.</summary>
+    public int LinesOfCSharp { get; set; }
+
     /// <summary>The baseline the incidents were compared with (<c>baseline</c> in the card); null when none applies.</summary>
     public CardBaseline? Baseline { get; set; }
 

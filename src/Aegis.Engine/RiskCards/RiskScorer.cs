@@ -76,7 +76,6 @@ public static class RiskScorer
         card.RiskScore = Math.Clamp(score, 0, 100);
         card.RiskLevel = RiskLevels.For(card.RiskScore);
         card.Reasons = reasons.OrderByDescending(r => r.Points).ThenBy(r => r.Text, StringComparer.Ordinal).ToList();
-        var passedShare = card.Checks.Count == 0 ? 1.0 : card.Checks.Count(c => c.Passed) / (double)card.Checks.Count;
-        card.HealthScore = Math.Round(passedShare * (100 - card.RiskScore) / 100.0, 2, MidpointRounding.AwayFromZero);
+        card.HealthScore = HealthScore.Compute(card.Incidents, card.LinesOfCSharp);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Aegis.Engine.Baselines;
+using Aegis.Engine.Snapshots;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.RiskCards;
 
