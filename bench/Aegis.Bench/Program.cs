@@ -134,6 +134,22 @@ namespace Aegis.Bench
                 }
             }
 
+            ControlResult? control = null;
+            if (options.Suites.Contains("control"))
+            {
+                Step("control: snapshot, drift and status through the CLI on the generated solution");
+                try
+                {
+                    control = ControlPlane.Run(root, outDirectory, options.Configuration, options.Timeout, generatedDirectory);
+                    Console.WriteLine(ControlPlane.ToText(control));
+                }
+                catch (BenchException ex)
+                {
+                    notes.Add($"control suite failed: {ex.Message.Split('\n')[0]}");
+                    Console.WriteLine($"  {ex.Message}");
+                }
+            }
+
             var report = new BenchReport(machine, options, generated, measurements, notes, latency, engine);
             Console.WriteLine();
             foreach (var note in notes.Where(_ => measurements.Count == 0))
@@ -154,6 +170,11 @@ namespace Aegis.Bench
             if (engine is not null)
             {
                 Console.WriteLine(Engine.ToText(engine));
+            }
+
+            if (control is not null)
+            {
+                Console.WriteLine(ControlPlane.ToText(control));
             }
 
             Console.WriteLine(Goals.ToText(measurements, latency, engine, options.DocumentLines));

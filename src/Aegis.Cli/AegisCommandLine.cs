@@ -295,6 +295,8 @@ public static class AegisCommandLine
         Commands.DriftCommand.Add(root, context, json);
         Commands.BaselineCommands.Add(root, context, json);
         Commands.StatusCommand.Add(root, context, json);
+        Commands.FixCommand.Add(root, context, json);
+        Commands.WatchCommand.Add(root, context, json);
         return root;
     }
 }

@@ -250,6 +250,7 @@ internal static class Verbs
             VerifyCommands = AegisCommandLine.VerifyCommands(context.Args),
             BuildTarget = buildTarget,
             Policy = AegisPolicy.Load(root),
+            Warn = context.Warn,
         };
 
     /// <summary>Values the parser cannot check alone: AEGB010, exit code 2, before any work.</summary>

@@ -4,6 +4,7 @@ using Aegis.Engine.Analysis;
 using Aegis.Engine.Snapshots;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Knowledge;
 using Aegis.Engine.Patching;
 using Aegis.Engine.Policy;
 using Aegis.Engine.RiskCards;
@@ -43,6 +44,15 @@ public sealed class AegisEngine
         using (EngineTrace.Measure("analyze"))
         {
             incidents = await IncidentCollector.CollectAsync(project, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+            if (options.Rules is { } rules)
+            {
+                incidents = incidents.Where(i => rules.Contains(i.Rule)).ToList();
+            }
+
+            if (options.Fingerprints is { } fingerprints)
+            {
+                incidents = incidents.Where(i => fingerprints.Contains(i.Fingerprint)).ToList();
+            }
         }
 
         IReadOnlyList<PatchArtifact> patches;
@@ -65,6 +75,8 @@ public sealed class AegisEngine
         // New and existing debt are told apart first, so that the checks can say which is which.
         var baseline = options.Baseline is { } applied ? Describe(applied, applied.Apply(incidents), options.RepositoryRoot) : null;
         var card = new RiskCard { Action = action, Incidents = OrderedForBaseline(incidents, baseline), Patches = patches, Baseline = baseline, LinesOfCSharp = Snapshots.CSharpLines.Count(projects.Select(p => p.Project.Compilation), options.RepositoryRoot) };
+
+        BoostConfidence(incidents, policy);
 
         var incidentChecks = IncidentChecks(incidents, patches, unfixable, policy, baseline);
         card.Checks.AddRange(incidentChecks.Checks);
@@ -98,6 +110,8 @@ public sealed class AegisEngine
             patch.ValidationStatus = ValidationStatuses.Failed;
         }
 
+        RecordRepairs(sandbox.Mode, incidents, patches);
+
         // Rollback is about patches: a failing build or verify command with no patch in play is a person's to look at.
         var recommendation = (sandbox.BrokeBuildOrTests || sandbox.PatchIneffective || failOpen.Count > 0) && patches.Count > 0
             ? Recommendations.Rollback
@@ -129,7 +143,7 @@ public sealed class AegisEngine
             : reviewNotes == 0 ? "every incident has a deterministic patch"
             : reviewNotes == incidents.Count ? Count(reviewNotes) + " review note(s): a person decides, no patch expected"
             : "every other incident has a deterministic patch; " + Count(reviewNotes) + " review note(s): a person decides, no patch expected"));
-        var lowConfidence = incidents.Count(i => !i.IsReviewNote && i.Confidence < policy.MinConfidence);
+        var lowConfidence = incidents.Count(i => !i.IsReviewNote && i.BoostedConfidence < policy.MinConfidence);
         checks.Add(new Check(CheckNames.Confidence, lowConfidence == 0, lowConfidence == 0 ? "every incident at or above confidence " + Glob.Format(policy.MinConfidence) : Count(lowConfidence) + " incident(s) below confidence " + Glob.Format(policy.MinConfidence)));
         return (checks, reviewNotes, unpatched, lowConfidence);
     }
@@ -343,6 +357,65 @@ public sealed class AegisEngine
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             return card.Status == RiskStatus.Allow ? "Allowed." : "Blocked.";
+        }
+    }
+
+    /// <summary>
+    /// Each incident's boost from its pattern's track record. The knowledge base informs the card; it never costs it:
+    /// a corrupt one is reported (AEGB005 naming it, left as it is) and the card is judged without boosts.
+    /// </summary>
+    private void BoostConfidence(IReadOnlyList<Incident> incidents, AegisPolicy policy)
+    {
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+
+        KnowledgeState knowledge;
+        try
+        {
+            knowledge = KnowledgeBase.Read(options.RepositoryRoot);
+        }
+        catch (AegisException exception)
+        {
+            options.Warn?.Invoke(exception.Code, exception.Message + "; confidence is not boosted");
+            return;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            options.Warn?.Invoke(ErrorCodes.CorruptStateFile, "cannot read " + KnowledgeBase.PathFor(options.RepositoryRoot) + ": " + exception.Message + "; confidence is not boosted");
+            return;
+        }
+
+        foreach (var incident in incidents)
+        {
+            incident.ConfidenceBoost = Knowledge.ConfidenceBoost.For(knowledge.Find(incident.Rule, incident.RemediationStrategy), policy.Knowledge);
+        }
+    }
+
+    /// <summary>
+    /// The one place every card with sandbox results passes (build, scan, verify, MCP scan, fix, watch): each incident a
+    /// patch fixes is one attempt of its (rule, strategy), verified or failed as its patch. Without a sandbox nothing
+    /// was tried, so nothing is recorded. Like the boost, a knowledge-base problem is reported and the card still written.
+    /// </summary>
+    private void RecordRepairs(string sandboxMode, IReadOnlyList<Incident> incidents, IReadOnlyList<PatchArtifact> patches)
+    {
+        if (sandboxMode == SandboxModes.None)
+        {
+            return;
+        }
+
+        var outcomes = incidents
+            .Where(i => !i.IsReviewNote)
+            .SelectMany(i => patches.Where(p => p.Fixes.Contains(i.Fingerprint)).Take(1).Select(p => new RepairOutcome(i.Rule, i.RemediationStrategy, i.Fingerprint, p.ValidationStatus)))
+            .ToList();
+        try
+        {
+            KnowledgeBase.Record(options.RepositoryRoot, outcomes, options.Clock());
+        }
+        catch (AegisException exception)
+        {
+            options.Warn?.Invoke(exception.Code, exception.Message + "; this card's repairs are not recorded");
         }
     }
 

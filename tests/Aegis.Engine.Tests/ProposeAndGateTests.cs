@@ -168,7 +168,7 @@ public sealed class ProposeAndGateTests
         // The code is blocked, the patch that fixes it is approved: each half says what it judges, and where to look.
         Assert.Equal(
             "aegis: card " + Path.Combine(output, "risk-card.html") + ": Blocked (risk 69 HIGH): 1 incident in the code (top: AEG003 Endpoint lacks the authorization the repository's convention requires in src/Shop/Controllers/OrdersController.cs:7). "
-                + "Patches: approved for rollout (1 of 1 incident fixed in 1 file, verified). Apply with: dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG003 --severity info",
+                + "Patches: approved for rollout (1 of 1 incident fixed in 1 file, verified). Apply with: aegis fix src/Shop/Shop.csproj --rule AEG003",
             stdout.ToString().Split('\n')[0]);
         Assert.Equal(stdout.ToString().Split('\n')[0]["aegis: card ".Length..] + "\n", File.ReadAllText(Path.Combine(output, "risk-card.summary.txt")));
         Assert.Matches(@"aegis: error AEGB004: Risk gate failed \(risk level (HIGH|CRITICAL) >= MEDIUM\): see .*risk-card\.json; top reasons: ", stderr.ToString());

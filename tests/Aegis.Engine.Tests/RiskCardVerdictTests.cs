@@ -95,10 +95,10 @@ public sealed partial class RiskCardVerdictTests
         {
             nameof(BlockedWithVerifiedPatches),
             Html + ": Blocked (risk 77 HIGH): 2 incidents in the code (top: " + Sql + "). Patches: approved for rollout (2 of 2 incidents fixed in 2 files, verified). "
-                + "Apply with: dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG001 AEG003 --severity info",
+                + "Apply with: aegis fix src/Shop/Shop.csproj --rule AEG001 --rule AEG003",
             "## ⛔ Aegis Risk Card — Blocked: 2 incidents in the code · Patches: approved for rollout (2 of 2 incidents fixed in 2 files, verified)",
             "<h1>Blocked: 2 incidents in the code</h1>\n<p>Top: " + Sql + "</p>\n<p class=\"patches\">Patches: approved for rollout (2 of 2 incidents fixed in 2 files, verified)</p>\n"
-                + "<p>Apply with: <code>dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG001 AEG003 --severity info</code></p>"
+                + "<p>Apply with: <code>aegis fix src/Shop/Shop.csproj --rule AEG001 --rule AEG003</code></p>"
         },
         {
             nameof(Allowed),
@@ -118,11 +118,11 @@ public sealed partial class RiskCardVerdictTests
             nameof(NeedsHumanReview),
             Html + ": Blocked (risk 100 CRITICAL): 3 incidents in the code (top: AEG002 Hard-coded secret in src/Shop/Support/IssueReporter.cs:5). "
                 + "Patches: needs human review (2 of 3 incidents fixed in 2 files, verified; 1 incident without a safe patch). "
-                + "Review, then apply with: dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG002 AEG003 --severity info",
+                + "Review, then apply with: aegis fix src/Shop/Shop.csproj --rule AEG002 --rule AEG003",
             "## ⛔ Aegis Risk Card — Blocked: 3 incidents in the code · Patches: needs human review (2 of 3 incidents fixed in 2 files, verified; 1 incident without a safe patch)",
             "<h1>Blocked: 3 incidents in the code</h1>\n<p>Top: AEG002 Hard-coded secret in src/Shop/Support/IssueReporter.cs:5</p>\n"
                 + "<p class=\"patches\">Patches: needs human review (2 of 3 incidents fixed in 2 files, verified; 1 incident without a safe patch)</p>\n"
-                + "<p>Review, then apply with: <code>dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG002 AEG003 --severity info</code></p>"
+                + "<p>Review, then apply with: <code>aegis fix src/Shop/Shop.csproj --rule AEG002 --rule AEG003</code></p>"
         },
     };
 
@@ -174,7 +174,7 @@ public sealed partial class RiskCardVerdictTests
         Assert.Equal(Sql, verdicts.GetProperty("top_reason").GetString());
         Assert.Equal("approved_for_rollout", verdicts.GetProperty("patches").GetString());
         Assert.Equal("2 of 2 incidents fixed in 2 files, verified", verdicts.GetProperty("patches_reason").GetString());
-        Assert.Equal("dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG001 AEG003 --severity info", verdicts.GetProperty("apply_command").GetString());
+        Assert.Equal("aegis fix src/Shop/Shop.csproj --rule AEG001 --rule AEG003", verdicts.GetProperty("apply_command").GetString());
 
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(MiniSchema.RepositoryRoot(), "docs", "risk-card.schema.json")));
         Assert.Empty(MiniSchema.Validate(schema.RootElement, root));
@@ -194,11 +194,11 @@ public sealed partial class RiskCardVerdictTests
     }
 
     [Theory]
-    [InlineData("verify", "Shop.sln", "dotnet format analyzers Shop.sln --diagnostics AEG001 AEG003 --severity info")]
-    [InlineData("scan", "src/Shop/Shop.csproj", "dotnet format analyzers src/Shop/Shop.csproj --diagnostics AEG001 AEG003 --severity info")]
-    [InlineData("scan", ".", "dotnet format analyzers --diagnostics AEG001 AEG003 --severity info")]
-    [InlineData("scan", "src", "dotnet format analyzers --diagnostics AEG001 AEG003 --severity info")]
-    public void ApplyCommand_NamesTheScannedProjectOrSolution_NotAFolder(string verb, string target, string command)
+    [InlineData("verify", "Shop.sln", "aegis fix Shop.sln --rule AEG001 --rule AEG003")]
+    [InlineData("scan", "src/Shop/Shop.csproj", "aegis fix src/Shop/Shop.csproj --rule AEG001 --rule AEG003")]
+    [InlineData("scan", ".", "aegis fix --rule AEG001 --rule AEG003")]
+    [InlineData("scan", "src", "aegis fix src --rule AEG001 --rule AEG003")]
+    public void ApplyCommand_IsAegisFix_ForTheScannedTarget_AndTheFixedRules(string verb, string target, string command)
     {
         var card = BlockedWithVerifiedPatches();
         card.Action = new() { new("kind", verb), new("target", target) };
@@ -228,7 +228,7 @@ public sealed partial class RiskCardVerdictTests
         var line = RiskGate.CardLineText(card, Html, SecretMasker.None);
 
         Assert.EndsWith("Patches: needs human review (1 of 1 incident fixed in 1 file, not verified)", line, StringComparison.Ordinal);
-        Assert.DoesNotContain("dotnet format", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("aegis fix", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,7 +12,14 @@ public sealed class Incident
 
     public string Severity { get; init; } = "";
 
+    /// <summary>The analyzer's own confidence (the card's <c>confidence</c>).</summary>
     public double Confidence { get; init; }
+
+    /// <summary>What the knowledge base's track record of this rule and strategy adds (docs/knowledge.md); 0 without one.</summary>
+    public double ConfidenceBoost { get; set; }
+
+    /// <summary>Raw confidence plus boost, within 0–1: what the policy's confidence check and automatic repair judge.</summary>
+    public double BoostedConfidence => Knowledge.ConfidenceBoost.Apply(Confidence, ConfidenceBoost);
 
     /// <summary>Repository-relative, with <c>/</c>.</summary>
     public string File { get; init; } = "";

@@ -79,4 +79,9 @@ public static class ErrorCodes
     public const string CardNotApprovedForRollout = "AEGB023";
     public const string BadReleaseInput = "AEGB024";
     public const string ReleaseGateNotPassed = "AEGB025";
+
+    // aegis fix and aegis watch (AEGB070–AEGB074).
+
+    /// <summary>A warning: a verified patch was not written because its file changed since it was analysed.</summary>
+    public const string RepairFileChanged = "AEGB070";
 }

@@ -32,6 +32,29 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="content"/> in <paramref name="encoding"/> (its preamble, a
+    /// BOM, included when the encoding has one): a source file keeps the encoding it was read in.
+    /// </summary>
+    public static void WriteAllText(string path, string content, Encoding encoding)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            File.WriteAllText(temp, content, encoding);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
     /// <summary>Writes <paramref name="content"/> to a hidden temp file next to <paramref name="path"/> and returns its
     /// path, for a caller that renames several files only once all of them are written; removes it on failure.</summary>
     public static string Stage(string path, string content)

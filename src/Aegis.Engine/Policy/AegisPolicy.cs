@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Knowledge;
 using Aegis.Engine.RiskCards;
 using Aegis.Engine.Releases;
 
@@ -53,6 +54,9 @@ public sealed class AegisPolicy
     /// <summary>Stage weights and export paths of <c>aegis release</c> (the <c>releases</c> section).</summary>
     public ReleasePolicy Releases { get; init; } = ReleasePolicy.Default;
 
+    /// <summary>The confidence boost's knobs and the automatic-repair threshold (the <c>knowledge</c> section).</summary>
+    public KnowledgePolicy Knowledge { get; init; } = KnowledgePolicy.Default;
+
     /// <summary>The file this policy came from, or null for the defaults.</summary>
     public string? Source { get; init; }
 
@@ -87,6 +91,7 @@ public sealed class AegisPolicy
                 Hooks = HookPolicy.Read(root, path),
                 History = root.TryGetProperty("history", out var history) ? Retention(history, path) : HistoryRetention.Default,
                 Releases = ReleasePolicy.Parse(root, path),
+                Knowledge = KnowledgePolicy.Parse(root, path),
                 Source = path,
             };
         }

@@ -255,21 +255,7 @@ public sealed partial class ReleaseStore
         }
     }
 
-    private static FileStream AcquireLock(string path)
-    {
-        var deadline = DateTime.UtcNow + ExportLockTimeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(Random.Shared.Next(5, 25));
-            }
-        }
-    }
+    private static IDisposable AcquireLock(string path) => FileLock.Acquire(path, ExportLockTimeout);
 
     /// <summary>The summary is derived, but a hand-edited one that no longer parses is still never overwritten silently.</summary>
     private void SummaryMustParse(string id)

@@ -16,8 +16,6 @@ public sealed class CardVerdicts
     /// <summary>The verdict on the patches when there is nothing to patch.</summary>
     public const string NoPatches = "none";
 
-    private static readonly string[] WorkspaceExtensions = { ".csproj", ".sln", ".slnx" };
-
     /// <summary><c>allow</c> or <c>blocked</c>: the verdict on the code, the same as <c>status</c>.</summary>
     public string Code { get; set; } = RiskStatus.Allow;
 
@@ -142,9 +140,9 @@ public sealed class CardVerdicts
     }
 
     /// <summary>
-    /// <c>dotnet format analyzers</c> runs the same code fixes the engine applied and verified (deterministic, chosen by
-    /// the same equivalence keys), limited to the rules the patches fix; <c>--severity info</c> takes the Info-level
-    /// findings too. The project is repository-relative, so the command runs from the repository root.
+    /// <c>aegis fix</c> re-verifies the same deterministic patches and writes them only where the file is still what was
+    /// analysed and each incident's boosted confidence passes the policy, limited to the rules the patches fix. The
+    /// target is repository-relative, so the command runs from the repository root.
     /// </summary>
     private static string ApplyCommandFor(RiskCard card)
     {
@@ -153,11 +151,10 @@ public sealed class CardVerdicts
             .Select(i => i.Rule)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
-        // A build names its project; scan and verify name what they were given, which dotnet format takes when it is
-        // a project or solution file (a folder would need exactly one of those in it).
-        var project = card.Action.FirstOrDefault(a => a.Key == "project").Value as string
-            ?? (card.Action.FirstOrDefault(a => a.Key == "target").Value as string is { } target && WorkspaceExtensions.Any(e => target.EndsWith(e, StringComparison.OrdinalIgnoreCase)) ? target : null);
-        return "dotnet format analyzers" + (string.IsNullOrEmpty(project) ? "" : " " + project) + " --diagnostics " + string.Join(" ", fixedRules) + " --severity info";
+        // A build names its project; scan and verify name what they were given (a folder, solution or project).
+        var target = card.Action.FirstOrDefault(a => a.Key == "project").Value as string
+            ?? (card.Action.FirstOrDefault(a => a.Key == "target").Value as string is { } given && given != "." ? given : null);
+        return "aegis fix" + (string.IsNullOrEmpty(target) ? "" : " " + target) + string.Concat(fixedRules.Select(r => " --rule " + r));
     }
 
     private static Incident Worst(IReadOnlyList<Incident> incidents)

@@ -76,6 +76,8 @@ public static class RiskCardJson
                 .Property("family", incident.Family)
                 .Property("severity", incident.Severity)
                 .Name("confidence").Number(incident.Confidence, "0.00")
+                .Name("confidence_boost").Number(incident.ConfidenceBoost, "0.00")
+                .Name("boosted_confidence").Number(incident.BoostedConfidence, "0.00")
                 .Property("file", M(incident.File))
                 .Property("line", incident.Line)
                 .Property("endpoint", incident.Endpoint is null ? null : M(incident.Endpoint))

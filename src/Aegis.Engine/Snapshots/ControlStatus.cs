@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aegis.Engine.Infrastructure;
+using Aegis.Engine.Knowledge;
 using Aegis.Engine.Policy;
 using Aegis.Engine.Releases;
 
@@ -26,6 +27,9 @@ public sealed record ControlStatus
 
     public bool BaselineFromAnotherRepository { get; init; }
 
+    /// <summary>The knowledge base's patterns (<c>.aegis/knowledge/patterns.json</c>); null when there is none yet.</summary>
+    public IReadOnlyList<KnowledgePattern>? Knowledge { get; init; }
+
     public IReadOnlyList<Release> OpenReleases { get; init; } = Array.Empty<Release>();
 
     public int? InboxEvents { get; init; }
@@ -51,11 +55,15 @@ public sealed record ControlStatus
             Trend = trend,
             Baseline = baseline,
             BaselineFromAnotherRepository = baseline is not null && !baseline.Snapshot.IsFromThisRepository(root),
+            Knowledge = File.Exists(KnowledgeBase.PathFor(root)) ? KnowledgeBase.Read(root).Patterns : null,
             OpenReleases = Directory.Exists(releasesFolder) ? new ReleaseStore(root, AegisPolicy.Load(root)).List().Where(r => r.IsOpen).ToList() : Array.Empty<Release>(),
             InboxEvents = Count(Path.Combine(root, ".aegis", "inbox", "events")),
             InboxResults = Count(Path.Combine(root, ".aegis", "inbox", "results")),
         };
     }
+
+    /// <summary>Verified share of the repairs with a verdict (the raw rate; the boost smooths it, docs/knowledge.md).</summary>
+    public static double SuccessRate(KnowledgePattern pattern) => pattern.Decided == 0 ? 0 : pattern.Verified / (double)pattern.Decided;
 
     private static int? Count(string folder) => Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.json").Count() : null;
 
@@ -121,8 +129,39 @@ public sealed record ControlStatus
                 .EndObject();
         }
 
-        // Filled once the knowledge base exists (.aegis/knowledge/patterns.json, read through KnowledgeBase.Read).
-        json.Name("knowledge_base").Null();
+        json.Name("knowledge_base");
+        if (Knowledge is null)
+        {
+            json.Null();
+        }
+        else
+        {
+            json.BeginArray();
+            foreach (var pattern in Knowledge.OrderBy(p => p.Rule, StringComparer.Ordinal).ThenBy(p => p.RemediationStrategy, StringComparer.Ordinal))
+            {
+                json.BeginObject()
+                    .Property("rule", pattern.Rule)
+                    .Property("remediation_strategy", pattern.RemediationStrategy)
+                    .Property("attempts", pattern.Attempts)
+                    .Property("verified", pattern.Verified)
+                    .Property("failed", pattern.Failed)
+                    .Property("regressed", pattern.Regressed)
+                    .Name("success_rate");
+                if (pattern.Decided == 0)
+                {
+                    json.Null();
+                }
+                else
+                {
+                    json.Number(SuccessRate(pattern), "0.00");
+                }
+
+                json.EndObject();
+            }
+
+            json.EndArray();
+        }
+
         json.Name("open_releases").BeginArray();
         foreach (var release in OpenReleases)
         {
@@ -172,7 +211,10 @@ public sealed record ControlStatus
         yield return Baseline is null
             ? "  baseline: none (aegis snapshot --baseline adopts the current state)"
             : $"  baseline: {RepositoryPaths.Relative(repositoryRoot, Baseline.Path)} ({Baseline.Snapshot.Id}): {N(Baseline.Snapshot.Incidents.Count)} incident(s), {N(Baseline.Snapshot.Accepted.Count)} accepted{(BaselineFromAnotherRepository ? "; FROM ANOTHER REPOSITORY, not applied" : "")}";
-        yield return "  knowledge base: none";
+        yield return Knowledge is null || Knowledge.Count == 0
+            ? "  knowledge base: none"
+            : "  knowledge base: " + string.Join(", ", Knowledge.OrderBy(p => p.Rule, StringComparer.Ordinal).ThenBy(p => p.RemediationStrategy, StringComparer.Ordinal)
+                .Select(p => $"{p.Rule}/{p.RemediationStrategy} {N(p.Verified)}/{N(p.Decided)} verified{(p.Regressed > 0 ? ", " + N(p.Regressed) + " regressed" : "")}"));
         yield return OpenReleases.Count == 0 ? "  open releases: none" : "  open releases: " + string.Join(", ", OpenReleases.Select(r => r.Id + " " + r.State));
         yield return InboxEvents is null && InboxResults is null ? "  inbox: none" : $"  inbox: {N(InboxEvents ?? 0)} event(s) waiting, {N(InboxResults ?? 0)} result(s)";
         if (Drift is not null)

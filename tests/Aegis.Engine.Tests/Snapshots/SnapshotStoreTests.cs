@@ -41,6 +41,21 @@ public sealed class SnapshotStoreTests
     }
 
     [Fact]
+    public void Written_MatchesTheDocumentedSchema()
+    {
+        var snapshot = Sample(incidents: new[] { Incident("HIGH"), Incident("CRITICAL", evidence: "\"[secret literal len=19 prefix=supe…]\"", secretHash: "0123456789abcdef", rule: "AEG002") }) with
+        {
+            Accepted = new[] { new AcceptedIncident(new string('e', 64), "Ada", "why", "2026-12-02T08:00:00Z") },
+            Profile = new System.Text.Json.Nodes.JsonObject { ["schema"] = "aegis.profile/v1", ["projects"] = new System.Text.Json.Nodes.JsonObject { ["Shop"] = new System.Text.Json.Nodes.JsonObject { ["n"] = 3, ["ok"] = true, ["list"] = new System.Text.Json.Nodes.JsonArray("a") } } },
+        };
+        using var schema = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(MiniSchema.RepositoryRoot(), "docs", "snapshot.schema.json")));
+        using var written = System.Text.Json.JsonDocument.Parse(SnapshotJson.Write(snapshot));
+
+        Assert.Empty(MiniSchema.Validate(schema.RootElement, written.RootElement));
+        Assert.Equal(SnapshotJson.Write(snapshot), SnapshotJson.Write(SnapshotJson.Parse(SnapshotJson.Write(snapshot))));
+    }
+
+    [Fact]
     public void Write_NeverReplacesAnExistingSnapshot()
     {
         using var directory = new TempDirectory();

@@ -124,6 +124,12 @@ public sealed class SnapshotVerbTests
         File.AppendAllText(source, "// edited\n");
         directory.Write(".aegis/inbox/events/e1.json", "{}");
         directory.Write(".aegis/inbox/events/e2.json", "{}");
+        Aegis.Engine.Knowledge.KnowledgeBase.Record(directory.Path, new[]
+        {
+            new Aegis.Engine.Knowledge.RepairOutcome("AEG001", "parameterize", new string('1', 64), "verified"),
+            new Aegis.Engine.Knowledge.RepairOutcome("AEG001", "parameterize", new string('2', 64), "verified"),
+            new Aegis.Engine.Knowledge.RepairOutcome("AEG001", "parameterize", new string('3', 64), "failed"),
+        }, DateTimeOffset.UtcNow);
 
         var watch = Stopwatch.StartNew();
         var status = await RunAsync("status", "--json", "--repository-root", directory.Path);
@@ -136,7 +142,8 @@ public sealed class SnapshotVerbTests
         Assert.Equal(new[] { 1.0, SnapshotStoreTests.Sample(incidents: Incident("HIGH")).HealthScore }, json.GetProperty("health_trend").EnumerateArray().Select(s => s.GetProperty("health_score").GetDouble()));
         Assert.Equal(2, json.GetProperty("inbox").GetProperty("events").GetInt32());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("inbox").GetProperty("results").ValueKind);
-        Assert.Equal(JsonValueKind.Null, json.GetProperty("knowledge_base").ValueKind);
+        var pattern = Assert.Single(json.GetProperty("knowledge_base").EnumerateArray());
+        Assert.Equal(("AEG001", "parameterize", 3, 2, 1, 0.67), (pattern.GetProperty("rule").GetString(), pattern.GetProperty("remediation_strategy").GetString(), pattern.GetProperty("attempts").GetInt32(), pattern.GetProperty("verified").GetInt32(), pattern.GetProperty("failed").GetInt32(), pattern.GetProperty("success_rate").GetDouble()));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), "status took " + watch.Elapsed);
 
         // The same repository with --scan does compile, and so fails: status alone never did.

@@ -81,8 +81,8 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
         Assert.StartsWith("Aegis Risk Card: " + Path.Combine(sample.CardDirectory, "risk-card.html") + ": Blocked (risk ", cardLine, StringComparison.Ordinal);
         Assert.Contains("): 11 incidents in the code (top: AEG", cardLine, StringComparison.Ordinal);
         Assert.Contains(". Patches: needs human review (9 of 11 incidents fixed in ", cardLine, StringComparison.Ordinal);
-        Assert.Contains(", verified; 2 incidents without a safe patch). Review, then apply with: dotnet format analyzers ", cardLine, StringComparison.Ordinal);
-        Assert.EndsWith(" --diagnostics AEG001 AEG002 AEG003 --severity info", cardLine, StringComparison.Ordinal);
+        Assert.Contains(", verified; 2 incidents without a safe patch). Review, then apply with: aegis fix ", cardLine, StringComparison.Ordinal);
+        Assert.EndsWith(" --rule AEG001 --rule AEG002 --rule AEG003", cardLine, StringComparison.Ordinal);
         Assert.DoesNotContain(first.Diagnostics, d => d.Code.StartsWith("AEGB", StringComparison.Ordinal));
 
         var files = new[] { "risk-card.json", "risk-card.md", "risk-card.html", "risk-card.summary.txt" }.Select(f => Path.Combine(sample.CardDirectory, f)).ToArray();
