@@ -31,7 +31,8 @@ internal sealed record LatencyResult(
     double ProfileMedianMs,
     double ProfileFirstMs,
     double ProfileAfterEditMs,
-    IReadOnlyList<string> CompileErrors)
+    IReadOnlyList<string> CompileErrors,
+    BaselineSuppressorLatency? Baseline = null)
 {
     public RuleLatency? Floor => Rules.FirstOrDefault(r => r.Ids == "BENCH0");
 
@@ -93,7 +94,7 @@ internal static class Latency
             .Take(5).Select(d => d.ToString()).ToList();
 
         var analyzerTypes = typeof(RepositoryProfileBuilder).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !typeof(DiagnosticSuppressor).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
             .ToList();
         var results = new List<RuleLatency>();
@@ -143,8 +144,11 @@ internal static class Latency
             afterEditTimes.Add(stopwatch.Elapsed.TotalMilliseconds);
         }
 
+        // The baseline suppressor's added time on the same path (the rules together, with and without a baseline).
+        var baseline = BaselineLatency.Measure(compilation, document, (c, d) => Edit(c, d, ++edits), runs);
+
         return new LatencyResult(assemblyName, files.Count, documentText.Count(c => c == '\n'), merged.Count, runs, results,
-            Median(profileTimes.Skip(1)), profileTimes[0], Median(afterEditTimes), errors);
+            Median(profileTimes.Skip(1)), profileTimes[0], Median(afterEditTimes), errors, baseline);
     }
 
     /// <summary>The compilation after typing a comment into the document's first method body: a new tree for the document only.</summary>
@@ -315,6 +319,11 @@ internal static class Latency
 
         sb.Append("(own = the analyzer's time inside its callbacks, from the driver's telemetry, median; wall = the whole call, including the driver binding the document for operation callbacks — FloorAnalyzer, a do-nothing analyzer, shows that part; cold = own time of the first run, no binding primed)\n");
         sb.Append(CultureInfo.InvariantCulture, $"Repository profile (data access + authorization, the sections the rules read) of {r.Project}: all trees new median {r.ProfileMedianMs:0.0} ms (first {r.ProfileFirstMs:0.0} ms); after an edit in a method body median {r.ProfileAfterEditMs:0.0} ms\n");
+        if (r.Baseline is { } b)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"Baseline suppressor (goal <= 1 ms per document): the three rules on the document {b.WithoutMs:0.00} ms without a baseline, {b.WithMs:0.00} ms with the suppressor and a baseline holding all {b.Findings} findings ({b.Suppressed} suppressed): added {b.AddedMs:0.00} ms wall, suppressor's own time {b.SuppressorOwnMs:0.000} ms (medians of {b.Runs} runs)\n");
+        }
+
         if (r.CompileErrors.Count > 0)
         {
             sb.Append("Note: the in-process compilation has errors (source generators do not run here), first ones:\n  ")

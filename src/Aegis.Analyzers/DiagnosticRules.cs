@@ -58,6 +58,17 @@ public static class DiagnosticRules
     /// <summary>Other wordings of rules of <see cref="All"/>: same ID, category and default severity as their rule.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> Variants { get; } = new[] { ConfirmPublicEndpoint };
 
+    /// <summary>
+    /// The baseline suppressor's descriptors, one per rule it may suppress (a suppression descriptor names exactly one
+    /// diagnostic ID): AEGS001 hides a baselined AEG001, and so on. Page: docs/rules/AEGS001.md.
+    /// </summary>
+    public static IReadOnlyList<SuppressionDescriptor> BaselineSuppressions { get; } = new[]
+    {
+        BaselineSuppression("AEGS001", RuleIdentifiers.NonConstantSql),
+        BaselineSuppression("AEGS002", RuleIdentifiers.HardcodedSecret),
+        BaselineSuppression("AEGS003", RuleIdentifiers.MissingAuthorization),
+    };
+
     /// <summary>The family a rule belongs to (for option lookup and Risk Card incidents).</summary>
     public static RuleFamily FamilyOf(string ruleId) => ruleId switch
     {
@@ -94,4 +105,7 @@ public static class DiagnosticRules
             // A rule without a row still says it is about security (a test requires every rule to have one).
             customTags: RuleCodeScanning.For(id)?.Tags.ToArray() ?? new[] { "security" });
     }
+
+    private static SuppressionDescriptor BaselineSuppression(string id, string ruleId)
+        => new(id, ruleId, "In the repository's baseline (.aegis/baseline.json or AegisBaseline): existing debt, not introduced by this change");
 }

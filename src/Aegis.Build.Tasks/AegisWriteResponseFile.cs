@@ -15,6 +15,7 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
     private static readonly string[] SandboxModes = ["none", "file", "repository"];
     private static readonly string[] GateWords = ["never", "blocked"];
     private static readonly string[] RiskLevels = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+    private static readonly string[] Booleans = ["true", "false"];
 
     /// <summary>The response file to write (<c>obj/…/aegis/aegis.rsp</c>).</summary>
     [Required]
@@ -48,6 +49,19 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
     /// <summary><c>$(AegisFailOn)</c>: <c>never</c>, <c>blocked</c> or a risk level (<c>LOW</c> … <c>CRITICAL</c>), case-insensitive.</summary>
     [Required]
     public string FailOn { get; set; } = "";
+
+    /// <summary>
+    /// <c>$(AegisBaseline)</c>: the baseline snapshot the props resolved (the nearest <c>.aegis/baseline.json</c> above
+    /// the project, or the property's own value), relative to the project; <c>none</c> turns the baseline off. Empty:
+    /// no baseline. The engine never looks for one itself in a build, so the analyzers and the card agree.
+    /// </summary>
+    public string? Baseline { get; set; }
+
+    /// <summary>
+    /// <c>$(AegisFailOnNewOnly)</c>: <c>true</c> (the default) or <c>false</c>, case-insensitive. With a baseline, the
+    /// gate (<c>AegisFailOn</c>) counts only the incidents the baseline does not hold; without one it changes nothing.
+    /// </summary>
+    public string? FailOnNewOnly { get; set; }
 
     /// <summary>
     /// <c>@(AegisVerifyCommand)</c>: one command line each, taken from the <c>Command</c> metadata when present,
@@ -89,7 +103,8 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
     {
         var sandbox = Normalize(Sandbox, SandboxModes, "AegisSandbox", "none, file or repository");
         var failOn = Normalize(FailOn, GateWords, null, null) ?? Normalize(FailOn, RiskLevels, "AegisFailOn", "never, blocked, LOW, MEDIUM, HIGH or CRITICAL");
-        if (sandbox is null || failOn is null)
+        var newOnly = string.IsNullOrWhiteSpace(FailOnNewOnly) ? "true" : Normalize(FailOnNewOnly!, Booleans, "AegisFailOnNewOnly", "true or false");
+        if (sandbox is null || failOn is null || newOnly is null)
         {
             return null;
         }
@@ -134,6 +149,20 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
             lines.Add(command.Trim());
             lines.Add("--verify-timeout");
             lines.Add(timeout.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // Only what differs from the engine's defaults, so a project without a baseline keeps the response file it had.
+        var baseline = Baseline?.Trim();
+        if (!string.IsNullOrEmpty(baseline))
+        {
+            lines.Add("--baseline");
+            lines.Add(string.Equals(baseline, "none", StringComparison.OrdinalIgnoreCase) ? "none" : Path.GetFullPath(Path.Combine(ProjectDirectory, baseline)));
+        }
+
+        if (newOnly == "false")
+        {
+            lines.Add("--fail-on-new-only");
+            lines.Add("false");
         }
 
         // The path alone: the compiler's option may carry ",version=2.1".

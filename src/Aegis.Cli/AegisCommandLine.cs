@@ -234,11 +234,13 @@ public static class AegisCommandLine
         var buildCommands = VerifyCommand();
         var buildTimeout = VerifyTimeout();
         var errorLog = new Option<string>("--error-log") { Description = "The compiler's SARIF log ($(ErrorLog)): Aegis's rules get their code-scanning properties (security-severity, precision, CWE tags)." };
+        var buildBaseline = Baseline("the AegisBaseline the target passes; none without it");
+        var buildNewOnly = FailOnNewOnly();
         var build = new Command("build", "(internal) What the MSBuild target runs after Build: aegis build @obj/aegis/aegis.rsp.")
         {
-            inputs, buildOutput, buildRoot, buildSandbox, buildFailOn, buildCommands, buildTimeout, errorLog,
+            inputs, buildOutput, buildRoot, buildSandbox, buildFailOn, buildCommands, buildTimeout, errorLog, buildBaseline, buildNewOnly,
         };
-        build.SetAction((parse, ct) => Verbs.BuildAsync(context, parse.GetValue(json), parse.GetRequiredValue(inputs), parse.GetValue(buildOutput), parse.GetValue(buildRoot), parse.GetValue(buildSandbox), parse.GetValue(buildFailOn)!, parse.GetValue(errorLog), ct));
+        build.SetAction((parse, ct) => Verbs.BuildAsync(context, parse.GetValue(json), parse.GetRequiredValue(inputs), parse.GetValue(buildOutput), parse.GetValue(buildRoot), parse.GetValue(buildSandbox), new Gate(parse.GetValue(buildFailOn)!, parse.GetValue(buildNewOnly)), parse.GetValue(errorLog), parse.GetValue(buildBaseline), ct));
         root.Subcommands.Add(build);
 
         var scanTarget = new Argument<string>("target") { Description = "A folder, .sln/.slnx or .csproj.", DefaultValueFactory = _ => "." };
@@ -248,11 +250,13 @@ public static class AegisCommandLine
         var scanFailOn = FailOn("never");
         // --update-profile: the older spelling, kept so scripts that used it still write the file.
         var scanWriteProfile = new Option<bool>("--write-profile", "--update-profile") { Description = "Write .aegis/profile.json: each scanned project's conventions in its own section, which every later build reads (replaces an existing file)." };
+        var scanBaseline = Baseline();
+        var scanNewOnly = FailOnNewOnly();
         var scan = new Command("scan", "Find incidents in every project and write a repository-wide Risk Card (and .aegis/profile.json with --write-profile).")
         {
-            scanTarget, scanOutput, scanRoot, scanSandbox, scanFailOn, scanWriteProfile,
+            scanTarget, scanOutput, scanRoot, scanSandbox, scanFailOn, scanWriteProfile, scanBaseline, scanNewOnly,
         };
-        scan.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(scanTarget)!, parse.GetValue(scanOutput), parse.GetValue(scanRoot), parse.GetValue(scanSandbox) ?? SandboxModes.None, parse.GetValue(scanFailOn)!, checkProfile: true, verb: "scan", ct, writeProfile: parse.GetValue(scanWriteProfile)));
+        scan.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(scanTarget)!, parse.GetValue(scanOutput), parse.GetValue(scanRoot), parse.GetValue(scanSandbox) ?? SandboxModes.None, new Gate(parse.GetValue(scanFailOn)!, parse.GetValue(scanNewOnly)), parse.GetValue(scanBaseline), checkProfile: true, verb: "scan", ct, writeProfile: parse.GetValue(scanWriteProfile)));
         root.Subcommands.Add(scan);
 
         var verifyTarget = new Argument<string>("target") { Description = "A folder, .sln/.slnx or .csproj (default: the current folder).", DefaultValueFactory = _ => "." };
@@ -262,11 +266,13 @@ public static class AegisCommandLine
         var verifyFailOn = FailOn("blocked");
         var verifyCommands = VerifyCommand();
         var verifyTimeout = VerifyTimeout();
+        var verifyBaseline = Baseline();
+        var verifyNewOnly = FailOnNewOnly();
         var verify = new Command("verify", "What the build target does, for a whole repository: incidents, patches, sandbox, Risk Card, gate.")
         {
-            verifyTarget, verifyOutput, verifyRoot, verifySandbox, verifyFailOn, verifyCommands, verifyTimeout,
+            verifyTarget, verifyOutput, verifyRoot, verifySandbox, verifyFailOn, verifyCommands, verifyTimeout, verifyBaseline, verifyNewOnly,
         };
-        verify.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(verifyTarget)!, parse.GetValue(verifyOutput), parse.GetValue(verifyRoot), parse.GetValue(verifySandbox), parse.GetValue(verifyFailOn)!, checkProfile: false, verb: "verify", ct));
+        verify.SetAction((parse, ct) => Verbs.ScanAsync(context, parse.GetValue(json), parse.GetValue(verifyTarget)!, parse.GetValue(verifyOutput), parse.GetValue(verifyRoot), parse.GetValue(verifySandbox), new Gate(parse.GetValue(verifyFailOn)!, parse.GetValue(verifyNewOnly)), parse.GetValue(verifyBaseline), checkProfile: false, verb: "verify", ct));
         root.Subcommands.Add(verify);
 
         var actionFile = new Option<string>("--action") { Description = "action.json: {\"file\", \"content\" | \"patch\", \"intent\", \"actor\"}.", Required = true };

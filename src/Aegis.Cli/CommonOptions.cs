@@ -42,6 +42,14 @@ internal static class CommonOptions
     public static Option<string> Output()
         => new("--output") { Description = "Folder for risk-card.json/.md/.html." };
 
+    /// <summary><c>--baseline</c>: the snapshot whose incidents count as existing debt (docs/adopting.md).</summary>
+    public static Option<string> Baseline(string defaultText = ".aegis/baseline.json when present")
+        => new("--baseline") { Description = "A baseline snapshot (aegis.snapshot/v1): its incidents are 'unchanged', others 'new'; 'none' turns it off (default: " + defaultText + ")." };
+
+    /// <summary><c>--fail-on-new-only[=false]</c>: with a baseline, the gate counts only new incidents (default true).</summary>
+    public static Option<bool> FailOnNewOnly()
+        => new("--fail-on-new-only") { Description = "With a baseline, --fail-on counts only the incidents it does not hold (default true; --fail-on-new-only false counts all).", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
+
     public static Option<string> RepositoryRoot()
         => new("--repository-root") { Description = "Repository root (default: the nearest folder with .git)." };
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Aegis.Analyzers.Profile;
 using Aegis.Engine;
 using Aegis.Engine.Agents;
+using Aegis.Engine.Snapshots;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Policy;
@@ -14,8 +15,9 @@ namespace Aegis.Cli;
 /// <summary>What each verb does: parse its input, run the engine, write the card, print, return the exit code.</summary>
 internal static class Verbs
 {
-    public static async Task<int> BuildAsync(CliContext context, bool json, string inputsPath, string? output, string? repositoryRoot, string? sandbox, string failOn, string? errorLog, CancellationToken cancellationToken)
+    public static async Task<int> BuildAsync(CliContext context, bool json, string inputsPath, string? output, string? repositoryRoot, string? sandbox, Gate gate, string? errorLog, string? baseline, CancellationToken cancellationToken)
     {
+        var failOn = gate.FailOn;
         Validate(sandbox, failOn);
         if (errorLog is not null)
         {
@@ -26,7 +28,9 @@ internal static class Verbs
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(inputs.ProjectPath));
         var outputDirectory = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(inputsPath) ?? ".", "..", "aegis"));
         var mode = sandbox ?? SandboxModes.Default(context.Environment);
-        var options = Options(context, root, mode, RepositoryPaths.Relative(root, inputs.ProjectPath));
+        // A build takes the baseline MSBuild resolved (AegisBaseline), never one of its own, so the card and the
+        // compiler's suppressor judge by the same file.
+        var options = Options(context, root, mode, RepositoryPaths.Relative(root, inputs.ProjectPath), BuildBaseline.Resolve(root, baseline, defaultWhenAbsent: false, context.Warn));
         // The target passes the package's default sandbox (file, locally), under which a project's verify commands
         // wait for CI: said at low importance, since a coded warning would fail local builds under -warnaserror.
         if (SandboxModes.VerifyCommandsNotRun(mode, proposal: false, options.VerifyCommands) is { } notRun)
@@ -52,8 +56,14 @@ internal static class Verbs
             new("sandbox", mode),
             new("fail_on", failOn),
         };
+        AddBaselineAction(action, options, gate);
         var card = await engine.EvaluateAsync(new[] { analysis }, action, cancellationToken).ConfigureAwait(false);
-        return Report(context, json, card, outputDirectory, root, failOn);
+        if (errorLog is not null && File.Exists(errorLog))
+        {
+            MarkBaselineStates(context, errorLog, card, root);
+        }
+
+        return Report(context, json, card, outputDirectory, root, gate);
     }
 
     /// <summary>
@@ -104,11 +114,13 @@ internal static class Verbs
         }
     }
 
-    public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, string failOn, bool checkProfile, string verb, CancellationToken cancellationToken, bool writeProfile = false)
+    public static async Task<int> ScanAsync(CliContext context, bool json, string target, string? output, string? repositoryRoot, string? sandbox, Gate gate, string? baseline, bool checkProfile, string verb, CancellationToken cancellationToken, bool writeProfile = false)
     {
+        var failOn = gate.FailOn;
         Validate(sandbox, failOn);
         var root = Path.GetFullPath(repositoryRoot ?? RepositoryPaths.FindRoot(target));
         var policy = AegisPolicy.Load(root); // AEGB005 before any work when the policy is corrupt.
+        var appliedBaseline = BuildBaseline.Resolve(root, baseline, defaultWhenAbsent: true, context.Warn); // AEGB005 before any work too.
         var profilePath = Path.Combine(root, ".aegis", RepositoryProfileCache.ProfileFileName);
         if (checkProfile)
         {
@@ -122,7 +134,8 @@ internal static class Verbs
             throw new AegisException(ErrorCodes.BadCompileInputs, "no C# projects under " + target);
         }
 
-        var engine = new AegisEngine(Options(context, root, mode, buildTarget: null));
+        var options = Options(context, root, mode, buildTarget: null, appliedBaseline);
+        var engine = new AegisEngine(options);
         WarnOfVerifyCommandsNotRun(context, mode, proposal: false);
         var analyses = await AnalyzeProjectsAsync(context, json, engine, root, projects, verb, cancellationToken).ConfigureAwait(false);
 
@@ -141,9 +154,10 @@ internal static class Verbs
             action.Add(new("profile", RepositoryPaths.Relative(root, profilePath)));
         }
 
+        AddBaselineAction(action, options, gate);
         var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
         var outputDirectory = Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb));
-        return Report(context, json, card, outputDirectory, root, failOn);
+        return Report(context, json, card, outputDirectory, root, gate);
     }
 
     /// <summary>Each project's compile inputs read, loaded and analyzed, in order (a progress line each on a terminal).</summary>
@@ -223,12 +237,13 @@ internal static class Verbs
         WarnOfVerifyCommandsNotRun(context, mode, proposal: true);
         var outputDirectory = Path.GetFullPath(output ?? Proposals.DefaultOutput(root));
         var outcome = await Proposals.RunAsync(Options(context, root, mode, buildTarget: null), proposed, outputDirectory, context.Environment, cancellationToken).ConfigureAwait(false);
-        return Print(context, json, outcome.Card, outcome.Files, "blocked");
+        return Print(context, json, outcome.Card, outcome.Files, new Gate("blocked", NewOnly: false));
     }
 
-    internal static EngineOptions Options(CliContext context, string root, string mode, string? buildTarget)
+    internal static EngineOptions Options(CliContext context, string root, string mode, string? buildTarget, BuildBaseline? baseline = null)
         => new()
         {
+            Baseline = baseline,
             RepositoryRoot = root,
             Sandbox = mode,
             Catalog = context.Catalog,
@@ -269,8 +284,38 @@ internal static class Verbs
         }
     }
 
+    /// <summary>The card's action says whether the gate counted only new incidents (only when a baseline applies).</summary>
+    private static void AddBaselineAction(List<KeyValuePair<string, object?>> action, EngineOptions options, Gate gate)
+    {
+        if (options.Baseline is not null)
+        {
+            action.Add(new("fail_on_new_only", gate.NewOnly));
+        }
+    }
+
+    /// <summary>
+    /// The compiler's SARIF log gets each Aegis result's <c>baselineState</c>, and the baselined ones a suppression
+    /// (the suppressor's own, or an external one when the compiler ran without it): a warning (AEGB012) when it cannot.
+    /// </summary>
+    private static void MarkBaselineStates(CliContext context, string errorLog, RiskCard card, string root)
+    {
+        if (card.Baseline is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Aegis.Engine.Sarif.ErrorLogBaselineStates.AddTo(errorLog, card, root);
+        }
+        catch (AegisException exception)
+        {
+            context.Warn(exception.Code, exception.Message);
+        }
+    }
+
     /// <summary>Writes the card, prints the summary (and the gate error), returns 0 or 1.</summary>
-    private static int Report(CliContext context, bool json, RiskCard card, string outputDirectory, string root, string failOn)
+    private static int Report(CliContext context, bool json, RiskCard card, string outputDirectory, string root, Gate gate)
     {
         RiskCardFiles files;
         using (EngineTrace.Measure("card write"))
@@ -278,7 +323,7 @@ internal static class Verbs
             files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment, AegisPolicy.Load(root).History, context.Warn);
         }
 
-        return Print(context, json, card, files, failOn);
+        return Print(context, json, card, files, gate);
     }
 
     /// <summary>An AI explanation that fell back or a webhook not delivered: warnings, never a failure (the card is written).</summary>
@@ -291,13 +336,14 @@ internal static class Verbs
     }
 
     /// <summary>Prints a written card's summary (and the gate error), returns 0 or 1.</summary>
-    private static int Print(CliContext context, bool json, RiskCard card, RiskCardFiles files, string failOn)
+    private static int Print(CliContext context, bool json, RiskCard card, RiskCardFiles files, Gate gateOptions)
     {
         WarnOfOutbound(context, files);
         var masker = card.Masker;
         EngineTrace.WriteJitTotals();
 
-        var gate = RiskGate.Evaluate(card, failOn);
+        var newOnly = gateOptions.NewOnly;
+        var gate = RiskGate.Evaluate(card, gateOptions.FailOn, newOnly);
         var exitCode = gate is null ? ExitCodes.Success : ExitCodes.GateFailed;
         if (json)
         {
@@ -307,7 +353,7 @@ internal static class Verbs
                 .Property("markdown", files.Markdown)
                 .Property("html", files.Html)
                 .Property("history", files.History)
-                .Property("gate", gate is null ? null : masker.Mask(RiskGate.ErrorLine(card, gate, files.Json, masker)))
+                .Property("gate", gate is null ? null : masker.Mask(RiskGate.ErrorLine(card, gate, files.Json, masker, newOnly)))
                 .Name("warnings").BeginArray();
             foreach (var (code, message) in context.Warnings)
             {
@@ -335,9 +381,12 @@ internal static class Verbs
 
         if (gate is not null)
         {
-            context.Stderr.WriteLine(RiskGate.ErrorLine(card, gate, files.Json, masker));
+            context.Stderr.WriteLine(RiskGate.ErrorLine(card, gate, files.Json, masker, newOnly));
         }
 
         return exitCode;
     }
 }
+
+/// <summary><c>--fail-on</c> and <c>--fail-on-new-only</c>: what fails the gate (<see cref="RiskGate.Evaluate"/>).</summary>
+internal sealed record Gate(string FailOn, bool NewOnly);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Aegis.Engine.Analysis;
+using Aegis.Engine.Snapshots;
 using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Knowledge;
@@ -79,20 +80,15 @@ public sealed class AegisEngine
         var incidents = projects.SelectMany(p => p.Incidents).GroupBy(i => i.Fingerprint).Select(g => g.First()).ToList();
         var patches = projects.SelectMany(p => p.Patches).GroupBy(p => p.File).Select(g => g.First()).OrderBy(p => p.File, StringComparer.Ordinal).ToList();
         var unfixable = projects.SelectMany(p => p.Unfixable).ToHashSet(StringComparer.Ordinal);
-        var card = new RiskCard { Action = action, Incidents = incidents, Patches = patches, LinesOfCSharp = Snapshots.CSharpLines.Count(projects.Select(p => p.Project.Compilation), options.RepositoryRoot) };
+        // New and existing debt are told apart first, so that the checks can say which is which.
+        var baseline = options.Baseline is { } applied ? Describe(applied, applied.Apply(incidents), options.RepositoryRoot) : null;
+        var card = new RiskCard { Action = action, Incidents = OrderedForBaseline(incidents, baseline), Patches = patches, Baseline = baseline, LinesOfCSharp = Snapshots.CSharpLines.Count(projects.Select(p => p.Project.Compilation), options.RepositoryRoot) };
+
         BoostConfidence(incidents, policy);
 
-        card.Checks.Add(new Check(CheckNames.Incidents, incidents.Count == 0, incidents.Count == 0 ? "no incidents" : DescribeIncidents(incidents)));
-        // Review notes need a person, never a patch: they neither fail the patch check nor the confidence check.
-        var reviewNotes = incidents.Count(i => i.IsReviewNote);
-        var unpatched = incidents.Count(i => !i.IsReviewNote && (unfixable.Contains(i.Fingerprint) || !patches.Any(p => p.Fixes.Contains(i.Fingerprint))));
-        card.Checks.Add(new Check(CheckNames.Patches, unpatched == 0, incidents.Count == 0 ? "nothing to patch"
-            : unpatched > 0 ? Count(unpatched) + " of " + Count(incidents.Count) + " incident(s) have no safe patch (needs human review)"
-            : reviewNotes == 0 ? "every incident has a deterministic patch"
-            : reviewNotes == incidents.Count ? Count(reviewNotes) + " review note(s): a person decides, no patch expected"
-            : "every other incident has a deterministic patch; " + Count(reviewNotes) + " review note(s): a person decides, no patch expected"));
-        var lowConfidence = incidents.Where(i => !i.IsReviewNote && i.BoostedConfidence < policy.MinConfidence).ToList();
-        card.Checks.Add(new Check(CheckNames.Confidence, lowConfidence.Count == 0, lowConfidence.Count == 0 ? "every incident at or above confidence " + Glob.Format(policy.MinConfidence) : Count(lowConfidence.Count) + " incident(s) below confidence " + Glob.Format(policy.MinConfidence)));
+        var incidentChecks = IncidentChecks(incidents, patches, unfixable, policy, baseline);
+        card.Checks.AddRange(incidentChecks.Checks);
+        var (reviewNotes, unpatched, lowConfidence) = (incidentChecks.ReviewNotes, incidentChecks.Unpatched, incidentChecks.LowConfidence);
         var pathProblems = patches.Select(p => policy.CheckPath(options.RepositoryRoot, p.File)).Where(p => p is not null).ToList();
         card.Checks.Add(new Check(CheckNames.Policy, pathProblems.Count == 0, pathProblems.Count == 0 ? "OK" : string.Join("; ", pathProblems)));
         var failOpen = patches.Select(p => (Patch: p, Fallbacks: FailClosedSecrets.Introduced(p.File, p.OriginalText, p.PatchedText))).Where(p => p.Fallbacks.Count > 0).ToList();
@@ -127,10 +123,69 @@ public sealed class AegisEngine
             ? Recommendations.Rollback
             : sandbox.BrokeBuildOrTests || sandbox.PatchIneffective
                 ? Recommendations.NeedsHumanReview
-            : unpatched > 0 || reviewNotes > 0 || lowConfidence.Count > 0 || pathProblems.Count > 0 || (patches.Count > 0 && sandbox.Mode == SandboxModes.None)
+            : unpatched > 0 || reviewNotes > 0 || lowConfidence > 0 || pathProblems.Count > 0 || (patches.Count > 0 && sandbox.Mode == SandboxModes.None)
                 ? Recommendations.NeedsHumanReview
                 : Recommendations.ApprovedForRollout;
-        return Finish(card, recommendation, MaskerFor(incidents));
+        Finish(card, recommendation, MaskerFor(incidents));
+        if (baseline is not null)
+        {
+            JudgeNewOnly(card, baseline, IncidentChecks(incidents.Where(i => i.BaselineState == BaselineStates.New).ToList(), patches, unfixable, policy, baseline: null).Checks);
+        }
+
+        return card;
+    }
+
+    /// <summary>The checks about the incidents themselves: any at all, each with a patch, each confident enough.</summary>
+    private static (List<Check> Checks, int ReviewNotes, int Unpatched, int LowConfidence) IncidentChecks(IReadOnlyList<Incident> incidents, IReadOnlyList<PatchArtifact> patches, IReadOnlySet<string> unfixable, AegisPolicy policy, CardBaseline? baseline)
+    {
+        var checks = new List<Check>();
+        var inBaseline = baseline is null ? "" : "; " + Count(baseline.Unchanged) + " of them in baseline " + baseline.Id;
+        checks.Add(new Check(CheckNames.Incidents, incidents.Count == 0, incidents.Count == 0 ? "no incidents" : DescribeIncidents(incidents) + inBaseline));
+        // Review notes need a person, never a patch: they neither fail the patch check nor the confidence check.
+        var reviewNotes = incidents.Count(i => i.IsReviewNote);
+        var unpatched = incidents.Count(i => !i.IsReviewNote && (unfixable.Contains(i.Fingerprint) || !patches.Any(p => p.Fixes.Contains(i.Fingerprint))));
+        checks.Add(new Check(CheckNames.Patches, unpatched == 0, incidents.Count == 0 ? "nothing to patch"
+            : unpatched > 0 ? Count(unpatched) + " of " + Count(incidents.Count) + " incident(s) have no safe patch (needs human review)"
+            : reviewNotes == 0 ? "every incident has a deterministic patch"
+            : reviewNotes == incidents.Count ? Count(reviewNotes) + " review note(s): a person decides, no patch expected"
+            : "every other incident has a deterministic patch; " + Count(reviewNotes) + " review note(s): a person decides, no patch expected"));
+        var lowConfidence = incidents.Count(i => !i.IsReviewNote && i.BoostedConfidence < policy.MinConfidence);
+        checks.Add(new Check(CheckNames.Confidence, lowConfidence == 0, lowConfidence == 0 ? "every incident at or above confidence " + Glob.Format(policy.MinConfidence) : Count(lowConfidence) + " incident(s) below confidence " + Glob.Format(policy.MinConfidence)));
+        return (checks, reviewNotes, unpatched, lowConfidence);
+    }
+
+    private static CardBaseline Describe(BuildBaseline baseline, (int New, int Unchanged) counts, string root)
+    {
+        var relative = Path.GetRelativePath(root, baseline.Path);
+        var inside = !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative);
+        return new() { Path = inside ? relative.Replace('\\', '/') : baseline.Path, Id = baseline.Id, New = counts.New, Unchanged = counts.Unchanged };
+    }
+
+    /// <summary>New incidents first (what a person came to see), each group in the order analysis found them.</summary>
+    private static List<Incident> OrderedForBaseline(List<Incident> incidents, CardBaseline? baseline)
+        => baseline is null ? incidents : incidents.OrderBy(i => i.BaselineState == BaselineStates.New ? 0 : 1).ToList();
+
+    /// <summary>
+    /// The verdict with only the new incidents: the incident checks judged over them, every other check (policy,
+    /// tampering, the sandbox's build and tests) as the card has it, scored the same way. The gate reads it when it
+    /// counts only new incidents (<see cref="RiskGate.Evaluate"/>).
+    /// </summary>
+    private static void JudgeNewOnly(RiskCard card, CardBaseline baseline, List<Check> newOnlyIncidentChecks)
+    {
+        var replaced = newOnlyIncidentChecks.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var view = new RiskCard
+        {
+            Checks = card.Checks.Select(c => replaced.TryGetValue(c.Name, out var r) ? r : c).ToList(),
+            Incidents = card.Incidents.Where(i => i.BaselineState == BaselineStates.New).ToList(),
+            DiffAnalysis = card.DiffAnalysis,
+            Tampering = card.Tampering,
+        };
+        view.Status = view.Checks.Any(c => !c.Passed) ? RiskStatus.Blocked : RiskStatus.Allow;
+        RiskScorer.Score(view);
+        baseline.NewOnlyStatus = view.Status;
+        baseline.NewOnlyRiskScore = view.RiskScore;
+        baseline.NewOnlyRiskLevel = view.RiskLevel;
+        baseline.NewOnlyReasons = view.Reasons;
     }
 
     /// <summary>The seatbelt: policy → content check → sandbox → card for a proposed change. Any failed step blocks.</summary>

@@ -36,6 +36,9 @@ public sealed class EngineOptions
 
     /// <summary>Where the engine reports a coded problem that must not cost the card (a corrupt knowledge base); null: nowhere.</summary>
     public Action<string, string>? Warn { get; init; }
+
+    /// <summary>The baseline the card marks incidents against (<see cref="Snapshots.BuildBaseline.Resolve"/>); null: none.</summary>
+    public Snapshots.BuildBaseline? Baseline { get; init; }
 }
 
 /// <summary>A change an AI helper proposes (<c>aegis propose --action action.json</c>).</summary>

@@ -8,8 +8,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Aegis.Engine.Analysis;
 
 /// <summary>
-/// Every <see cref="DiagnosticAnalyzer"/> and <see cref="CodeFixProvider"/> of the analyzer and code-fix
-/// assemblies, found by reflection, so a new rule or fix needs no engine change.
+/// Every <see cref="DiagnosticAnalyzer"/> (but no <see cref="DiagnosticSuppressor"/>) and <see cref="CodeFixProvider"/>
+/// of the analyzer and code-fix assemblies, found by reflection, so a new rule or fix needs no engine change.
 /// </summary>
 public sealed class AnalyzerCatalog
 {
@@ -32,6 +32,13 @@ public sealed class AnalyzerCatalog
         foreach (var type in assemblies.SelectMany(LoadableTypes).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+            {
+                continue;
+            }
+
+            // The baseline suppressor is for the compiler and the editor: the engine lists baselined incidents (as
+            // unchanged, BuildBaseline.Apply) instead of losing them to a suppression.
+            if (typeof(DiagnosticSuppressor).IsAssignableFrom(type))
             {
                 continue;
             }

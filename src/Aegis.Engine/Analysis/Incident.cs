@@ -59,6 +59,9 @@ public sealed class Incident
     /// so that a different secret behind the same masked evidence is a different incident.</summary>
     public string? SecretHash { get; init; }
 
+    /// <summary><c>new</c> or <c>unchanged</c> when a baseline applies (<see cref="Snapshots.BaselineStates"/>); null otherwise.</summary>
+    public string? BaselineState { get; set; }
+
     /// <summary>The literal secret texts of an AEG002 finding, kept in memory only to mask them everywhere.</summary>
     internal IReadOnlyList<string> SecretValues { get; init; } = Array.Empty<string>();
 

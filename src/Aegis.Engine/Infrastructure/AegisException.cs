@@ -64,6 +64,14 @@ public static class ErrorCodes
     /// <summary><c>--accept-new</c> without <c>--why</c> (or a blank <c>--by</c>): accepting debt is a person's recorded decision.</summary>
     public const string AcceptNewNeedsReason = "AEGB064";
 
+    // The build's baseline (AEGB065–AEGB069): warnings; the build goes on judging every incident as new.
+
+    /// <summary>A warning: the baseline named by AegisBaseline or --baseline does not exist.</summary>
+    public const string BaselineNotFound = "AEGB065";
+
+    /// <summary>A warning: the build's baseline holds none of the repository's files (AEGB061 in drift); not applied.</summary>
+    public const string ForeignBaselineNotApplied = "AEGB066";
+
     // aegis release (AEGB020–AEGB029).
     public const string IllegalReleaseTransition = "AEGB020";
     public const string ReleaseConflict = "AEGB021";

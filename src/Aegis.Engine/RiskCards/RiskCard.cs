@@ -61,6 +61,9 @@ public sealed class RiskCard
     /// <summary>Lines of C# in the analyzed projects (not printed): what <see cref="RiskCards.HealthScore"/> divides by.</summary>
     public int LinesOfCSharp { get; set; }
 
+    /// <summary>The baseline the incidents were compared with (<c>baseline</c> in the card); null when none applies.</summary>
+    public CardBaseline? Baseline { get; set; }
+
     /// <summary>The scoring lines that added points, highest first (not serialized; used for gate messages).</summary>
     public List<ScoreReason> Reasons { get; set; } = new();
 
@@ -89,6 +92,31 @@ public sealed class SandboxSummary
 }
 
 public sealed record ScoreReason(int Points, string Text);
+
+/// <summary>
+/// The card's <c>baseline</c>: which baseline applied, how many incidents are new and unchanged, and the verdict the card
+/// would have with only the new ones (what <c>--fail-on-new-only</c> / <c>AegisFailOnNewOnly</c> gates on).
+/// </summary>
+public sealed class CardBaseline
+{
+    /// <summary>Repository-relative when inside the repository.</summary>
+    public string Path { get; set; } = "";
+
+    public string Id { get; set; } = "";
+
+    public int New { get; set; }
+
+    public int Unchanged { get; set; }
+
+    public string NewOnlyStatus { get; set; } = RiskStatus.Allow;
+
+    public int NewOnlyRiskScore { get; set; }
+
+    public string NewOnlyRiskLevel { get; set; } = RiskLevels.Low;
+
+    /// <summary>The new-only scoring lines, highest first (not serialized; used for gate messages).</summary>
+    public List<ScoreReason> NewOnlyReasons { get; set; } = new();
+}
 
 public static class RiskStatus
 {

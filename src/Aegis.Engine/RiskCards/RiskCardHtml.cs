@@ -25,6 +25,8 @@ public static class RiskCardHtml
         .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.scored{color:#bf8700;font-weight:600}
         section.tampering{border-color:#cf222e}
         .sev{border-radius:6px;padding:1px 6px;font-size:12px;font-weight:600;color:#fff}
+        .baselined{border-radius:6px;padding:1px 6px;font-size:12px;background:#e5e7eb;color:#374151}
+        tr.is-baselined td{color:#6b7280}
         .CRITICAL{background:#8b0000}.HIGH{background:#cf222e}.MEDIUM{background:#bf8700}.LOW{background:#57606a}
         pre{background:#f6f8fa;border-radius:8px;padding:8px 0;overflow-x:auto;font-size:13px;margin:8px 0;display:grid;grid-template-columns:minmax(100%,max-content)}
         pre span{display:block;padding:0 12px;white-space:pre}
@@ -93,13 +95,21 @@ public static class RiskCardHtml
             html.Append("<p>None.</p>\n");
         }
 
+        if (card.TryGetProperty("baseline", out var baseline))
+        {
+            html.Append("<p>Baseline <code>").Append(E(baseline.GetProperty("path").GetString())).Append("</code> (").Append(E(baseline.GetProperty("id").GetString())).Append("): ")
+                .Append(baseline.GetProperty("new").GetInt32().ToString(CultureInfo.InvariantCulture)).Append(" new, ")
+                .Append(baseline.GetProperty("unchanged").GetInt32().ToString(CultureInfo.InvariantCulture)).Append(" <span class=\"baselined\">baselined</span> (existing debt, listed after the new ones).</p>\n");
+        }
+
         foreach (var family in incidents.GroupBy(i => i.GetProperty("family").GetString()).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             html.Append("<h3>").Append(E(family.Key)).Append("</h3>\n<table><tr><th>rule</th><th>severity</th><th>location</th><th>endpoint</th><th>evidence</th><th>fix</th></tr>\n");
             foreach (var incident in family)
             {
                 var severity = incident.GetProperty("severity").GetString() ?? "";
-                html.Append("<tr><td>").Append(E(incident.GetProperty("rule").GetString()))
+                html.Append(RiskCardMarkdown.IsBaselined(incident) ? "<tr class=\"is-baselined\"><td>" : "<tr><td>").Append(E(incident.GetProperty("rule").GetString()))
+                    .Append(RiskCardMarkdown.IsBaselined(incident) ? " <span class=\"baselined\">baselined</span>" : "")
                     .Append("</td><td class=\"nowrap\"><span class=\"sev ").Append(E(severity)).Append("\">").Append(E(severity)).Append("</span> ")
                     .Append(incident.GetProperty("confidence").GetDouble().ToString("0.00", CultureInfo.InvariantCulture))
                     .Append("</td><td><code>").Append(E(incident.GetProperty("file").GetString())).Append(':').Append(incident.GetProperty("line").GetInt32().ToString(CultureInfo.InvariantCulture))

@@ -89,8 +89,14 @@ public static class RiskCardJson
                 .Property("remediation_strategy", incident.RemediationStrategy)
                 .Property("verification_strategy", incident.VerificationStrategy)
                 .Property("fingerprint", incident.Fingerprint)
-                .Property("symbol", M(incident.Symbol))
-                .EndObject();
+                .Property("symbol", M(incident.Symbol));
+            // Only when a baseline applies: a card without one keeps its shape.
+            if (incident.BaselineState is { } state)
+            {
+                json.Property("baseline_state", state);
+            }
+
+            json.EndObject();
         }
 
         json.EndArray();
@@ -152,6 +158,21 @@ public static class RiskCardJson
 
         json.EndArray().EndObject();
         json.Name("health_score").Number(card.HealthScore, "0.00");
+        if (card.Baseline is { } baseline)
+        {
+            json.Name("baseline").BeginObject()
+                .Property("path", M(baseline.Path))
+                .Property("id", baseline.Id)
+                .Property("new", baseline.New)
+                .Property("unchanged", baseline.Unchanged)
+                .Name("new_only").BeginObject()
+                    .Property("status", baseline.NewOnlyStatus)
+                    .Property("risk_score", baseline.NewOnlyRiskScore)
+                    .Property("risk_level", baseline.NewOnlyRiskLevel)
+                .EndObject()
+                .EndObject();
+        }
+
         json.EndObject();
         return json.ToString();
     }

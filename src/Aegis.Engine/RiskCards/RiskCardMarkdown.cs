@@ -62,12 +62,19 @@ public static class RiskCardMarkdown
             md.Append("None.\n\n");
         }
 
+        if (card.TryGetProperty("baseline", out var baseline))
+        {
+            md.Append("Baseline `").Append(Cell(baseline.GetProperty("path").GetString())).Append("` (").Append(Cell(baseline.GetProperty("id").GetString())).Append("): ")
+                .Append(baseline.GetProperty("new").GetInt32().ToString(CultureInfo.InvariantCulture)).Append(" new, ")
+                .Append(baseline.GetProperty("unchanged").GetInt32().ToString(CultureInfo.InvariantCulture)).Append(" baselined (existing debt, listed after the new ones).\n\n");
+        }
+
         foreach (var family in incidents.GroupBy(i => i.GetProperty("family").GetString()).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             md.Append("**").Append(family.Key).Append("**\n\n| rule | severity | confidence | location | endpoint | evidence | fix |\n|---|---|---|---|---|---|---|\n");
             foreach (var incident in family)
             {
-                md.Append("| ").Append(incident.GetProperty("rule").GetString())
+                md.Append("| ").Append(incident.GetProperty("rule").GetString()).Append(IsBaselined(incident) ? " (baselined)" : "")
                     .Append(" | ").Append(incident.GetProperty("severity").GetString())
                     .Append(" | ").Append(incident.GetProperty("confidence").GetDouble().ToString("0.00", CultureInfo.InvariantCulture))
                     .Append(" | `").Append(Cell(incident.GetProperty("file").GetString())).Append(':').Append(incident.GetProperty("line").GetInt32().ToString(CultureInfo.InvariantCulture)).Append('`')
@@ -147,4 +154,8 @@ public static class RiskCardMarkdown
         => finding.GetProperty("file").GetString() + (finding.GetProperty("line").ValueKind == JsonValueKind.Number ? ":" + finding.GetProperty("line").GetInt32().ToString(CultureInfo.InvariantCulture) : "");
 
     private static string Cell(string? text) => (text ?? "").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    /// <summary>An incident the baseline holds (<c>baseline_state: unchanged</c>).</summary>
+    internal static bool IsBaselined(JsonElement incident)
+        => incident.TryGetProperty("baseline_state", out var state) && state.GetString() == "unchanged";
 }

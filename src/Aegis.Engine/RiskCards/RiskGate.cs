@@ -10,26 +10,34 @@ public static class RiskGate
 
     public static bool IsValid(string value) => Values.Contains(value, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Null when the gate passes, else the reason it failed.</summary>
-    public static string? Evaluate(RiskCard card, string failOn)
+    /// <summary>
+    /// Null when the gate passes, else the reason it failed. The one place a card passes or fails a gate. With
+    /// <paramref name="newOnly"/> and a baseline on the card, it judges the card's new-only verdict: the status and
+    /// risk level the card has when only the incidents the baseline does not hold count (<see cref="CardBaseline"/>).
+    /// </summary>
+    public static string? Evaluate(RiskCard card, string failOn, bool newOnly = false)
     {
         if (failOn.Equals("never", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
+        var baseline = newOnly ? card.Baseline : null;
+        var (status, level) = baseline is null ? (card.Status, card.RiskLevel) : (baseline.NewOnlyStatus, baseline.NewOnlyRiskLevel);
+        var scope = baseline is null ? "" : " counting only the " + baseline.New.ToString(System.Globalization.CultureInfo.InvariantCulture) + " incident(s) not in baseline " + baseline.Id;
         if (failOn.Equals("blocked", StringComparison.OrdinalIgnoreCase))
         {
-            return card.Status == RiskStatus.Blocked ? "status blocked" : null;
+            return status == RiskStatus.Blocked ? "status blocked" + scope : null;
         }
 
         var threshold = RiskLevels.Rank(failOn);
-        return RiskLevels.Rank(card.RiskLevel) >= threshold ? "risk level " + card.RiskLevel + " >= " + failOn.ToUpperInvariant() : null;
+        return RiskLevels.Rank(level) >= threshold ? "risk level " + level + " >= " + failOn.ToUpperInvariant() + scope : null;
     }
 
-    public static string ErrorLine(RiskCard card, string reason, string cardPath, SecretMasker masker)
+    public static string ErrorLine(RiskCard card, string reason, string cardPath, SecretMasker masker, bool newOnly = false)
     {
-        var top = card.Reasons.Take(3).Select(r => r.Text).ToList();
+        var reasons = newOnly && card.Baseline is { } baseline ? baseline.NewOnlyReasons : card.Reasons;
+        var top = reasons.Take(3).Select(r => r.Text).ToList();
         if (top.Count == 0)
         {
             top.Add(card.Explanation);
