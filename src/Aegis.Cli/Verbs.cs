@@ -320,14 +320,14 @@ internal static class Verbs
         RiskCardFiles files;
         using (EngineTrace.Measure("card write"))
         {
-            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment, AegisPolicy.Load(root).History, context.Warn);
+            files = RiskCardOutput.Write(card, card.Masker, outputDirectory, root, context.Environment, AegisPolicy.Load(root).History);
         }
 
         return Print(context, json, card, files, gate);
     }
 
     /// <summary>An AI explanation that fell back or a webhook not delivered: warnings, never a failure (the card is written).</summary>
-    internal static void WarnOfOutbound(CliContext context, RiskCardFiles files)
+    internal static void WarnOfCard(CliContext context, RiskCardFiles files)
     {
         foreach (var warning in files.Warnings)
         {
@@ -338,7 +338,7 @@ internal static class Verbs
     /// <summary>Prints a written card's summary (and the gate error), returns 0 or 1.</summary>
     private static int Print(CliContext context, bool json, RiskCard card, RiskCardFiles files, Gate gateOptions)
     {
-        WarnOfOutbound(context, files);
+        WarnOfCard(context, files);
         var masker = card.Masker;
         EngineTrace.WriteJitTotals();
 

@@ -211,7 +211,12 @@ public sealed class KnowledgeBaseTests
     private static async Task<RiskCards.RiskCard> CardAsync(AegisEngine engine, TempDirectory directory, ProjectAnalysis analysis, Action<string, string>? warn = null)
     {
         var card = await engine.EvaluateAsync(new[] { analysis }, new() { new("kind", "test") }, CancellationToken.None);
-        RiskCards.RiskCardOutput.Write(card, card.Masker, Path.Combine(directory.Path, "out"), directory.Path, _ => null, null, warn);
+        var files = RiskCards.RiskCardOutput.Write(card, card.Masker, Path.Combine(directory.Path, "out"), directory.Path, _ => null);
+        foreach (var (code, message) in files.Warnings)
+        {
+            warn?.Invoke(code, message);
+        }
+
         return card;
     }
 

@@ -91,7 +91,8 @@ internal static class FixCommand
         action.Add(new("dry_run", dryRun));
         var card = await engine.EvaluateAsync(analyses, action, cancellationToken).ConfigureAwait(false);
         // From here on nothing is cancelled: the card, the knowledge base and each file are written whole or not at all.
-        var files = RiskCardOutput.Write(card, card.Masker, Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb)), root, context.Environment, policy.History, context.Warn);
+        var files = RiskCardOutput.Write(card, card.Masker, Path.GetFullPath(output ?? Path.Combine(root, ".aegis", verb)), root, context.Environment, policy.History);
+        Verbs.WarnOfCard(context, files);
         var repairs = WorkingTreeRepair.Apply(root, card, policy, dryRun, DateTimeOffset.UtcNow);
         foreach (var skipped in repairs.Where(r => r.Outcome == FileRepairOutcomes.SkippedChanged))
         {

@@ -85,7 +85,7 @@ internal sealed class McpTools(CliContext context, string root, string? sandbox)
                 Actor = string.IsNullOrWhiteSpace(actor) ? "mcp" + (server.ClientInfo?.Name is { Length: > 0 } client ? ":" + client : "") : actor,
             };
             var outcome = await Proposals.RunAsync(Options(sandbox ?? SandboxModes.Default(context.Environment)), action, Proposals.DefaultOutput(root), context.Environment, cancellationToken).ConfigureAwait(false);
-            Verbs.WarnOfOutbound(context, outcome.Files);
+            Verbs.WarnOfCard(context, outcome.Files);
             var verdict = AgentVerdict.From(outcome);
             return new JsonObject
             {
@@ -127,7 +127,7 @@ internal sealed class McpTools(CliContext context, string root, string? sandbox)
             var analyses = await Verbs.AnalyzeProjectsAsync(context, quiet: true, engine, root, projects, "scan", cancellationToken).ConfigureAwait(false);
             var card = await engine.EvaluateAsync(analyses, Verbs.ScanAction("scan", root, full, analyses, mode, "never"), cancellationToken).ConfigureAwait(false);
             var files = RiskCardOutput.Write(card, card.Masker, Path.Combine(root, ".aegis", "scan"), root, context.Environment, options.Policy?.History ?? HistoryRetention.Default);
-            Verbs.WarnOfOutbound(context, files);
+            Verbs.WarnOfCard(context, files);
             return CardQueries.Incidents(files);
         }).ConfigureAwait(false);
 

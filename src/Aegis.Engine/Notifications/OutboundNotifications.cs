@@ -5,9 +5,6 @@ using Aegis.Engine.RiskCards;
 
 namespace Aegis.Engine.Notifications;
 
-/// <summary>A coded warning for the front to print (<c>aegis: warning AEGBnnn: …</c>); already masked.</summary>
-public sealed record OutboundWarning(string Code, string Message);
-
 /// <summary>
 /// What happens around writing a card when the policy asks for it: the AI explanation before the card is rendered,
 /// the webhooks after it is on disk. Neither ever fails the build or loses the card: a failure is a warning, and an
@@ -19,7 +16,7 @@ public static class OutboundNotifications
     public static string FailedDirectory(string repositoryRoot) => Path.Combine(repositoryRoot, ".aegis", "webhooks", "failed");
 
     /// <summary>Replaces the card's explanation with the AI's when the policy has <c>explanations</c> and the answer passes.</summary>
-    public static void Explain(RiskCard card, SecretMasker masker, AegisPolicy policy, Func<string, string?> environment, List<OutboundWarning> warnings)
+    public static void Explain(RiskCard card, SecretMasker masker, AegisPolicy policy, Func<string, string?> environment, List<CardWarning> warnings)
     {
         if (policy.Explanations is not { } settings)
         {
@@ -33,12 +30,12 @@ public static class OutboundNotifications
         card.ExplanationFallbackReason = outcome.FallbackReason is null ? null : masker.Mask(outcome.FallbackReason);
         if (card.ExplanationFallbackReason is { } reason)
         {
-            warnings.Add(new OutboundWarning(ErrorCodes.AiExplanationFellBack, "AI explanation (" + settings.Model + ") not used: " + reason + "; the card carries the plain explanation"));
+            warnings.Add(new CardWarning(ErrorCodes.AiExplanationFellBack, "AI explanation (" + settings.Model + ") not used: " + reason + "; the card carries the plain explanation"));
         }
     }
 
     /// <summary>Posts the written card's summary to the matching webhooks; records and warns of each one not delivered.</summary>
-    public static void Notify(RiskCard card, SecretMasker masker, RiskCardFiles files, AegisPolicy policy, string repositoryRoot, Func<string, string?> environment, List<OutboundWarning> warnings)
+    public static void Notify(RiskCard card, SecretMasker masker, RiskCardFiles files, AegisPolicy policy, string repositoryRoot, Func<string, string?> environment, List<CardWarning> warnings)
     {
         if (policy.Webhooks.Count == 0)
         {
@@ -50,7 +47,7 @@ public static class OutboundNotifications
         foreach (var failed in results.Where(r => !r.Delivered))
         {
             var record = RecordFailure(repositoryRoot, card, failed, payload, masker);
-            warnings.Add(new OutboundWarning(ErrorCodes.WebhookNotDelivered, masker.Mask(
+            warnings.Add(new CardWarning(ErrorCodes.WebhookNotDelivered, masker.Mask(
                 "webhook " + OutboundUrls.Display(failed.Webhook.Url) + " not delivered (" + failed.Failure + ", "
                 + failed.Attempts.ToString(CultureInfo.InvariantCulture) + " attempt(s)); the card is written" + (record is null ? "" : "; recorded in " + record))));
         }

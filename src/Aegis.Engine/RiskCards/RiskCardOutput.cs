@@ -9,7 +9,7 @@ public sealed record RiskCardFiles(string Json, string Markdown, string Html, st
 {
     /// <summary>Coded warnings of the steps around the write that did not stop it (an AI explanation that fell back, a
     /// webhook not delivered, the history index not updated), for the front to print.</summary>
-    public IReadOnlyList<OutboundWarning> Warnings { get; init; } = Array.Empty<OutboundWarning>();
+    public IReadOnlyList<CardWarning> Warnings { get; init; } = Array.Empty<CardWarning>();
 }
 
 /// <summary>Writes <c>risk-card.json</c>, <c>.md</c>, <c>.html</c> and <c>.summary.txt</c> and records the card in the history, all or
@@ -23,12 +23,12 @@ public static class RiskCardOutput
     public static string PlanLink(string cardDirectory, string planPath)
         => Path.GetRelativePath(Path.GetFullPath(cardDirectory), Path.GetFullPath(planPath)).Replace('\\', '/');
 
-    public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null, HistoryRetention? retention = null, Action<string, string>? warn = null)
+    public static RiskCardFiles Write(RiskCard card, SecretMasker masker, string outputDirectory, string? repositoryRoot, Func<string, string?>? environment = null, HistoryRetention? retention = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         // The policy's outbound steps hang off this one place, so every front's card gets them.
         var outbound = repositoryRoot is null ? null : AegisPolicy.Load(repositoryRoot);
-        var warnings = new List<OutboundWarning>();
+        var warnings = new List<CardWarning>();
         if (outbound is not null)
         {
             OutboundNotifications.Explain(card, masker, outbound, environment, warnings);
@@ -114,7 +114,7 @@ public static class RiskCardOutput
         // Every front's card passes here: its repairs are counted once, and only once it is written.
         if (repositoryRoot is not null)
         {
-            Knowledge.KnowledgeBase.RecordCard(repositoryRoot, card, (code, message) => warnings.Add(new OutboundWarning(code, message)));
+            Knowledge.KnowledgeBase.RecordCard(repositoryRoot, card, (code, message) => warnings.Add(new CardWarning(code, message)));
         }
 
         // The index follows the record, never leads it: a failure leaves the card and its record whole (a warning).
@@ -122,7 +122,7 @@ public static class RiskCardOutput
         {
             if (history is not null && History.HistoryIndex.TryRecordCard(repositoryRoot!, history, json) is { } indexWarning)
             {
-                warnings.Add(new OutboundWarning(ErrorCodes.HistoryIndexUnavailable, indexWarning));
+                warnings.Add(new CardWarning(ErrorCodes.HistoryIndexUnavailable, indexWarning));
             }
         }
 
