@@ -35,15 +35,15 @@ public static class OutboundNotifications
     }
 
     /// <summary>Posts the written card's summary to the matching webhooks; records and warns of each one not delivered.</summary>
-    public static void Notify(RiskCard card, SecretMasker masker, RiskCardFiles files, AegisPolicy policy, string repositoryRoot, Func<string, string?> environment, List<CardWarning> warnings)
+    public static void Notify(RiskCard card, SecretMasker masker, RiskCardFiles files, IReadOnlyList<Webhook> webhooks, string repositoryRoot, Func<string, string?> environment, List<CardWarning> warnings)
     {
-        if (policy.Webhooks.Count == 0)
+        if (webhooks.Count == 0)
         {
             return;
         }
 
         var payload = WebhookPayload.For(card, masker, files);
-        var results = Task.Run(() => WebhookDelivery.DeliverAsync(policy.Webhooks, card, payload, environment, CancellationToken.None)).GetAwaiter().GetResult();
+        var results = Task.Run(() => WebhookDelivery.DeliverAsync(webhooks, card, payload, environment, CancellationToken.None)).GetAwaiter().GetResult();
         foreach (var failed in results.Where(r => !r.Delivered))
         {
             var record = RecordFailure(repositoryRoot, card, failed, payload, masker);

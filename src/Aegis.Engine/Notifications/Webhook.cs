@@ -32,6 +32,40 @@ public sealed record Webhook(Uri Url, IReadOnlyList<string> On, string? SecretEn
     public bool Matches(RiskCard card)
         => On.Any(value => value == AnyCard || value == card.Status || value == card.Recommendation);
 
+    /// <summary>The variable <c>AegisWebhookUrl</c> reaches the engine in (the MSBuild target sets it; a CLI user may too).</summary>
+    public const string UrlVariable = "AEGIS_WEBHOOK_URL";
+
+    /// <summary>The variable naming the variable that holds the signing secret (<c>AegisWebhookSecretEnv</c>): like <c>secret_env</c>.</summary>
+    public const string SecretEnvVariable = "AEGIS_WEBHOOK_SECRET_ENV";
+
+    /// <summary>
+    /// The webhooks of <c>AEGIS_WEBHOOK_URL</c> (one URL, or several separated by <c>;</c>), beside the policy's: every
+    /// card, default timeout and attempts, the same URL rule as the policy (https, or http to loopback; AEGB087 otherwise).
+    /// </summary>
+    public static IReadOnlyList<Webhook> FromEnvironment(Func<string, string?> environment)
+    {
+        if (environment(UrlVariable) is not { Length: > 0 } value)
+        {
+            return Array.Empty<Webhook>();
+        }
+
+        var secretEnv = environment(SecretEnvVariable) is { Length: > 0 } variable ? variable : null;
+        return value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(url => new Webhook(FromSetting(url), new[] { AnyCard }, secretEnv, TimeSpan.FromSeconds(DefaultTimeoutSeconds), DefaultAttempts))
+            .ToArray();
+    }
+
+    private static Uri FromSetting(string url)
+    {
+        const string setting = "AegisWebhookUrl (" + UrlVariable + ")";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new AegisException(ErrorCodes.OutboundPolicyRefused, setting + " must be an absolute https URL (or http to a loopback host)");
+        }
+
+        return OutboundUrls.Parse(url, allowHttp: false, "url", setting);
+    }
+
     /// <summary>Reads <c>webhooks</c> from the policy's root object: a wrong shape is AEGB005, an unsafe URL AEGB087.</summary>
     internal static IReadOnlyList<Webhook> ReadAll(JsonElement root, string path)
     {

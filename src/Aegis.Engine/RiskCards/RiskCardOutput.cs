@@ -28,6 +28,8 @@ public static class RiskCardOutput
         environment ??= Environment.GetEnvironmentVariable;
         // The policy's outbound steps hang off this one place, so every front's card gets them.
         var outbound = repositoryRoot is null ? null : AegisPolicy.Load(repositoryRoot);
+        // Read before anything is written: a refused AegisWebhookUrl stops the run like a refused policy (AEGB087).
+        IReadOnlyList<Webhook> webhooks = outbound is null ? Array.Empty<Webhook>() : outbound.Webhooks.Concat(Webhook.FromEnvironment(environment)).ToList();
         var warnings = new List<CardWarning>();
         if (outbound is not null)
         {
@@ -139,9 +141,9 @@ public static class RiskCardOutput
         }
 
         var files = new RiskCardFiles(jsonPath, markdownPath, htmlPath, history, json, markdown, summaryPath, summary);
-        if (outbound is not null)
+        if (webhooks.Count > 0)
         {
-            OutboundNotifications.Notify(card, masker, files, outbound, repositoryRoot!, environment, warnings);
+            OutboundNotifications.Notify(card, masker, files, webhooks, repositoryRoot!, environment, warnings);
         }
 
         return files with { Warnings = warnings };

@@ -216,4 +216,41 @@ public sealed class WebhookDeliveryTests
         Assert.Equal("AEGB085", output.RootElement.GetProperty("warnings")[0].GetProperty("code").GetString());
         Assert.Equal("allow", output.RootElement.GetProperty("risk_card").GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task WebhookUrlSetting_IsDeliveredBesideThePolicys_SignedWithTheNamedSecret()
+    {
+        await using var policyReceiver = await LoopbackReceiver.AlwaysAsync(204);
+        await using var settingReceiver = await LoopbackReceiver.AlwaysAsync(204);
+        using var repository = OutboundCards.Repository(Policy(policyReceiver.BaseUrl + "/policy"));
+        string? Environment(string name) => name switch
+        {
+            Webhook.UrlVariable => settingReceiver.BaseUrl + "/setting",
+            Webhook.SecretEnvVariable => SecretVariable,
+            _ => WithSecret(name),
+        };
+
+        var files = OutboundCards.Write(repository, OutboundCards.Card(), Environment);
+
+        Assert.Single(policyReceiver.Requests);
+        var request = Assert.Single(settingReceiver.Requests);
+        Assert.Equal("/setting", request.Path);
+        Assert.Equal(WebhookDelivery.Signature(WebhookSecret, request.Body), request.Headers[WebhookDelivery.SignatureHeader]);
+        Assert.Empty(files.Warnings);
+    }
+
+    [Theory]
+    [InlineData("http://hooks.example.com/aegis")]
+    [InlineData("not a url")]
+    [InlineData("https://user:pass@hooks.example.com/aegis")]
+    public void WebhookUrlSetting_Unsafe_IsRefused_AEGB087_BeforeAnythingIsWritten(string url)
+    {
+        using var repository = OutboundCards.Repository("{}");
+
+        var exception = Assert.Throws<AegisException>(() => OutboundCards.Write(repository, OutboundCards.Card(), name => name == Webhook.UrlVariable ? url : null));
+
+        Assert.Equal(ErrorCodes.OutboundPolicyRefused, exception.Code);
+        Assert.Contains("AegisWebhookUrl", exception.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(repository.Path, "out", "risk-card.json")));
+    }
 }

@@ -83,4 +83,33 @@ public sealed class NotificationsEndToEndTests(EndToEndEnvironment environment, 
             Assert.DoesNotContain(secret, asked.Text, StringComparison.Ordinal);
         }
     }
+
+    /// <summary><c>AegisWebhookUrl</c> (and <c>AegisWebhookSecretEnv</c>): a build of the sample posts its card's summary,
+    /// signed, to the URL the MSBuild property names, with no webhook in the policy.</summary>
+    [RequiresEngineFact(Timeout = 10 * 60_000)]
+    public async Task Build_WithAegisWebhookUrl_PostsTheCardsSummary_Signed()
+    {
+        await using var webhook = await LoopbackReceiver.AlwaysAsync(StatusCodes.Status204NoContent);
+        var sample = SampleRepository.Create(environment, "sample-webhook-property");
+        var variables = new Dictionary<string, string?> { ["AEGIS_E2E_WEBHOOK_SECRET"] = WebhookSecret };
+
+        var result = environment.Run(sample.Root, variables,
+            ["build", SampleRepository.SampleProject, "-nologo", "-v:n", "-tl:off", "-nodeReuse:false", "-p:UseSharedCompilation=false",
+             "-p:AegisWebhookUrl=" + webhook.BaseUrl + "/build-hook", "-p:AegisWebhookSecretEnv=AEGIS_E2E_WEBHOOK_SECRET"]);
+        output.WriteLine(result.ToString());
+
+        Assert.True(result.ExitCode == 0, "the build failed: " + result);
+        Assert.DoesNotContain("AEGB085", result.Output, StringComparison.Ordinal);
+        var posted = Assert.Single(webhook.Requests);
+        Assert.Equal("/build-hook", posted.Path);
+        var expected = "sha256=" + Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), posted.Body)).ToLowerInvariant();
+        Assert.Equal(expected, posted.Headers["X-Aegis-Signature-256"]);
+        using var payload = JsonDocument.Parse(posted.Body);
+        Assert.Equal("aegis.webhook/v1", payload.RootElement.GetProperty("schema").GetString());
+        Assert.True(payload.RootElement.GetProperty("counts").GetProperty("incidents").GetInt32() > 0, posted.Text);
+        foreach (var secret in sample.PlantedSecrets())
+        {
+            Assert.DoesNotContain(secret, posted.Text, StringComparison.Ordinal);
+        }
+    }
 }
