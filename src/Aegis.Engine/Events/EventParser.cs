@@ -43,17 +43,7 @@ public static partial class EventParser
             throw new AegisException(ErrorCodes.EventMalformed, Where(origin) + "the event is larger than " + (MaxEventBytes / 1024 / 1024).ToString(CultureInfo.InvariantCulture) + " MiB");
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException exception)
-        {
-            throw new AegisException(ErrorCodes.EventMalformed, Where(origin) + "not JSON: " + exception.Message, exception);
-        }
-
-        using (document)
+        using (var document = Json(json, origin))
         {
             return FromElement(document.RootElement, origin, defaultSource, clock);
         }
@@ -89,22 +79,24 @@ public static partial class EventParser
         return parsed;
     }
 
-    /// <summary>A queue file: a JSON array of events. Each element is parsed on its own, so one bad element does not
-    /// stop the rest: an element is either an event or the coded error it got, with where it is (<c>queue.json[3]</c>).
-    /// Not an array is AEGB075.</summary>
-    public static IReadOnlyList<QueuedEvent> ParseQueue(string json, string? origin = null, string defaultSource = "cli", Func<DateTimeOffset>? clock = null)
+    private static JsonDocument Json(string json, string? origin)
     {
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException exception)
         {
             throw new AegisException(ErrorCodes.EventMalformed, Where(origin) + "not JSON: " + exception.Message, exception);
         }
+    }
 
-        using (document)
+    /// <summary>A queue file: a JSON array of events. Each element is parsed on its own, so one bad element does not
+    /// stop the rest: an element is either an event or the coded error it got, with where it is (<c>queue.json[3]</c>).
+    /// Not an array is AEGB075.</summary>
+    public static IReadOnlyList<QueuedEvent> ParseQueue(string json, string? origin = null, string defaultSource = "cli", Func<DateTimeOffset>? clock = null)
+    {
+        using (var document = Json(json, origin))
         {
             if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
