@@ -174,13 +174,7 @@ public static class KnowledgeBase
             .Name("patterns").BeginArray();
         foreach (var pattern in state.Patterns.OrderBy(p => p.Rule, StringComparer.Ordinal).ThenBy(p => p.RemediationStrategy, StringComparer.Ordinal))
         {
-            json.BeginObject()
-                .Property("rule", pattern.Rule)
-                .Property("remediation_strategy", pattern.RemediationStrategy)
-                .Property("attempts", pattern.Attempts)
-                .Property("verified", pattern.Verified)
-                .Property("failed", pattern.Failed)
-                .Property("regressed", pattern.Regressed)
+            Counts(json.BeginObject(), pattern)
                 .Property("last_outcome_at", pattern.LastOutcomeAt is { } at ? Timestamp(at) : null)
                 .EndObject();
         }
@@ -284,4 +278,13 @@ public static class KnowledgeBase
 
     private static AegisException Corrupt(string path, string message)
         => new(ErrorCodes.CorruptStateFile, $"corrupt state file {path}: {message}; fix or delete it (it is not overwritten)");
+
+    /// <summary>A pattern's key and counts, as patterns.json and <c>aegis status</c> write them.</summary>
+    internal static JsonText Counts(JsonText json, KnowledgePattern pattern)
+        => json.Property("rule", pattern.Rule)
+            .Property("remediation_strategy", pattern.RemediationStrategy)
+            .Property("attempts", pattern.Attempts)
+            .Property("verified", pattern.Verified)
+            .Property("failed", pattern.Failed)
+            .Property("regressed", pattern.Regressed);
 }

@@ -139,13 +139,7 @@ public sealed record ControlStatus
             json.BeginArray();
             foreach (var pattern in Knowledge.OrderBy(p => p.Rule, StringComparer.Ordinal).ThenBy(p => p.RemediationStrategy, StringComparer.Ordinal))
             {
-                json.BeginObject()
-                    .Property("rule", pattern.Rule)
-                    .Property("remediation_strategy", pattern.RemediationStrategy)
-                    .Property("attempts", pattern.Attempts)
-                    .Property("verified", pattern.Verified)
-                    .Property("failed", pattern.Failed)
-                    .Property("regressed", pattern.Regressed)
+                KnowledgeBase.Counts(json.BeginObject(), pattern)
                     .Name("success_rate");
                 if (pattern.Decided == 0)
                 {
