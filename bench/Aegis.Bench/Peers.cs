@@ -45,9 +45,9 @@ internal static class Peers
 
     public static IReadOnlyList<BuildConfiguration> Every => [Baseline, Aegis, .. All, SideBySide];
 
-    /// <summary>Whether an analyzer line of the /reportanalyzer table implements one of <see cref="CoveringRules"/>.</summary>
-    public static bool IsCovering(AnalyzerTime analyzer)
-        => analyzer.Ids.Split(',', StringSplitOptions.TrimEntries).Any(id => CoveringRules.Contains(id, StringComparer.Ordinal));
+    /// <summary>Whether an analyzer line of the /reportanalyzer table (its IDs, "CA2100, CA2101") implements one of <see cref="CoveringRules"/>.</summary>
+    public static bool IsCovering(string ids)
+        => ids.Split(',', StringSplitOptions.TrimEntries).Any(id => CoveringRules.Contains(id, StringComparer.Ordinal));
 
     public static BuildConfiguration Find(string name) =>
         Every.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", Every.Select(c => c.Name))})");

@@ -301,7 +301,7 @@ namespace Aegis.Bench
                 CountDiagnostics(sarif, stem, logDirectory),
                 figures.CompilerVersion,
                 log,
-                figures.Analyzers.Where(Peers.IsCovering).ToList());
+                figures.Analyzers.Where(a => Peers.IsCovering(a.Ids)).ToList());
         }
 
         /// <summary>AEG counts from the run's SARIF log, or summed over its per-project logs (generated solution).</summary>
