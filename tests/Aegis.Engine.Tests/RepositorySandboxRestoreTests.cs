@@ -13,14 +13,29 @@ public sealed class RepositorySandboxRestoreTests
     private const string Library = "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup></Project>\n";
 
     [Fact]
-    public void Rebase_ReplacesTheLiveRoot_PlainAndJsonEscaped_NotALongerSibling()
+    public void Rebase_MovesEachPath_PlainAndJsonEscaped_NotALongerSibling()
     {
         Assert.Equal(
-            "<ProjectAssetsFile>/tmp/copy/src/obj/project.assets.json</ProjectAssetsFile> /repo2/x \"/tmp/copy\"",
-            RestoreOutputs.Rebase("<ProjectAssetsFile>/repo/src/obj/project.assets.json</ProjectAssetsFile> /repo2/x \"/repo\"", "/repo", "/tmp/copy"));
+            "<ProjectAssetsFile>/tmp/copy/src/obj/project.assets.json</ProjectAssetsFile> /repo/src/obj2/x \"/tmp/copy/src/obj\"",
+            RestoreOutputs.Rebase("<ProjectAssetsFile>/repo/src/obj/project.assets.json</ProjectAssetsFile> /repo/src/obj2/x \"/repo/src/obj\"", new[] { ("/repo/src/obj", "/tmp/copy/src/obj") }));
         Assert.Equal(
             "{\"projectPath\": \"C:\\\\tmp\\\\copy\\\\src\\\\Lib.csproj\"}",
-            RestoreOutputs.Rebase("{\"projectPath\": \"C:\\\\work\\\\repo\\\\src\\\\Lib.csproj\"}", "C:\\work\\repo", "C:\\tmp\\copy"));
+            RestoreOutputs.Rebase("{\"projectPath\": \"C:\\\\work\\\\repo\\\\src\\\\Lib.csproj\"}", new[] { ("C:\\work\\repo\\src\\Lib.csproj", "C:\\tmp\\copy\\src\\Lib.csproj") }));
+    }
+
+    /// <summary>A package folder inside the repository (NuGet.config's globalPackagesFolder) is not copied: the copy reads the live one.</summary>
+    [Fact]
+    public void TrySeed_PackageFolderInsideTheRepository_StaysLive()
+    {
+        using var live = new TempDirectory();
+        using var copy = new TempDirectory();
+        var files = WriteRestoredLibrary(live, packagesInside: true);
+
+        Assert.True(RestoreOutputs.TrySeed(live.Path, copy.Path, files, Array.Empty<FileChange>()));
+
+        var props = File.ReadAllText(Path.Combine(copy.Path, "src/Lib/obj/Lib.csproj.nuget.g.props"));
+        Assert.Contains("<NuGetPackageRoot>" + Path.Combine(live.Path, "packages") + "/</NuGetPackageRoot>", props, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(copy.Path, "src/Lib/obj/project.assets.json"), props, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -34,7 +49,7 @@ public sealed class RepositorySandboxRestoreTests
 
         var props = File.ReadAllText(Path.Combine(copy.Path, "src/Lib/obj/Lib.csproj.nuget.g.props"));
         Assert.Contains(Path.Combine(copy.Path, "src/Lib/obj/project.assets.json"), props, StringComparison.Ordinal);
-        Assert.DoesNotContain(live.Path, props, StringComparison.Ordinal);
+        Assert.DoesNotContain(live.Path + "/src", props, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,7 +137,7 @@ public sealed class RepositorySandboxRestoreTests
     }
 
     /// <summary>A restored library as restore leaves it: project file, then obj/'s outputs naming the live root.</summary>
-    private static IReadOnlyList<string> WriteRestoredLibrary(TempDirectory live)
+    private static IReadOnlyList<string> WriteRestoredLibrary(TempDirectory live, bool packagesInside = false)
     {
         live.Write("src/Lib/Lib.csproj", Library);
         live.Write("src/Lib/Class1.cs", "class C { }");
@@ -132,7 +147,8 @@ public sealed class RepositorySandboxRestoreTests
         live.Write("src/Lib/obj/project.assets.json", "{\"project\": {\"restore\": {\"projectPath\": \"" + Path.Combine(live.Path, "src/Lib/Lib.csproj") + "\"}}}");
         live.Write("src/Lib/obj/project.nuget.cache", "{}");
         live.Write("src/Lib/obj/Lib.csproj.nuget.dgspec.json", "{}");
-        live.Write("src/Lib/obj/Lib.csproj.nuget.g.props", "<Project><PropertyGroup><ProjectAssetsFile>" + assets + "</ProjectAssetsFile></PropertyGroup></Project>");
+        var packageRoot = packagesInside ? "<NuGetPackageRoot>" + Path.Combine(live.Path, "packages") + "/</NuGetPackageRoot>" : string.Empty;
+        live.Write("src/Lib/obj/Lib.csproj.nuget.g.props", "<Project><PropertyGroup><ProjectAssetsFile>" + assets + "</ProjectAssetsFile>" + packageRoot + "</PropertyGroup></Project>");
         live.Write("src/Lib/obj/Lib.csproj.nuget.g.targets", "<Project />");
         return new[] { "src/Lib/Lib.csproj", "src/Lib/Class1.cs" };
     }

@@ -67,14 +67,21 @@ internal static class RestoreOutputs
             }
         }
 
-        var liveRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        var copyRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(sandbox));
+        // Only the projects' own paths move to the copy (their files, their obj/): a package folder or NuGet.config
+        // inside the repository (not copied: ignored, or not a project's) stays where the restore put it, read only.
+        var moves = projects
+            .SelectMany(project => new[]
+            {
+                (Path.GetFullPath(Path.Combine(root, project)), Path.GetFullPath(Path.Combine(sandbox, project))),
+                (Path.GetFullPath(Path.Combine(root, Path.GetDirectoryName(project) ?? string.Empty, "obj")), Path.GetFullPath(Path.Combine(sandbox, Path.GetDirectoryName(project) ?? string.Empty, "obj"))),
+            })
+            .ToList();
         try
         {
             foreach (var (source, target) in copies)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.WriteAllText(target, Rebase(File.ReadAllText(source), liveRoot, copyRoot), AtomicFile.Utf8NoBom);
+                File.WriteAllText(target, Rebase(File.ReadAllText(source), moves), AtomicFile.Utf8NoBom);
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -87,14 +94,24 @@ internal static class RestoreOutputs
     }
 
     /// <summary>
-    /// The live root replaced by the copy's, as written plainly (props, targets) and JSON-escaped (assets; on Windows
-    /// its backslashes are doubled). A path that merely starts with the root's text (<c>/repo2</c> for <c>/repo</c>) is left.
+    /// Each live path replaced by its copy, as written plainly (props, targets) and JSON-escaped (assets; on Windows
+    /// backslashes are doubled). A path that merely starts with another's text (<c>/repo2</c> for <c>/repo</c>) is left.
     /// </summary>
-    internal static string Rebase(string text, string liveRoot, string copyRoot)
+    internal static string Rebase(string text, IReadOnlyList<(string Live, string Copy)> moves)
     {
-        var result = ReplaceRoot(text, liveRoot, copyRoot);
-        var escapedLive = liveRoot.Replace("\\", "\\\\");
-        return escapedLive == liveRoot ? result : ReplaceRoot(result, escapedLive, copyRoot.Replace("\\", "\\\\"));
+        foreach (var (live, copy) in moves.OrderByDescending(move => move.Live.Length))
+        {
+            var liveTrimmed = Path.TrimEndingDirectorySeparator(live);
+            var copyTrimmed = Path.TrimEndingDirectorySeparator(copy);
+            text = ReplaceRoot(text, liveTrimmed, copyTrimmed);
+            var escapedLive = liveTrimmed.Replace("\\", "\\\\");
+            if (escapedLive != liveTrimmed)
+            {
+                text = ReplaceRoot(text, escapedLive, copyTrimmed.Replace("\\", "\\\\"));
+            }
+        }
+
+        return text;
     }
 
     private static string ReplaceRoot(string text, string liveRoot, string copyRoot)
