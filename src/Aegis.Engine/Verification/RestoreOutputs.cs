@@ -7,7 +7,7 @@ namespace Aegis.Engine.Verification;
 /// The live tree's NuGet restore outputs, carried into a sandbox copy so its build can skip the restore (the largest
 /// cost the copy adds over the project's own build). Only when they provably describe the copy: every project of the
 /// copy has them in <c>obj/</c>, they are newer than every project, props, targets and NuGet file of the repository,
-/// and the changes touch none of those. Absolute paths of the live root in them are rewritten to the copy's. Anything
+/// and the changes touch none of those. The projects' own paths in them (project files, obj/) are rewritten to the copy's. Anything
 /// less and the sandbox restores, as before.
 /// </summary>
 internal static class RestoreOutputs
