@@ -33,7 +33,12 @@ internal sealed class BenchOptions
 
     public string Configuration { get; private set; } = "Release";
 
-    public IReadOnlyList<string> Targets { get; private set; } = ["sample", "generated"];
+    public IReadOnlyList<string> Targets { get; private set; } = ["sample", "small", "generated"];
+
+    /// <summary>The small-projects target: this many feature libraries of about <see cref="SmallProjectLines"/> lines each (plus a host).</summary>
+    public int SmallProjects { get; private set; } = 6;
+
+    public const int SmallProjectLines = 2000;
 
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(20);
 
@@ -49,7 +54,8 @@ internal sealed class BenchOptions
           --suite LIST       comma-separated: builds,latency,engine,editbuild,control (default builds,latency,engine,editbuild)
           --lines N          size of the generated solution in lines of C# (default 200000)
           --projects N       projects in the generated solution: 1 host + N-1 feature libraries (default 5)
-          --configs LIST     builds suite: baseline,aegis,securitycodescan,sonar,netanalyzers (default all)
+          --configs LIST     builds suite: baseline,aegis,securitycodescan,sonar,netanalyzers,sidebyside (default all;
+                             sidebyside = Aegis + the SDK's CA2100, CA3001, CA5390 in the same build)
           --latency-runs N   latency suite: timed runs per rule after one warm-up; the median is reported (default 15)
           --document-lines N latency suite: size of the merged document (default 2000)
           --no-warmup        builds suite: skip the untimed warm-up build per target
@@ -58,7 +64,9 @@ internal sealed class BenchOptions
           --seed N           generator seed; same seed, same project (default 42)
           --runs N           timed builds per target and configuration; the median is reported (default 3)
           --finding-rate X   share of SQL sinks, secret slots and endpoints that are findings, 0..1 (default 0.2)
-          --targets LIST     comma-separated: sample,generated (default both; a missing sample is skipped)
+          --targets LIST     comma-separated: sample,small,generated (default all; a missing sample is skipped;
+                             small = a solution of --small-projects libraries of ~2,000 lines each)
+          --small-projects N small target: feature libraries of ~2,000 lines, plus a host (default 6)
           --configuration C  configuration of the measured builds and of the analyzer (default Release)
           --timeout SECONDS  limit for each dotnet process (default 1200)
           --out DIR          working directory (default bench/out)
@@ -126,9 +134,17 @@ internal sealed class BenchOptions
                     break;
                 case "--targets":
                     options.Targets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    if (options.Targets.Any(t => t is not ("sample" or "generated")))
+                    if (options.Targets.Any(t => t is not ("sample" or "small" or "generated")))
                     {
-                        throw new ArgumentException("--targets takes sample and/or generated");
+                        throw new ArgumentException("--targets takes sample, small and/or generated");
+                    }
+
+                    break;
+                case "--small-projects":
+                    options.SmallProjects = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                    if (options.SmallProjects < 1)
+                    {
+                        throw new ArgumentException("--small-projects must be at least 1");
                     }
 
                     break;

@@ -7,7 +7,7 @@ namespace Aegis.Bench;
 /// <summary>One timed engine (or reference) command.</summary>
 /// <remarks><see cref="InputsSeconds"/>: the engine's own "inputs" phase (AEGIS_TRACE), the MSBuild evaluation that `verify`
 /// needs and the build target does not (it hands the engine the compiler's inputs).</remarks>
-internal sealed record EngineTiming(string Name, string Command, double Seconds, int ExitCode, string? Status, double? InputsSeconds = null);
+internal sealed record EngineTiming(string Name, string Command, double Seconds, int ExitCode, string? Status, double? InputsSeconds = null, double? SandboxSeconds = null);
 
 /// <summary>What the engine suite measured.</summary>
 internal sealed record EngineResult(IReadOnlyList<EngineTiming> Timings)
@@ -144,19 +144,19 @@ internal static class Engine
 
         var result = DotnetProcess.Run(workingDirectory, arguments, timeout, new Dictionary<string, string> { ["AEGIS_TRACE"] = "1" });
         var command = $"dotnet artifacts/bin/Aegis.Cli/<c>/Aegis.Cli.dll verify {Path.GetFileName(target)} --sandbox {sandbox} --json";
-        return new EngineTiming(name, command, result.Elapsed.TotalSeconds, result.ExitCode, Status(result.Output), InputsSeconds(result.Output));
+        return new EngineTiming(name, command, result.Elapsed.TotalSeconds, result.ExitCode, Status(result.Output), TraceSeconds(result.Output, "inputs"), TraceSeconds(result.Output, "sandbox"));
     }
 
-    /// <summary>The sum of the engine's "aegis: trace inputs N ms" lines, in seconds.</summary>
-    private static double? InputsSeconds(string output)
+    /// <summary>The sum of the engine's "aegis: trace &lt;phase&gt; N ms" lines, in seconds.</summary>
+    private static double? TraceSeconds(string output, string phase)
     {
         double? total = null;
+        var prefix = "aegis: trace " + phase + " ";
         foreach (var line in output.Split('\n'))
         {
-            const string Prefix = "aegis: trace inputs ";
             var trimmed = line.Trim();
-            if (trimmed.StartsWith(Prefix, StringComparison.Ordinal) && trimmed.EndsWith(" ms", StringComparison.Ordinal)
-                && double.TryParse(trimmed[Prefix.Length..^3], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms))
+            if (trimmed.StartsWith(prefix, StringComparison.Ordinal) && trimmed.EndsWith(" ms", StringComparison.Ordinal)
+                && double.TryParse(trimmed[prefix.Length..^3], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms))
             {
                 total = (total ?? 0) + ms / 1000;
             }
@@ -216,6 +216,7 @@ internal static class Engine
         foreach (var t in r.Timings)
         {
             var inputs = t.InputsSeconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $" (of which MSBuild evaluation {seconds:0.00} s)") : string.Empty;
+            inputs += t.SandboxSeconds is { } sandbox ? string.Create(CultureInfo.InvariantCulture, $" (of which the sandbox {sandbox:0.00} s)") : string.Empty;
             sb.Append(CultureInfo.InvariantCulture, $"  {t.Name,-24} {t.Seconds,8:0.00} s{inputs}  exit {t.ExitCode}  {t.Status}\n");
         }
 

@@ -29,7 +29,25 @@ internal static class Peers
             "Microsoft.CodeAnalysis.NetAnalyzers 11.0.100, AnalysisMode=All"),
     ];
 
-    public static IReadOnlyList<BuildConfiguration> Every => [Baseline, Aegis, .. All];
+    /// <summary>
+    /// Aegis and the SDK's NetAnalyzers rules of the same families in one build (the generated CoveringRules.globalconfig
+    /// turns on CA2100, CA3001 and CA5390 only): per-rule times of both under the same load, from one /reportanalyzer table.
+    /// </summary>
+    public static readonly BuildConfiguration SideBySide = new("sidebyside", null, null, ["Aegis.Analyzers"], "Aegis.Analyzers + the SDK's CA2100, CA3001, CA5390 (same build)");
+
+    /// <summary>
+    /// NetAnalyzers rules covering Aegis's families: CA2100 (SQL text from input; AEG001), CA3001 (SQL injection by
+    /// taint analysis; AEG001), CA5390 (hard-coded encryption key; AEG002). /reportanalyzer lists analyzer types with their
+    /// IDs: ReviewSqlQueriesForSecurityVulnerabilities (CA2100), ReviewCodeForSqlInjectionVulnerabilities (CA3001),
+    /// DoNotHardCodeEncryptionKey (CA5390); they are found by the ID, whatever the type is called.
+    /// </summary>
+    public static readonly IReadOnlyList<string> CoveringRules = ["CA2100", "CA3001", "CA5390"];
+
+    public static IReadOnlyList<BuildConfiguration> Every => [Baseline, Aegis, .. All, SideBySide];
+
+    /// <summary>Whether an analyzer line of the /reportanalyzer table (its IDs, "CA2100, CA2101") implements one of <see cref="CoveringRules"/>.</summary>
+    public static bool IsCovering(string ids)
+        => ids.Split(',', StringSplitOptions.TrimEntries).Any(id => CoveringRules.Contains(id, StringComparer.Ordinal));
 
     public static BuildConfiguration Find(string name) =>
         Every.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", Every.Select(c => c.Name))})");

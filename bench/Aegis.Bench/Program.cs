@@ -83,6 +83,19 @@ namespace Aegis.Bench
                 Console.WriteLine(FormattableString.Invariant($"    {part.Name}: {part.Lines:N0} lines, {part.Files} files, {part.Modules} modules"));
             }
 
+            GeneratedProject? small = null;
+            if (options.Targets.Contains("small"))
+            {
+                // Several 1–3k-line projects: where the per-compilation (fixed) costs of an analyzer show.
+                var smallLines = options.SmallProjects * BenchOptions.SmallProjectLines;
+                Step($"Generating the small-projects target: {options.SmallProjects} libraries of ~{BenchOptions.SmallProjectLines:N0} lines and a host");
+                small = ProjectGenerator.Generate(Path.Combine(outDirectory, "small"), options.Seed, smallLines, options.SmallProjects + 1, options.FindingRate, analyzerPath, root, options.KeepGenerated);
+                foreach (var part in small.Parts)
+                {
+                    Console.WriteLine(FormattableString.Invariant($"    {part.Name}: {part.Lines:N0} lines, {part.Files} files, {part.Modules} modules"));
+                }
+            }
+
             if (options.GenerateOnly)
             {
                 return 0;
@@ -93,7 +106,7 @@ namespace Aegis.Bench
             string? generatedLog = null;
             if (options.Suites.Contains("builds"))
             {
-                (measurements, generatedLog) = Builds(root, options, generated, logDirectory, notes);
+                (measurements, generatedLog) = Builds(root, options, generated, small, logDirectory, notes);
             }
 
             LatencyResult? latency = null;
@@ -163,7 +176,7 @@ namespace Aegis.Bench
                 }
             }
 
-            var report = new BenchReport(machine, options, generated, measurements, notes, latency, engine);
+            var report = new BenchReport(machine, options, generated, measurements, notes, latency, engine, small);
             Console.WriteLine();
             foreach (var note in notes.Where(_ => measurements.Count == 0))
             {
@@ -214,7 +227,7 @@ namespace Aegis.Bench
                 $"-p:BenchAnalyzers={configuration}", $"-flp:v=n;logfile={restoreLog}"], options.Timeout, restoreLog);
         }
 
-        private static (List<Measurement> Measurements, string? GeneratedLog) Builds(string root, BenchOptions options, GeneratedProject generated, string logDirectory, List<string> notes)
+        private static (List<Measurement> Measurements, string? GeneratedLog) Builds(string root, BenchOptions options, GeneratedProject generated, GeneratedProject? small, string logDirectory, List<string> notes)
         {
             var targets = new List<Target>();
             if (options.Targets.Contains("sample"))
@@ -234,6 +247,11 @@ namespace Aegis.Bench
                     notes.Add("sample skipped: samples/Aegis.Sample/Aegis.Sample.csproj not found");
                     Console.WriteLine($"  note: {notes[^1]}");
                 }
+            }
+
+            if (small is not null)
+            {
+                targets.Add(new Target("small", small.ProjectPath, [], small));
             }
 
             if (options.Targets.Contains("generated"))
@@ -269,7 +287,7 @@ namespace Aegis.Bench
                         Console.Write($"  {target.Name} {configuration} run {run}/{options.Runs} ... ");
                         var figures = Measure(target, Peers.Find(configuration), run, options, logDirectory);
                         runs[configuration].Add(figures);
-                        if (target.Generated is not null && run == 1 && (generatedLog is null || configuration == "aegis"))
+                        if (target.Name == "generated" && run == 1 && (generatedLog is null || configuration == "aegis"))
                         {
                             generatedLog = figures.Log;
                         }
@@ -321,7 +339,8 @@ namespace Aegis.Bench
                 aegisAnalyzers,
                 CountDiagnostics(sarif, stem, logDirectory),
                 figures.CompilerVersion,
-                log);
+                log,
+                figures.Analyzers.Where(a => Peers.IsCovering(a.Ids)).ToList());
         }
 
         /// <summary>AEG counts from the run's SARIF log, or summed over its per-project logs (generated solution).</summary>

@@ -16,7 +16,8 @@ internal sealed record RunFigures(
     IReadOnlyList<AnalyzerTime> AegisAnalyzers,
     IReadOnlyDictionary<string, int> Diagnostics,
     string? CompilerVersion,
-    string Log);
+    string Log,
+    IReadOnlyList<AnalyzerTime>? CoveringAnalyzers = null);
 
 /// <summary>Time of one Aegis analyzer type (median over runs).</summary>
 internal sealed record RuleTime(string Ids, string Analyzer, double Seconds);
@@ -35,20 +36,24 @@ internal sealed record Measurement(
     IReadOnlyDictionary<string, int> Diagnostics,
     bool DiagnosticsStable,
     string? CompilerVersion,
-    IReadOnlyList<RunFigures> Raw)
+    IReadOnlyList<RunFigures> Raw,
+    IReadOnlyList<RuleTime>? Covering = null)
 {
+    /// <summary>The NetAnalyzers rules covering Aegis's families (CA2100, CA3001, CA5390) in this build, median per analyzer type.</summary>
+    public IReadOnlyList<RuleTime> CoveringRules => Covering ?? [];
+
+    public double AegisRulesSeconds => PerRule.Sum(r => r.Seconds);
+
+    public double CoveringSeconds => CoveringRules.Sum(r => r.Seconds);
+
     public double AegisShareOfCompile => CompileSeconds > 0 ? AegisSeconds / CompileSeconds : 0;
 
     public double OwnShareOfCompile => CompileSeconds > 0 ? OwnSeconds / CompileSeconds : 0;
 
     public static Measurement From(string target, string configuration, List<RunFigures> runs)
     {
-        var rules = runs.SelectMany(r => r.AegisAnalyzers)
-            .GroupBy(a => (a.Ids, Analyzer: ShortName(a.Analyzer)))
-            .Select(g => new RuleTime(g.Key.Ids, g.Key.Analyzer,
-                Median(runs.Select(r => r.AegisAnalyzers.Where(a => a.Ids == g.Key.Ids && ShortName(a.Analyzer) == g.Key.Analyzer).Sum(a => a.Seconds)))))
-            .OrderBy(r => r.Ids, StringComparer.Ordinal).ThenBy(r => r.Analyzer, StringComparer.Ordinal)
-            .ToList();
+        var rules = PerType(runs, r => r.AegisAnalyzers);
+        var covering = PerType(runs, r => r.CoveringAnalyzers ?? []);
         var first = runs[0].Diagnostics;
         var stable = runs.All(r => r.Diagnostics.Count == first.Count && r.Diagnostics.All(d => first.TryGetValue(d.Key, out var n) && n == d.Value));
         return new Measurement(target, configuration, runs.Count,
@@ -57,8 +62,17 @@ internal sealed record Measurement(
             Median(runs.Select(r => r.AllAnalyzersSeconds)),
             Median(runs.Select(r => r.AegisSeconds)),
             Median(runs.Select(r => r.OwnSeconds)),
-            rules, first, stable, runs[0].CompilerVersion, runs);
+            rules, first, stable, runs[0].CompilerVersion, runs, covering);
     }
+
+    /// <summary>Per analyzer type: its time summed over the build's compilations, median over the runs.</summary>
+    private static List<RuleTime> PerType(List<RunFigures> runs, Func<RunFigures, IReadOnlyList<AnalyzerTime>> select)
+        => runs.SelectMany(select)
+            .GroupBy(a => (a.Ids, Analyzer: ShortName(a.Analyzer)))
+            .Select(g => new RuleTime(g.Key.Ids, g.Key.Analyzer,
+                Median(runs.Select(r => select(r).Where(a => a.Ids == g.Key.Ids && ShortName(a.Analyzer) == g.Key.Analyzer).Sum(a => a.Seconds)))))
+            .OrderBy(r => r.Ids, StringComparer.Ordinal).ThenBy(r => r.Analyzer, StringComparer.Ordinal)
+            .ToList();
 
     private static string ShortName(string analyzer)
     {
@@ -80,7 +94,7 @@ internal sealed record Measurement(
 }
 
 /// <summary>Renders the figures as the console table and as JSON.</summary>
-internal sealed class BenchReport(Machine machine, BenchOptions options, GeneratedProject generated, IReadOnlyList<Measurement> measurements, IReadOnlyList<string> notes, object? latency = null, object? engine = null)
+internal sealed class BenchReport(Machine machine, BenchOptions options, GeneratedProject generated, IReadOnlyList<Measurement> measurements, IReadOnlyList<string> notes, object? latency = null, object? engine = null, GeneratedProject? small = null)
 {
     private static readonly (string Id, string Family)[] Rules = [("AEG001", "SQL"), ("AEG002", "SECRET"), ("AEG003", "AUTH")];
 
@@ -90,6 +104,12 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
         var compiler = measurements.Select(m => m.CompilerVersion).FirstOrDefault(v => v is not null) ?? "unknown";
         Line(sb, $"Machine: {machine.Cores} cores, {machine.Os}, .NET SDK {machine.Sdk}, C# compiler {compiler}, load average at start {machine.Load}");
         Line(sb, $"Generated: seed {options.Seed}, {generated.Lines:N0} lines (asked {options.Lines:N0}) in {generated.Files} files, {generated.Projects} projects, {generated.Modules} modules, finding rate {options.FindingRate:0.00}; {options.Runs} run(s) each, median; configuration {options.Configuration}");
+        if (small is not null)
+        {
+            var sizes = string.Join(", ", small.Parts.Select(p => p.Lines.ToString("N0", CultureInfo.InvariantCulture)));
+            Line(sb, $"Small-projects target: {small.Lines:N0} lines in {small.Files} files, {small.Projects} projects (lines each: {sizes})");
+        }
+
         foreach (var note in notes)
         {
             Line(sb, $"Note: {note}");
@@ -107,19 +127,35 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
 
         Line(sb, $"(own = the configuration's own analyzer assemblies in the /reportanalyzer table; own/aegis = peer's own time / Aegis's own time, same run)");
 
-        foreach (var m in measurements.Where(m => m.Configuration == "aegis"))
+        foreach (var m in measurements.Where(m => m.Configuration is "netanalyzers" or "sidebyside" && m.CoveringRules.Count > 0))
+        {
+            sb.Append('\n');
+            var covering = string.Join(", ", m.CoveringRules.Select(r => FormattableString.Invariant($"{r.Ids} {r.Analyzer} {r.Seconds:0.000} s")));
+            Line(sb, $"Covering rules ({m.Configuration}, {m.Target}): {covering}; together {m.CoveringSeconds:0.000} s");
+            if (m.Configuration == "sidebyside")
+            {
+                // One build, one compiler process per project: both sides under the same load.
+                Line(sb, $"Same build ({m.Target}): Aegis's three rules {m.AegisRulesSeconds:0.000} s vs CA2100+CA3001+CA5390 {m.CoveringSeconds:0.000} s = {Ratio(m.AegisRulesSeconds, m.CoveringSeconds)}");
+            }
+            else if (measurements.FirstOrDefault(a => a.Target == m.Target && a.Configuration == "aegis") is { } aegis)
+            {
+                Line(sb, $"Same run ({m.Target}): Aegis's three rules {aegis.AegisRulesSeconds:0.000} s (aegis build) vs CA2100+CA3001+CA5390 {m.CoveringSeconds:0.000} s ({m.Configuration} build) = {Ratio(aegis.AegisRulesSeconds, m.CoveringSeconds)}");
+            }
+        }
+
+        foreach (var m in measurements.Where(m => m.Configuration is "aegis" or "sidebyside"))
         {
             sb.Append('\n');
             var rules = m.PerRule.Count == 0
                 ? "no Aegis analyzer reported (none registered, or the analyzer did not load)"
                 : string.Join(", ", m.PerRule.Select(r => FormattableString.Invariant($"{r.Ids} {r.Analyzer} {r.Seconds:0.000} s")));
-            Line(sb, $"Per rule (aegis, {m.Target}): {rules}");
+            Line(sb, $"Per rule ({m.Configuration}, {m.Target}): {rules}");
             var counts = string.Join(", ", Rules.Select(r => WithLevels(m.Diagnostics, r.Id)));
             var other = m.Diagnostics.Where(d => Rules.All(r => r.Id != d.Key) && !d.Key.Contains(SarifCounter.LevelSeparator))
                 .Select(d => WithLevels(m.Diagnostics, d.Key));
             counts = string.Join(", ", new[] { counts }.Concat(other));
-            Line(sb, $"Diagnostics (aegis, {m.Target}): {counts}{(m.DiagnosticsStable ? string.Empty : " (differed between runs!)")}");
-            if (m.Target == "generated")
+            Line(sb, $"Diagnostics ({m.Configuration}, {m.Target}): {counts}{(m.DiagnosticsStable ? string.Empty : " (differed between runs!)")}");
+            if (m.Target == "generated" && m.Configuration == "aegis")
             {
                 var p = generated.Planted;
                 Line(sb, $"Planted  (generated): AEG001 {p.Sql}, AEG002 {p.Secrets}, AEG003 {p.UnauthorizedControllers + p.UnauthorizedMinimalEndpoints} ({p.UnauthorizedControllers} controllers with {p.UnauthorizedActions} actions, {p.UnauthorizedMinimalEndpoints} minimal endpoints); {(double)(p.Sql + p.Secrets + p.UnauthorizedControllers + p.UnauthorizedMinimalEndpoints) / generated.Lines:0.00%} of lines");
@@ -145,6 +181,7 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
             compiler = measurements.Select(m => m.CompilerVersion).FirstOrDefault(v => v is not null),
             options = new { seed = options.Seed, lines = options.Lines, runs = options.Runs, findingRate = options.FindingRate, configuration = options.Configuration },
             generated = new { lines = generated.Lines, files = generated.Files, projects = generated.Projects, modules = generated.Modules, planted = generated.Planted },
+            small = small is null ? null : new { lines = small.Lines, files = small.Files, projects = small.Projects, modules = small.Modules },
             latency,
             engine,
             notes,
@@ -163,6 +200,7 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
                     aegisShareOfCompile = Math.Round(m.AegisShareOfCompile, 5),
                 },
                 perRule = m.PerRule.Select(r => new { ids = r.Ids, analyzer = r.Analyzer, seconds = r.Seconds }),
+                coveringRules = m.CoveringRules.Select(r => new { ids = r.Ids, analyzer = r.Analyzer, seconds = r.Seconds }),
                 diagnostics = new SortedDictionary<string, int>(m.Diagnostics.ToDictionary(d => d.Key, d => d.Value), StringComparer.Ordinal),
                 diagnosticsStable = m.DiagnosticsStable,
                 raw = m.Raw.Select(r => new
@@ -182,6 +220,10 @@ internal sealed class BenchReport(Machine machine, BenchOptions options, Generat
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         }).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
     }
+
+    /// <summary>Aegis's time as a share of the covering rules' ("0.62x of the covering rules").</summary>
+    private static string Ratio(double aegis, double covering)
+        => covering > 0 ? (aegis / covering).ToString("0.00", CultureInfo.InvariantCulture) + "x of the covering rules" : "covering rules took no measurable time";
 
     /// <summary>"AEG001 294 (warning 290, note 4)": the count and its split by SARIF level (note = the low band).</summary>
     private static string WithLevels(IReadOnlyDictionary<string, int> counts, string id)

@@ -145,6 +145,7 @@ internal static class ProjectGenerator
         Emit("Directory.Packages.props", PackagesProps(repoRoot));
         Emit(".editorconfig", EditorConfig);
         Emit("SonarLint.xml", SonarLintXml);
+        Emit("CoveringRules.globalconfig", CoveringRulesGlobalConfig);
         return new GeneratedProject(Path.Combine(directory, "Generated.sln"), files, lines, totalModules, planted, parts);
     }
 
@@ -453,8 +454,13 @@ internal static class ProjectGenerator
             <PackageReference Include="Microsoft.Data.Sqlite" />
             <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" />
           </ItemGroup>
-          <ItemGroup Condition="'$(BenchAnalyzers)' == 'aegis'">
+          <ItemGroup Condition="'$(BenchAnalyzers)' == 'aegis' or '$(BenchAnalyzers)' == 'sidebyside'">
             <Analyzer Include="$(AegisAnalyzerPath)" />
+          </ItemGroup>
+          <!-- sidebyside: Aegis and the SDK's own NetAnalyzers rules of the same families (CA2100, CA3001, CA5390) in ONE
+               build, so /reportanalyzer times both under the same load; only those three are turned on. -->
+          <ItemGroup Condition="'$(BenchAnalyzers)' == 'sidebyside'">
+            <GlobalAnalyzerConfigFiles Include="$(MSBuildThisFileDirectory)CoveringRules.globalconfig" />
           </ItemGroup>
           <ItemGroup Condition="'$(BenchAnalyzers)' == 'securitycodescan'">
             <PackageReference Include="SecurityCodeScan.VS2019" PrivateAssets="all" />
@@ -471,6 +477,15 @@ internal static class ProjectGenerator
             <AnalysisMode>All</AnalysisMode>
           </PropertyGroup>
         </Project>
+
+        """;
+
+    // The NetAnalyzers rules covering Aegis's families (see Peers.CoveringRules), on as a user would turn them on.
+    private const string CoveringRulesGlobalConfig = """
+        is_global = true
+        dotnet_diagnostic.CA2100.severity = warning
+        dotnet_diagnostic.CA3001.severity = warning
+        dotnet_diagnostic.CA5390.severity = warning
 
         """;
 

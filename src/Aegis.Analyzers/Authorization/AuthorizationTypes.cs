@@ -76,6 +76,27 @@ internal sealed class AuthorizationTypes
             ? new AuthorizationTypes(types, authorizeData)
             : null;
 
+    /// <summary>
+    /// False when the compilation references none of <see cref="EndpointTables.EndpointAssemblies"/>: then it declares
+    /// no controller and maps no endpoint, and AEG003 stops before looking up a single type. Reading the reference
+    /// names costs nothing; each type lookup searches every referenced assembly.
+    /// </summary>
+    public static bool CanHaveEndpoints(Compilation compilation)
+    {
+        foreach (var assembly in compilation.ReferencedAssemblyNames)
+        {
+            foreach (var name in EndpointTables.EndpointAssemblies)
+            {
+                if (string.Equals(assembly.Name, name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     public bool IsAuthorizeData(AttributeData attribute) => attribute.AttributeClass.IsOrImplements(AuthorizeData);
 
     public bool IsAllowAnonymous(AttributeData attribute) => attribute.AttributeClass.IsOrImplements(AllowAnonymous);

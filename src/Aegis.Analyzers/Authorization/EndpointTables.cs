@@ -15,6 +15,14 @@ internal static class EndpointTables
         ["Map"] = null,
     };
 
+    /// <summary>
+    /// Assemblies an endpoint AEG003 can see needs: MVC controllers (<c>ControllerBase</c>, <c>[Controller]</c>) live in
+    /// Mvc.Core, minimal-API mappings (<c>EndpointRouteBuilderExtensions</c>) in Routing. A compilation that references
+    /// neither (a plain library, a policy library on Microsoft.AspNetCore.Authorization alone) has nothing to judge.
+    /// The Web SDK's framework reference brings both, so its libraries are analysed as before.
+    /// </summary>
+    public static readonly IReadOnlyList<string> EndpointAssemblies = new[] { "Microsoft.AspNetCore.Mvc.Core", "Microsoft.AspNetCore.Routing" };
+
     /// <summary>Methods that map every controller at once; <c>.RequireAuthorization()</c> on them protects all controllers.</summary>
     public static readonly IReadOnlyList<string> ControllerMappingMethods = new[] { "MapControllers", "MapControllerRoute", "MapDefaultControllerRoute", "MapAreaControllerRoute" };
 

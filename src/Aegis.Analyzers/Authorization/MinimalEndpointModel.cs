@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Aegis.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -445,10 +446,7 @@ internal sealed class ConventionWalker
             return null;
         }
 
-        var returned = method.DescendantNodes(node => node is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
-            .OfType<ReturnStatementSyntax>()
-            .Any(statement => statement.Expression is IdentifierNameSyntax name && name.Identifier.ValueText == local.Name);
-        return returned ? model.GetDeclaredSymbol(method, cancellationToken)?.GetDocumentationCommentId() : null;
+        return SyntaxIndex.NamesReturnedBy(method).Contains(local.Name) ? model.GetDeclaredSymbol(method, cancellationToken)?.GetDocumentationCommentId() : null;
     }
 
     /// <summary><c>group.RequireAuthorization();</c> and <c>group.AllowAnonymous();</c> anywhere in the variable's scope.</summary>
@@ -466,12 +464,15 @@ internal sealed class ConventionWalker
             return;
         }
 
-        foreach (var node in scope.DescendantNodes())
+        if (!SyntaxIndex.ConventionCallsIn(scope).TryGetValue(local.Name, out var calls))
         {
-            if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax target, Name: var name } }
-                && target.Identifier.ValueText == local.Name
-                && EndpointTables.ConventionMethods.ContainsKey(name.Identifier.ValueText)
-                && model.GetOperation(node, cancellationToken) is IInvocationOperation call
+            return;
+        }
+
+        foreach (var node in calls)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (model.GetOperation(node, cancellationToken) is IInvocationOperation call
                 && ReceiverOf(call) is { } receiver
                 && Unwrap(receiver) is ILocalReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Local, local))
@@ -480,4 +481,53 @@ internal sealed class ConventionWalker
             }
         }
     }
+}
+
+/// <summary>
+/// What <see cref="ConventionWalker"/> looks for in a scope or method, found in one pass per syntax node and kept while
+/// the node lives. Every endpoint on a group variable asks the same question of the same block; scanning the block
+/// per endpoint made a file of N endpoints cost N times its size.
+/// </summary>
+internal static class SyntaxIndex
+{
+    private static readonly ConditionalWeakTable<SyntaxNode, Dictionary<string, List<InvocationExpressionSyntax>>> ConventionCalls = new();
+    private static readonly ConditionalWeakTable<SyntaxNode, HashSet<string>> ReturnedNames = new();
+
+    /// <summary><c>name.RequireAuthorization(…)</c> / <c>name.AllowAnonymous()</c> calls in <paramref name="scope"/>, by the name, in document order.</summary>
+    public static Dictionary<string, List<InvocationExpressionSyntax>> ConventionCallsIn(SyntaxNode scope)
+        => ConventionCalls.GetValue(scope, static node =>
+        {
+            var calls = new Dictionary<string, List<InvocationExpressionSyntax>>(StringComparer.Ordinal);
+            foreach (var descendant in node.DescendantNodes())
+            {
+                if (descendant is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax target, Name: var name } } invocation
+                    && EndpointTables.ConventionMethods.ContainsKey(name.Identifier.ValueText))
+                {
+                    if (!calls.TryGetValue(target.Identifier.ValueText, out var list))
+                    {
+                        calls[target.Identifier.ValueText] = list = new List<InvocationExpressionSyntax>();
+                    }
+
+                    list.Add(invocation);
+                }
+            }
+
+            return calls;
+        });
+
+    /// <summary>Names the method returns as a bare identifier (<c>return group;</c>), outside its lambdas and local functions.</summary>
+    public static HashSet<string> NamesReturnedBy(MethodDeclarationSyntax method)
+        => ReturnedNames.GetValue(method, static node =>
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var statement in node.DescendantNodes(child => child is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)).OfType<ReturnStatementSyntax>())
+            {
+                if (statement.Expression is IdentifierNameSyntax name)
+                {
+                    names.Add(name.Identifier.ValueText);
+                }
+            }
+
+            return names;
+        });
 }

@@ -26,7 +26,8 @@ public sealed class MissingAuthorizationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.RegisterCompilationStartAction(start =>
         {
-            if (AuthorizationTypes.For(KnownTypes.For(start.Compilation)) is not { } types)
+            if (!AuthorizationTypes.CanHaveEndpoints(start.Compilation)
+                || AuthorizationTypes.For(KnownTypes.For(start.Compilation)) is not { } types)
             {
                 return;
             }

@@ -22,6 +22,9 @@ public sealed class KnownTypes
 
     public Compilation Compilation => compilation;
 
+    /// <summary>How many names were looked up so far, found or not (tests watch it).</summary>
+    internal int ResolvedCount => types.Count;
+
     /// <summary>The type with this metadata name, or null when the compilation does not reference it.</summary>
     public INamedTypeSymbol? Get(string metadataName)
 #pragma warning disable RS0030 // This is the one sanctioned call site.

@@ -26,15 +26,20 @@ internal sealed class SecretPattern
         Severity = severity;
         Confidence = confidence;
         Context = context;
-        Regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, SecretPatterns.MatchTimeout);
+
+        // Built on first use: most literals fail every anchor, so most compiler processes never need most patterns,
+        // and each construction parses the pattern (a fixed cost paid again in every build's fresh compiler).
+        regex = new Lazy<Regex>(() => new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, SecretPatterns.MatchTimeout));
     }
+
+    private readonly Lazy<Regex> regex;
 
     /// <summary>The <c>secret_kind</c> slug.</summary>
     public string Kind { get; }
 
     public string DisplayName { get; }
 
-    public Regex Regex { get; }
+    public Regex Regex => regex.Value;
 
     public string Severity { get; }
 

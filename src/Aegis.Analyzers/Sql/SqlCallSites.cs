@@ -17,6 +17,8 @@ internal static class SqlCallSites
 
     private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, ImmutableArray<SyntaxNode>>> Indexes = new();
 
+    private static readonly ConditionalWeakTable<Compilation, Dictionary<string, List<(int Tree, ImmutableArray<SyntaxNode> Nodes)>>> Merged = new();
+
     /// <summary>Invocations and object creations named like one of <paramref name="targets"/>, in every tree of the compilation.</summary>
     public static IEnumerable<SyntaxNode> Candidates(Compilation compilation, IEnumerable<IMethodSymbol> targets, CancellationToken cancellationToken)
     {
@@ -34,20 +36,59 @@ internal static class SqlCallSites
             }
         }
 
+        var index = Merged.TryGetValue(compilation, out var merged) ? merged : Merged.GetValue(compilation, c => Merge(c, cancellationToken));
+
+        // In the order a walk of the trees gives (tree by tree, names in the set's order), whatever the index's layout.
+        var found = new List<(int Tree, int Name, ImmutableArray<SyntaxNode> Nodes)>();
+        var nameOrder = 0;
+        foreach (var name in names)
+        {
+            if (index.TryGetValue(name, out var places))
+            {
+                foreach (var (tree, nodes) in places)
+                {
+                    found.Add((tree, nameOrder, nodes));
+                }
+            }
+
+            nameOrder++;
+        }
+
+        foreach (var (_, _, nodes) in found.OrderBy(f => f.Tree).ThenBy(f => f.Name))
+        {
+            foreach (var node in nodes)
+            {
+                yield return node;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every tree's index of the compilation under one key per name (with the tree's position): a question then costs
+    /// a lookup per name, not one per tree. Each sink with a parameter asks for its callers, so asking every tree made
+    /// the rule grow with sinks × trees.
+    /// </summary>
+    private static Dictionary<string, List<(int Tree, ImmutableArray<SyntaxNode> Nodes)>> Merge(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var merged = new Dictionary<string, List<(int Tree, ImmutableArray<SyntaxNode> Nodes)>>(StringComparer.Ordinal);
+        var position = 0;
         foreach (var tree in compilation.SyntaxTrees)
         {
             var index = Indexes.GetValue(tree, t => Read(t, cancellationToken));
-            foreach (var name in names)
+            foreach (var pair in index)
             {
-                if (index.TryGetValue(name, out var nodes))
+                if (!merged.TryGetValue(pair.Key, out var places))
                 {
-                    foreach (var node in nodes)
-                    {
-                        yield return node;
-                    }
+                    merged[pair.Key] = places = new List<(int Tree, ImmutableArray<SyntaxNode> Nodes)>();
                 }
+
+                places.Add((position, pair.Value));
             }
+
+            position++;
         }
+
+        return merged;
     }
 
     private static Dictionary<string, ImmutableArray<SyntaxNode>> Read(SyntaxTree tree, CancellationToken cancellationToken)

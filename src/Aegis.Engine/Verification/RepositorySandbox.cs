@@ -33,12 +33,13 @@ public sealed class RepositorySandbox
         var sandbox = Path.Combine(Path.GetTempPath(), SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
         AbandonedSandboxes.Sweep(Path.GetTempPath());
         IDisposable? ownership = null;
+        var restored = false;
         try
         {
             try
             {
                 ownership = AbandonedSandboxes.Claim(sandbox);
-                await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
+                var files = await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
                 foreach (var change in changes)
                 {
                     var target = Path.GetFullPath(Path.Combine(sandbox, change.RelativePath));
@@ -56,6 +57,9 @@ public sealed class RepositorySandbox
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     File.WriteAllText(target, change.NewContent, AtomicFile.Utf8NoBom);
                 }
+
+                // The live tree's restore is the copy's when nothing it depends on changed: no second restore.
+                restored = RestoreOutputs.TrySeed(repositoryRoot, sandbox, files, changes);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -70,6 +74,11 @@ public sealed class RepositorySandbox
             foreach (var target in targets)
             {
                 var buildArguments = new List<string> { "build", target, "-p:AegisRiskCard=false", "-nodeReuse:false", "-nologo", "-clp:NoSummary" };
+                if (restored)
+                {
+                    buildArguments.Add("--no-restore");
+                }
+
                 var build = await ProcessRunner.RunAsync("dotnet", buildArguments, sandbox, BuildTimeout, cancellationToken).ConfigureAwait(false);
                 Record(result, build);
                 if (build.ExitCode != 0)
@@ -84,7 +93,7 @@ public sealed class RepositorySandbox
 
             if (RunTests && built)
             {
-                var tests = await RunTestsAsync(sandbox, targets, result, cancellationToken).ConfigureAwait(false);
+                var tests = await RunTestsAsync(sandbox, targets, restored, result, cancellationToken).ConfigureAwait(false);
                 // Tests already red before the change are not the change's fault: the baseline says which they are.
                 var baseline = changes.Count > 0 && tests.FailedNames.Count > 0
                     ? await TestBaseline.GetAsync(this, repositoryRoot, buildTarget, cancellationToken).ConfigureAwait(false)
@@ -147,7 +156,7 @@ public sealed class RepositorySandbox
     /// <summary>What one sandbox test run found: totals, the failing tests' names, and runs that gave no usable result.</summary>
     internal sealed record TestRun(bool FoundTestProjects, int Total, int Failed, IReadOnlyList<string> FailedNames, IReadOnlyList<string> Problems, int ProblemFailures);
 
-    private async Task<TestRun> RunTestsAsync(string sandbox, IReadOnlyList<string> builtTargets, SandboxResult result, CancellationToken cancellationToken)
+    private async Task<TestRun> RunTestsAsync(string sandbox, IReadOnlyList<string> builtTargets, bool restored, SandboxResult result, CancellationToken cancellationToken)
     {
         var testProjects = Directory.EnumerateFiles(sandbox, "*.csproj", SearchOption.AllDirectories)
             .Where(p => !RepositoryPaths.IsBuildOutput(RepositoryPaths.Relative(sandbox, p)))
@@ -178,6 +187,10 @@ public sealed class RepositorySandbox
             if (noBuild)
             {
                 arguments.Add("--no-build");
+            }
+            else if (restored)
+            {
+                arguments.Add("--no-restore");
             }
 
             var record = await ProcessRunner.RunAsync("dotnet", arguments, sandbox, TestTimeout, cancellationToken).ConfigureAwait(false);
@@ -372,16 +385,19 @@ public sealed class RepositorySandbox
         return record.ExitCode == 0 ? record.StandardOutput : null;
     }
 
-    private static async Task CopyRepositoryAsync(string root, string sandbox, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> CopyRepositoryAsync(string root, string sandbox, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(sandbox);
-        foreach (var relative in await ListFilesAsync(root, cancellationToken).ConfigureAwait(false))
+        var files = await ListFilesAsync(root, cancellationToken).ConfigureAwait(false);
+        foreach (var relative in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var target = Path.Combine(sandbox, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(Path.Combine(root, relative), target);
         }
+
+        return files;
     }
 
     internal static void TryDelete(string directory)
