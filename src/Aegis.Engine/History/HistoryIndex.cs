@@ -553,7 +553,10 @@ public sealed class HistoryIndex
             action(index);
             return null;
         }
-        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException or JsonException or FormatException or InvalidOperationException)
+        // The native library missing or unloadable (an engine copied without runtimes/, an unsupported platform) is a
+        // TypeInitializationException or DllNotFoundException: an index that cannot open, not a crashed build.
+        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException or JsonException or FormatException or InvalidOperationException
+            or TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
             return "history index " + index.DatabasePath + " not updated: " + exception.Message + " (the card files are written; `aegis history --rebuild` rebuilds the index from them)";
         }

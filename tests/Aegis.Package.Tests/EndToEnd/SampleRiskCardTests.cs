@@ -154,12 +154,14 @@ public sealed partial class SampleRiskCardTests(EndToEndEnvironment environment,
         // The live tree, .git included, is byte for byte what it was; the only new files outside bin/ and obj/ are the
         // card's history record, which every build writes by design (docs/risk-card.md, "History"), the cache of
         // the tests that were already red before the patches (none here: the failing test was turned red by them),
-        // and the knowledge base with its lock file, which counts the sandbox's verdict on the patches (docs/knowledge.md).
+        // the knowledge base with its lock file, which counts the sandbox's verdict on the patches (docs/knowledge.md),
+        // and the history index that lists the record (docs/configuration.md, "The history index").
         var added = sample.TreeFiles().Except(before, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(4, added.Length);
-        Assert.Equal(".aegis/cache/test-baseline.json", added[0]);
-        Assert.Matches(@"^\.aegis/history/\d{15}-req_[0-9a-f]{32}\.json$", added[1]);
-        Assert.Equal([".aegis/knowledge/patterns.json", ".aegis/knowledge/patterns.lock"], added[2..]);
+        Assert.Equal(5, added.Length);
+        Assert.Equal(".aegis/aegis.db", added[0]);
+        Assert.Equal(".aegis/cache/test-baseline.json", added[1]);
+        Assert.Matches(@"^\.aegis/history/\d{15}-req_[0-9a-f]{32}\.json$", added[2]);
+        Assert.Equal([".aegis/knowledge/patterns.json", ".aegis/knowledge/patterns.lock"], added[3..]);
         using (var knowledge = JsonDocument.Parse(File.ReadAllText(sample.PathOf(".aegis/knowledge/patterns.json"))))
         {
             var patterns = knowledge.RootElement.GetProperty("patterns").EnumerateArray().ToList();
