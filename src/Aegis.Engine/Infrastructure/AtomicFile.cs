@@ -10,26 +10,12 @@ public static class AtomicFile
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/>; skips the write when the content is unchanged.</summary>
     public static void WriteAllText(string path, string content)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
         if (File.Exists(path) && File.ReadAllText(path, Utf8NoBom) == content)
         {
             return;
         }
 
-        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            File.WriteAllText(temp, content, Utf8NoBom);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        WriteAllText(path, content, Utf8NoBom);
     }
 
     /// <summary>
