@@ -9,6 +9,9 @@ public static class DiagnosticRules
     /// MSBuild property <c>AegisHelpLinkBase</c> (Directory.Build.props), which the package metadata uses too.</summary>
     public const string HelpLinkBase = HelpLinks.Base;
 
+    /// <summary>Where the documentation lives (<c>AegisDocsBase</c>): the other pages that outputs link to, e.g. the error codes.</summary>
+    public const string DocsBase = HelpLinks.Docs;
+
     public static readonly DiagnosticDescriptor NonConstantSql = Create(
         RuleIdentifiers.NonConstantSql,
         title: "SQL built from non-constant text reaches a SQL sink",

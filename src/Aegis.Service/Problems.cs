@@ -27,7 +27,8 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    private const string TypeBase = "https://github.com/aegis-analyzers/Aegis.Analyzers/blob/main/docs/msbuild.md#";
+    // The coded errors' table, under the documentation base the descriptors' help links use.
+    private const string TypeBase = Aegis.Analyzers.DiagnosticRules.DocsBase + "msbuild.md#";
 
     /// <summary>The HTTP status of an engine error a route let through, by code; anything else is a server error.</summary>
     private static readonly IReadOnlyDictionary<string, int> StatusByEngineCode = new Dictionary<string, int>
