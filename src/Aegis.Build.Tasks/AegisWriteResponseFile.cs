@@ -64,6 +64,12 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
     public string? FailOnNewOnly { get; set; }
 
     /// <summary>
+    /// <c>$(AegisSandboxKeep)</c>: <c>true</c> or <c>false</c>, case-insensitive; empty: the engine's default (keep the
+    /// repository sandbox's copy locally, not in CI). The targets set <c>false</c> in a CI build.
+    /// </summary>
+    public string? SandboxKeep { get; set; }
+
+    /// <summary>
     /// <c>@(AegisVerifyCommand)</c>: one command line each, taken from the <c>Command</c> metadata when present,
     /// else from the item itself; optional <c>Timeout</c> metadata in seconds (a positive integer, default 300).
     /// </summary>
@@ -104,7 +110,8 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
         var sandbox = Normalize(Sandbox, SandboxModes, "AegisSandbox", "none, file or repository");
         var failOn = Normalize(FailOn, GateWords, null, null) ?? Normalize(FailOn, RiskLevels, "AegisFailOn", "never, blocked, LOW, MEDIUM, HIGH or CRITICAL");
         var newOnly = string.IsNullOrWhiteSpace(FailOnNewOnly) ? "true" : Normalize(FailOnNewOnly!, Booleans, "AegisFailOnNewOnly", "true or false");
-        if (sandbox is null || failOn is null || newOnly is null)
+        var keep = string.IsNullOrWhiteSpace(SandboxKeep) ? "" : Normalize(SandboxKeep!, Booleans, "AegisSandboxKeep", "true or false");
+        if (sandbox is null || failOn is null || newOnly is null || keep is null)
         {
             return null;
         }
@@ -163,6 +170,12 @@ public sealed class AegisWriteResponseFile : Microsoft.Build.Utilities.Task
         {
             lines.Add("--fail-on-new-only");
             lines.Add("false");
+        }
+
+        if (keep.Length > 0)
+        {
+            lines.Add("--keep-sandbox");
+            lines.Add(keep);
         }
 
         // The path alone: the compiler's option may carry ",version=2.1".

@@ -302,6 +302,7 @@ public static class AegisCommandLine
         Commands.StatusCommand.Add(root, context, json);
         Commands.FixCommand.Add(root, context, json);
         Commands.WatchCommand.Add(root, context, json);
+        Commands.SandboxCommands.Add(root, context, json);
         return root;
     }
 }

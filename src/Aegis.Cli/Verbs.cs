@@ -249,6 +249,7 @@ internal static class Verbs
             Catalog = context.Catalog,
             VerifyCommands = AegisCommandLine.VerifyCommands(context.Args),
             BuildTarget = buildTarget,
+            KeepSandbox = Commands.SandboxCommands.Keep(context),
             Policy = AegisPolicy.Load(root),
             Warn = context.Warn,
         };

@@ -281,7 +281,7 @@ public sealed class AegisEngine
                 }
                 else if (options.Sandbox == SandboxModes.Repository || options.VerifyCommands.Count > 0)
                 {
-                    var result = await new RepositorySandbox { RunTests = options.RunTests, BuildTimeout = options.BuildTimeout }
+                    var result = await new RepositorySandbox { RunTests = options.RunTests, BuildTimeout = options.BuildTimeout, Keep = options.KeepSandbox }
                         .RunAsync(options.RepositoryRoot, new[] { new FileChange(relative, updated) }, options.BuildTarget, options.VerifyCommands, cancellationToken).ConfigureAwait(false);
                     card.Checks.AddRange(result.Checks);
                     card.Sandbox = new SandboxSummary { Mode = SandboxModes.Repository, Commands = result.Commands };
@@ -419,7 +419,7 @@ public sealed class AegisEngine
                     return result;
                 }
 
-                var sandbox = new RepositorySandbox { RunTests = options.RunTests, BuildTimeout = options.BuildTimeout };
+                var sandbox = new RepositorySandbox { RunTests = options.RunTests, BuildTimeout = options.BuildTimeout, Keep = options.KeepSandbox };
                 var repository = await sandbox.RunAsync(options.RepositoryRoot, patches.Select(p => new FileChange(p.File, p.PatchedText)).ToList(), options.BuildTarget, options.VerifyCommands, cancellationToken).ConfigureAwait(false);
                 foreach (var patch in patches)
                 {

@@ -23,6 +23,10 @@ public sealed class EngineOptions
 
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Keep the repository sandbox's copy for the next verification (docs/verification.md); the fronts default
+    /// it to <see cref="SandboxModes.KeepsByDefault"/> (on locally, off in CI).</summary>
+    public bool KeepSandbox { get; init; }
+
     /// <summary>The project (repository-relative) or solution the repository sandbox builds; null: the root's default.</summary>
     public string? BuildTarget { get; init; }
 

@@ -75,6 +75,7 @@ internal static class FixCommand
             Sandbox = baseOptions.Sandbox,
             Catalog = baseOptions.Catalog,
             VerifyCommands = baseOptions.VerifyCommands,
+            KeepSandbox = baseOptions.KeepSandbox,
             Policy = policy,
             Warn = baseOptions.Warn,
             Rules = selected,

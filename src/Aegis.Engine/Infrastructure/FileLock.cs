@@ -18,7 +18,7 @@ public static class FileLock
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+                return Open(path);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
@@ -30,4 +30,20 @@ public static class FileLock
             }
         }
     }
+
+    /// <summary>The lock when it is free now, else null: for a caller with somewhere else to go (it never waits).</summary>
+    public static IDisposable? TryAcquire(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return Open(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static FileStream Open(string path) => new(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
 }

@@ -80,6 +80,8 @@ internal static class AbandonedSandboxes
 
     internal static void Sweep(string temporaryFolder, bool canLock)
     {
+        // Kept copies have no owner file (their lock says whether one is in use): removed when unused for days or orphaned.
+        KeptSandbox.Remove(temporaryFolder, repositoryRoot: null, unusedOnly: true, DateTime.UtcNow);
         IEnumerable<string> owners;
         try
         {

@@ -27,19 +27,56 @@ public sealed class RepositorySandbox
 
     public bool RunTests { get; init; } = true;
 
+    /// <summary>
+    /// Keep the copy for the next verification (<see cref="KeptSandbox"/>): synced instead of copied, built
+    /// incrementally. Off, every run copies afresh and removes its copy.
+    /// </summary>
+    public bool Keep { get; init; }
+
+    /// <summary>Where copies go; the temporary folder unless a test says otherwise.</summary>
+    public string TemporaryFolder { get; init; } = Path.GetTempPath();
+
     public async Task<SandboxResult> RunAsync(string repositoryRoot, IReadOnlyList<FileChange> changes, string? buildTarget, IReadOnlyList<VerifyCommand> verifyCommands, CancellationToken cancellationToken)
     {
         var result = new SandboxResult { Mode = SandboxModes.Repository };
-        var sandbox = Path.Combine(Path.GetTempPath(), SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
-        AbandonedSandboxes.Sweep(Path.GetTempPath());
+        AbandonedSandboxes.Sweep(TemporaryFolder);
+        var kept = Keep ? OpenKept(repositoryRoot, result) : null;
+        var sandbox = kept?.Tree ?? Path.Combine(TemporaryFolder, SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
         IDisposable? ownership = null;
         var restored = false;
+        var applied = false;
+        var copying = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             try
             {
-                ownership = AbandonedSandboxes.Claim(sandbox);
-                var files = await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<string> files;
+                if (kept is not null && await SyncKeptAsync(kept, repositoryRoot, result, cancellationToken).ConfigureAwait(false) is { } synced)
+                {
+                    files = synced;
+                }
+                else
+                {
+                    if (kept is not null)
+                    {
+                        // The kept copy could not be synced: this run copies afresh, the next one starts the kept copy over.
+                        kept.Dispose();
+                        kept = null;
+                        sandbox = Path.Combine(TemporaryFolder, SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
+                    }
+
+                    ownership = AbandonedSandboxes.Claim(sandbox);
+                    files = await CopyRepositoryAsync(repositoryRoot, sandbox, cancellationToken).ConfigureAwait(false);
+                    result.Copy = "fresh copy: " + files.Count.ToString(CultureInfo.InvariantCulture) + " file(s) copied" + (result.Copy is null ? "" : " (" + result.Copy + ")");
+                }
+
+                if (changes.Count > 0)
+                {
+                    // Before the first change lands: a run killed from here on leaves the kept copy marked for a full resync.
+                    kept?.MarkDirty();
+                    applied = true;
+                }
+
                 foreach (var change in changes)
                 {
                     var target = Path.GetFullPath(Path.Combine(sandbox, change.RelativePath));
@@ -56,6 +93,8 @@ public sealed class RepositorySandbox
 
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     File.WriteAllText(target, change.NewContent, AtomicFile.Utf8NoBom);
+                    // Later than any output of the kept copy's last build, whatever the clock's resolution.
+                    File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
                 }
 
                 // The live tree's restore is the copy's when nothing it depends on changed: no second restore.
@@ -64,8 +103,11 @@ public sealed class RepositorySandbox
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // A full or unwritable temporary folder is the machine's problem, not an engine crash: say which folder.
-                throw new AegisException(ErrorCodes.SandboxFailure, "cannot copy the repository into the temporary folder " + Path.GetTempPath() + ": " + exception.Message, exception);
+                throw new AegisException(ErrorCodes.SandboxFailure, "cannot copy the repository into the temporary folder " + TemporaryFolder + ": " + exception.Message, exception);
             }
+
+            result.OutputLines.Add("aegis: sandbox " + result.Copy);
+            EngineTrace.Write("sandbox copy (" + result.Copy + ")", copying.Elapsed);
 
             // Build: the sandbox build switches the Risk Card off, so it never starts another sandbox.
             var built = true;
@@ -122,11 +164,66 @@ public sealed class RepositorySandbox
         }
         finally
         {
-            TryDelete(sandbox);
-            ownership?.Dispose();
+            if (kept is not null)
+            {
+                ReleaseKept(kept, applied ? changes : Array.Empty<FileChange>());
+            }
+            else
+            {
+                TryDelete(sandbox);
+                ownership?.Dispose();
+            }
         }
 
         return result;
+    }
+
+    /// <summary>The kept copy of the repository, or null (a fresh copy then) when it is in use or not usable.</summary>
+    private KeptSandbox? OpenKept(string repositoryRoot, SandboxResult result)
+    {
+        var kept = KeptSandbox.TryOpen(TemporaryFolder, repositoryRoot, out var reason);
+        if (kept is null)
+        {
+            result.Copy = reason;
+        }
+
+        return kept;
+    }
+
+    /// <summary>The live files after syncing the kept copy to them; null when the sync failed (the copy is then discarded).</summary>
+    private static async Task<IReadOnlyList<string>?> SyncKeptAsync(KeptSandbox kept, string repositoryRoot, SandboxResult result, CancellationToken cancellationToken)
+    {
+        var files = await ListFilesAsync(repositoryRoot, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var report = kept.Sync(files, cancellationToken);
+            result.Copy = report.ToString();
+            result.KeptSync = report;
+            return files;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            kept.Discard();
+            result.Copy = "the kept copy could not be synced and was discarded: " + exception.Message;
+            return null;
+        }
+    }
+
+    /// <summary>Reverts this run's changes in the kept copy and lets it go; a copy that cannot be reverted is discarded.</summary>
+    private static void ReleaseKept(KeptSandbox kept, IReadOnlyList<FileChange> changes)
+    {
+        using (kept)
+        {
+            try
+            {
+                kept.Revert(changes);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Never leave a patch for the next run: it starts from scratch instead.
+                kept.Discard();
+            }
+        }
     }
 
     /// <summary>What to build: the given target; else the one solution at the root; else every non-test project

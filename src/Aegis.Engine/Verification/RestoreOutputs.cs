@@ -81,7 +81,12 @@ internal static class RestoreOutputs
             foreach (var (source, target) in copies)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.WriteAllText(target, Rebase(File.ReadAllText(source), moves), AtomicFile.Utf8NoBom);
+                var rebased = Rebase(File.ReadAllText(source), moves);
+                // A kept copy already has them: rewriting the same text would only make its incremental build redo work.
+                if (!File.Exists(target) || File.ReadAllText(target) != rebased)
+                {
+                    File.WriteAllText(target, rebased, AtomicFile.Utf8NoBom);
+                }
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

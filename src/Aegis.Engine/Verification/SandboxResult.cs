@@ -17,6 +17,12 @@ public sealed class SandboxResult
 
     public List<string> OutputLines { get; } = new();
 
+    /// <summary>How the repository sandbox got its copy (fresh, or the kept one synced), for the output and the trace.</summary>
+    public string? Copy { get; set; }
+
+    /// <summary>What syncing the kept copy did; null for a fresh copy.</summary>
+    internal KeptSandbox.SyncReport? KeptSync { get; set; }
+
     /// <summary>The names of the tests that failed in this run (from the TRX files), for the baseline.</summary>
     public List<string> FailedTests { get; } = new();
 }
@@ -48,8 +54,14 @@ public static class SandboxModes
                 + (commands.Count == 1 ? " command: " : " commands: ") + string.Join(", ", commands.Select(c => c.CommandLine)) + ")";
 
     /// <summary>Repository in CI (env <c>CI</c> or <c>ContinuousIntegrationBuild</c> true), file otherwise.</summary>
-    public static string Default(Func<string, string?> environment)
-        => IsTrue(environment("CI")) || IsTrue(environment("ContinuousIntegrationBuild")) || IsTrue(environment("TF_BUILD")) || IsTrue(environment("GITHUB_ACTIONS")) ? Repository : File;
+    public static string Default(Func<string, string?> environment) => IsContinuousIntegration(environment) ? Repository : File;
+
+    /// <summary>Whether the repository sandbox keeps its copy by default: locally yes, in CI no (a CI machine is fresh
+    /// each time, and a kept copy would only be left behind).</summary>
+    public static bool KeepsByDefault(Func<string, string?> environment) => !IsContinuousIntegration(environment);
+
+    private static bool IsContinuousIntegration(Func<string, string?> environment)
+        => IsTrue(environment("CI")) || IsTrue(environment("ContinuousIntegrationBuild")) || IsTrue(environment("TF_BUILD")) || IsTrue(environment("GITHUB_ACTIONS"));
 
     private static bool IsTrue(string? value) => value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
 }
