@@ -54,21 +54,40 @@ public sealed class FaultTests
         }
     }
 
-    [Fact]
-    public async Task CancelledRepositoryRun_RemovesTempCopy_KillsCommand()
+    /// <summary>
+    /// Cancelled while the verify command runs: a fresh copy is removed; a kept copy (the local default) stays, the one
+    /// sandbox folder left, with the run's patch reverted and no dirty marker.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CancelledRepositoryRun_RemovesTempCopy_KillsCommand(bool keep)
     {
         using var directory = new TempDirectory();
         var inputs = SmallProject.Write(directory, Files);
         var marker = "aegis-cancel-" + Guid.NewGuid().ToString("N")[..8];
         var before = Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*").ToHashSet();
+        var kept = KeptSandboxes.FolderFor(directory.Path);
         using var cancellation = new CancellationTokenSource();
-        var run = AegisCli.RunAsync(cancellation.Token, "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--verify-command", $"bash -c 'exec -a {marker} sleep 600'", "--output", Path.Combine(directory.Path, "out"));
+        var run = AegisCli.RunAsync(cancellation.Token, "build", "--inputs", inputs, "--repository-root", directory.Path, "--sandbox", "repository", "--keep-sandbox", keep ? "true" : "false", "--verify-command", $"bash -c 'exec -a {marker} sleep 600'", "--output", Path.Combine(directory.Path, "out"));
 
-        // Cancel once the sandbox copy exists (the copy, its build or the verify command is then running).
+        // Cancel once the sandbox copy exists (the copy, its build or the verify command is then running); a kept copy
+        // once the verify command runs, so the patch is in it.
         var stopwatch = Stopwatch.StartNew();
         while (!run.IsCompleted && stopwatch.Elapsed < TimeSpan.FromMinutes(3) && !Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*").Any(d => !before.Contains(d)))
         {
             await Task.Delay(50);
+        }
+
+        while (keep && !run.IsCompleted && stopwatch.Elapsed < TimeSpan.FromMinutes(5) && !await ProcessMatchesAsync(marker))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(!keep, !Directory.Exists(kept));
+        if (keep)
+        {
+            Assert.NotEqual(Files["src/Shop/OrdersController.cs"], File.ReadAllText(Path.Combine(kept, "tree", "src/Shop/OrdersController.cs")));
         }
 
         await Task.Delay(500);
@@ -77,8 +96,14 @@ public sealed class FaultTests
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("AEGB007", Assert.Single(result.ErrorLines));
-        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*"), d => !before.Contains(d));
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "aegis-sandbox-*"), d => !before.Contains(d) && d != kept);
         Assert.True(await NoProcessMatchesAsync(marker));
+        if (keep)
+        {
+            Assert.False(File.Exists(Path.Combine(kept, "dirty")), "the cancelled run left its kept copy dirty");
+            Assert.Equal(Files["src/Shop/OrdersController.cs"], File.ReadAllText(Path.Combine(kept, "tree", "src/Shop/OrdersController.cs")));
+            Assert.Equal(new[] { kept }, KeptSandboxes.Clean(directory.Path));
+        }
     }
 
     /// <summary>
@@ -180,7 +205,9 @@ public sealed class FaultTests
     private static Process StartEngine(string inputs, string repository, string temp, params string[] extra)
     {
         var start = new ProcessStartInfo(Aegis.Package.Tests.EndToEnd.DotNet.HostPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Aegis.Engine.Tests.Infrastructure.CliUnderTest.Path, "build", "--inputs", inputs, "--repository-root", repository, "--sandbox", "repository", "--output", Path.Combine(repository, "out") }.Concat(extra))
+        // The owner-file tests are about fresh copies: the kept one (the local default) is asked for by name.
+        var keep = extra.Contains("--keep-sandbox") ? Array.Empty<string>() : new[] { "--keep-sandbox", "false" };
+        foreach (var argument in new[] { Aegis.Engine.Tests.Infrastructure.CliUnderTest.Path, "build", "--inputs", inputs, "--repository-root", repository, "--sandbox", "repository", "--output", Path.Combine(repository, "out") }.Concat(keep).Concat(extra))
         {
             start.ArgumentList.Add(argument);
         }
@@ -189,6 +216,62 @@ public sealed class FaultTests
         start.Environment["TMPDIR"] = temp;
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         return Process.Start(start)!;
+    }
+
+    /// <summary>Whether a process whose command line starts with the marker (the verify command's <c>exec -a</c> name,
+    /// not the engine whose arguments hold it) runs now.</summary>
+    private static async Task<bool> ProcessMatchesAsync(string marker)
+    {
+        using var pgrep = Process.Start(new ProcessStartInfo("pgrep", new[] { "-f", "^" + marker }) { RedirectStandardOutput = true })!;
+        var pids = await pgrep.StandardOutput.ReadToEndAsync();
+        await pgrep.WaitForExitAsync();
+        return pids.Trim().Length > 0;
+    }
+
+    /// <summary>
+    /// An engine killed (no clean-up runs) while its patch is in the kept copy: the copy stays, marked dirty; the next run
+    /// resyncs every file, so the patch is gone, and leaves the kept copy as the only sandbox folder.
+    /// </summary>
+    [Fact]
+    public async Task EngineKilledWithAKeptCopy_NextRunResyncsIt_NoPatchSurvives()
+    {
+        using var directory = new TempDirectory();
+        var inputs = SmallProject.Write(directory, Files);
+        using var tempDirectory = new TempDirectory();
+        var temp = tempDirectory.Path;
+        var kept = KeptSandboxes.FolderFor(directory.Path, temp);
+        var patched = Path.Combine(kept, "tree", "src/Shop/OrdersController.cs");
+        var marker = "aegis-kept-" + Guid.NewGuid().ToString("N")[..8];
+
+        using (var engine = StartEngine(inputs, directory.Path, temp, "--keep-sandbox", "true", "--verify-command", $"bash -c 'exec -a {marker} sleep 600'"))
+        {
+            var stopwatch = Stopwatch.StartNew();
+            while (!engine.HasExited && stopwatch.Elapsed < TimeSpan.FromMinutes(5) && !await ProcessMatchesAsync(marker))
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.False(engine.HasExited, "the engine ended before its verify command ran");
+            engine.Kill(entireProcessTree: true);
+            await engine.WaitForExitAsync();
+        }
+
+        Assert.True(File.Exists(Path.Combine(kept, "dirty")), "the killed run's kept copy is not marked dirty");
+        Assert.NotEqual(Files["src/Shop/OrdersController.cs"], File.ReadAllText(patched));
+
+        using (var next = StartEngine(inputs, directory.Path, temp, "--keep-sandbox", "true"))
+        {
+            var output = next.StandardOutput.ReadToEndAsync();
+            var errors = next.StandardError.ReadToEndAsync();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+            await next.WaitForExitAsync(deadline.Token);
+            Assert.True(next.ExitCode is 0 or 1, "exit " + next.ExitCode + ": " + await output + await errors);
+        }
+
+        Assert.False(File.Exists(Path.Combine(kept, "dirty")));
+        Assert.Equal(Files["src/Shop/OrdersController.cs"], File.ReadAllText(patched));
+        Assert.Equal(new[] { kept }, Directory.GetFileSystemEntries(temp, "aegis-sandbox-*"));
+        Assert.True(await NoProcessMatchesAsync(marker), "the verify command survived the kill");
     }
 
     /// <summary>pgrep -f for the marker, retried briefly: a killed process may take a moment to be reaped.</summary>
