@@ -59,8 +59,9 @@ public sealed class RepositorySandbox
                 {
                     if (kept is not null)
                     {
-                        // The kept copy could not be synced: this run copies afresh, the next one starts the kept copy over.
+                        // The kept copy could not be synced (a full disk, say): removed, and this run copies afresh.
                         kept.Dispose();
+                        KeptSandbox.Remove(TemporaryFolder, repositoryRoot, unusedOnly: false, DateTime.UtcNow);
                         kept = null;
                         sandbox = Path.Combine(TemporaryFolder, SandboxPrefix + Guid.NewGuid().ToString("N")[..12]);
                     }
@@ -166,7 +167,7 @@ public sealed class RepositorySandbox
         {
             if (kept is not null)
             {
-                ReleaseKept(kept, applied ? changes : Array.Empty<FileChange>());
+                ReleaseKept(kept, repositoryRoot, applied ? changes : Array.Empty<FileChange>());
             }
             else
             {
@@ -210,19 +211,26 @@ public sealed class RepositorySandbox
     }
 
     /// <summary>Reverts this run's changes in the kept copy and lets it go; a copy that cannot be reverted is discarded.</summary>
-    private static void ReleaseKept(KeptSandbox kept, IReadOnlyList<FileChange> changes)
+    private void ReleaseKept(KeptSandbox kept, string repositoryRoot, IReadOnlyList<FileChange> changes)
     {
+        var reverted = false;
         using (kept)
         {
             try
             {
                 kept.Revert(changes);
+                reverted = true;
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // Never leave a patch for the next run: it starts from scratch instead.
                 kept.Discard();
             }
+        }
+
+        if (!reverted)
+        {
+            KeptSandbox.Remove(TemporaryFolder, repositoryRoot, unusedOnly: false, DateTime.UtcNow);
         }
     }
 
