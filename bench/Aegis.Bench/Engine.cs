@@ -6,8 +6,12 @@ namespace Aegis.Bench;
 
 /// <summary>One timed engine (or reference) command.</summary>
 /// <remarks><see cref="InputsSeconds"/>: the engine's own "inputs" phase (AEGIS_TRACE), the MSBuild evaluation that `verify`
-/// needs and the build target does not (it hands the engine the compiler's inputs).</remarks>
-internal sealed record EngineTiming(string Name, string Command, double Seconds, int ExitCode, string? Status, double? InputsSeconds = null, double? SandboxSeconds = null);
+/// needs and the build target does not (it hands the engine the compiler's inputs).
+/// <see cref="SandboxPhases"/>: the repository sandbox's own phases (copy or sync, build, tests), from its trace lines.</remarks>
+internal sealed record EngineTiming(string Name, string Command, double Seconds, int ExitCode, string? Status, double? InputsSeconds = null, double? SandboxSeconds = null, SandboxPhases? SandboxPhases = null);
+
+/// <summary>The repository sandbox's phases, seconds each: its copy (fresh) or sync (kept copy), its build, its tests.</summary>
+internal sealed record SandboxPhases(double Copy, double Build, double Tests, string? Copied);
 
 /// <summary>What the engine suite measured.</summary>
 internal sealed record EngineResult(IReadOnlyList<EngineTiming> Timings)
@@ -58,7 +62,18 @@ internal static class Engine
         var test = DotnetProcess.Run(repository, ["test", copy, "-c", "Debug", "--no-build", "-nologo", "-tl:off", "-v:q"], timeout);
         timings.Add(new EngineTiming("sample test", "dotnet test Aegis.Sample.sln --no-build (the sample in its own repository)", test.Elapsed.TotalSeconds, test.ExitCode, null));
 
+        // The first verification makes the kept copy (a full copy and build, as a fresh copy); an earlier bench's is removed first.
+        DotnetProcess.RunChecked(repository, [cli, "sandbox", "clean", "--repository-root", repository], timeout);
         timings.Add(Verify("sample repository mode", cli, copy, "repository", Path.Combine(outDirectory, "engine", "sample-repository"), repository, timeout, warm: false));
+
+        // The second, after an edit in one source file (a developer's next verification): the kept copy is synced and
+        // built incrementally. Against the same reference, and against the sample's own incremental build after that edit.
+        var edited = Path.Combine(repository, "Aegis.Sample", "Program.cs");
+        File.AppendAllText(edited, "\n// bench: an edit between two verifications\n");
+        var incremental = DotnetProcess.Run(repository, ["build", copy, "-c", "Debug", "--no-restore", "-nologo", "-tl:off", "-v:q", "-nodeReuse:false"], timeout);
+        timings.Add(new EngineTiming("sample build after edit", "dotnet build Aegis.Sample.sln (incremental, after the edit)", incremental.Elapsed.TotalSeconds, incremental.ExitCode, null));
+        timings.Add(Verify("sample repository mode, kept copy", cli, copy, "repository", Path.Combine(outDirectory, "engine", "sample-repository-kept"), repository, timeout, warm: false));
+        DotnetProcess.Run(repository, [cli, "sandbox", "clean", "--repository-root", repository], timeout);
         return new EngineResult(timings);
     }
 
@@ -144,7 +159,25 @@ internal static class Engine
 
         var result = DotnetProcess.Run(workingDirectory, arguments, timeout, new Dictionary<string, string> { ["AEGIS_TRACE"] = "1" });
         var command = $"dotnet artifacts/bin/Aegis.Cli/<c>/Aegis.Cli.dll verify {Path.GetFileName(target)} --sandbox {sandbox} --json";
-        return new EngineTiming(name, command, result.Elapsed.TotalSeconds, result.ExitCode, Status(result.Output), TraceSeconds(result.Output, "inputs"), TraceSeconds(result.Output, "sandbox"));
+        var phases = TraceSeconds(result.Output, "sandbox-build") is { } built
+            ? new SandboxPhases(TraceSeconds(result.Output, "sandbox-copy") ?? 0, built, TraceSeconds(result.Output, "sandbox-tests") ?? 0, CopyLine(output))
+            : null;
+        return new EngineTiming(name, command, result.Elapsed.TotalSeconds, result.ExitCode, Status(result.Output), TraceSeconds(result.Output, "inputs"), TraceSeconds(result.Output, "sandbox"), phases);
+    }
+
+    /// <summary>What the sandbox said of its copy ("fresh copy: …" or "kept copy: …"), from the stdout tail of the card in <paramref name="output"/>.</summary>
+    private static string? CopyLine(string output)
+    {
+        foreach (var card in Directory.EnumerateFiles(output, "risk-card.json", SearchOption.AllDirectories))
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(card), "aegis: sandbox ((?:fresh|kept) copy[^\"\n]*)");
+            if (match.Success)
+            {
+                return match.Groups[1].Value;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The sum of the engine's "aegis: trace &lt;phase&gt; N ms" lines, in seconds.</summary>
@@ -217,7 +250,11 @@ internal static class Engine
         {
             var inputs = t.InputsSeconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $" (of which MSBuild evaluation {seconds:0.00} s)") : string.Empty;
             inputs += t.SandboxSeconds is { } sandbox ? string.Create(CultureInfo.InvariantCulture, $" (of which the sandbox {sandbox:0.00} s)") : string.Empty;
-            sb.Append(CultureInfo.InvariantCulture, $"  {t.Name,-24} {t.Seconds,8:0.00} s{inputs}  exit {t.ExitCode}  {t.Status}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"  {t.Name,-34} {t.Seconds,8:0.00} s{inputs}  exit {t.ExitCode}  {t.Status}\n");
+            if (t.SandboxPhases is { } phases)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  {"",-34} sandbox phases: copy {phases.Copy:0.00} s, build {phases.Build:0.00} s, tests {phases.Tests:0.00} s ({phases.Copied ?? "copy not reported"})\n");
+            }
         }
 
         return sb.ToString();

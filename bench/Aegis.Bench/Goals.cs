@@ -84,6 +84,18 @@ internal static class Goals
             Goal(null, "repository mode vs build + test: not measured");
         }
 
+        // The second verification, after an edit in one source file: the kept copy synced and built incrementally.
+        var kept = engine?.Timings.FirstOrDefault(t => t.Name == "sample repository mode, kept copy" && t.ExitCode is 0 or 1);
+        if (kept is not null && build is not null && test is not null)
+        {
+            var reference = build.Value + test.Value;
+            Goal(kept.Seconds / reference <= MaxRepositoryRatio, Invariant($"repository mode, second verification (kept copy) <= 1.2x: {kept.Seconds:0.00} s / ({build:0.00} + {test:0.00}) s = {kept.Seconds / reference:0.00}x"));
+            if (kept.SandboxPhases is { } phases)
+            {
+                sb.Append(Invariant($"            of which the sandbox: sync {phases.Copy:0.00} s + build {phases.Build:0.00} s + tests {phases.Tests:0.00} s = {(phases.Copy + phases.Build + phases.Tests) / reference:0.00}x; the sample's own build {build:0.00} s, test {test:0.00} s")).Append('\n');
+            }
+        }
+
         return sb.ToString();
     }
 

@@ -107,11 +107,12 @@ public sealed class RepositorySandbox
                 throw new AegisException(ErrorCodes.SandboxFailure, "cannot copy the repository into the temporary folder " + TemporaryFolder + ": " + exception.Message, exception);
             }
 
-            result.OutputLines.Add("aegis: sandbox " + result.Copy);
-            EngineTrace.Write("sandbox copy (" + result.Copy + ")", copying.Elapsed);
+            // Phases of the sandbox for the bench (AEGIS_TRACE=1): the copy or sync, the build, the tests.
+            EngineTrace.Write("sandbox-copy", copying.Elapsed);
 
             // Build: the sandbox build switches the Risk Card off, so it never starts another sandbox.
             var built = true;
+            var building = System.Diagnostics.Stopwatch.StartNew();
             var failedBuilds = new List<string>();
             var targets = BuildTargets(sandbox, buildTarget);
             foreach (var target in targets)
@@ -131,12 +132,15 @@ public sealed class RepositorySandbox
                 }
             }
 
+            EngineTrace.Write("sandbox-build", building.Elapsed);
             result.Checks.Add(new Check(CheckNames.SandboxBuild, built, targets.Count == 0 ? "no project to build" : built ? "dotnet build succeeded" : "dotnet build failed: " + string.Join(", ", failedBuilds)));
             result.BrokeBuildOrTests |= !built;
 
             if (RunTests && built)
             {
+                var testing = System.Diagnostics.Stopwatch.StartNew();
                 var tests = await RunTestsAsync(sandbox, targets, restored, result, cancellationToken).ConfigureAwait(false);
+                EngineTrace.Write("sandbox-tests", testing.Elapsed);
                 // Tests already red before the change are not the change's fault: the baseline says which they are.
                 var baseline = changes.Count > 0 && tests.FailedNames.Count > 0
                     ? await TestBaseline.GetAsync(this, repositoryRoot, buildTarget, cancellationToken).ConfigureAwait(false)
@@ -162,6 +166,9 @@ public sealed class RepositorySandbox
                 result.Checks.Add(new Check(CheckNames.SandboxCommands, failed.Count == 0, failed.Count == 0 ? verifyCommands.Count.ToString(CultureInfo.InvariantCulture) + " verify command(s) passed" : string.Join("; ", failed)));
                 result.BrokeBuildOrTests |= failed.Count > 0;
             }
+
+            // Last, so the card's output tail keeps it: how this run got its copy (fresh, or the kept one synced).
+            result.OutputLines.Add("aegis: sandbox " + result.Copy);
         }
         finally
         {
