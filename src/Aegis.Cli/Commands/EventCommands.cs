@@ -177,6 +177,7 @@ internal static class EventCommands
             Sandbox = sandbox,
             Catalog = context.Catalog,
             VerifyCommands = AegisCommandLine.VerifyCommands(context.Args),
+            KeepSandbox = SandboxCommands.Keep(context),
             Environment = context.Environment,
             Warn = context.Warn,
         };

@@ -53,6 +53,7 @@ public sealed class EventInbox
             Sandbox = options.Sandbox,
             Catalog = options.Catalog,
             VerifyCommands = options.VerifyCommands,
+            KeepSandbox = options.KeepSandbox,
             Environment = options.Environment,
             BuildTimeout = options.BuildTimeout,
             Clock = options.Clock,

@@ -23,6 +23,9 @@ public sealed class EventProcessorOptions
 
     public IReadOnlyList<VerifyCommand> VerifyCommands { get; init; } = Array.Empty<VerifyCommand>();
 
+    /// <summary>Keep the repository sandbox's copy (<c>--keep-sandbox</c>); null: <see cref="SandboxModes.KeepsByDefault"/> of <see cref="Environment"/>.</summary>
+    public bool? KeepSandbox { get; init; }
+
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -287,6 +290,7 @@ public sealed class EventProcessor
             Catalog = options.Catalog,
             VerifyCommands = options.VerifyCommands,
             BuildTimeout = options.BuildTimeout,
+            KeepSandbox = options.KeepSandbox ?? SandboxModes.KeepsByDefault(options.Environment),
             Policy = AegisPolicy.Load(options.RepositoryRoot),
             Clock = options.Clock,
         };
