@@ -13,8 +13,9 @@ public sealed record FileChange(string RelativePath, string? NewContent);
 /// <summary>
 /// The repository sandbox: a temporary copy of the repository (git-tracked and untracked-but-not-ignored files
 /// when there is a .git, else a walk; never bin/, obj/, .git/), the changes applied there, then
-/// <c>dotnet build</c>, the test projects and every verify command. The live working tree is never written, and
-/// the copy is always removed, also on cancellation.
+/// <c>dotnet build</c>, the test projects and every verify command. The live working tree is never written. A fresh
+/// copy is always removed, also on cancellation; with <see cref="Keep"/> the copy is the repository's kept one
+/// (<see cref="KeptSandbox"/>), synced instead of copied and left with this run's changes reverted.
 /// </summary>
 public sealed class RepositorySandbox
 {
