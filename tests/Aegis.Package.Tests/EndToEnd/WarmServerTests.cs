@@ -143,12 +143,19 @@ public sealed partial class WarmServerTests(EndToEndEnvironment environment, ITe
             // AegisUseServer left to the package's default ("" here undoes the test runner's false).
             var ci = Succeeds(Build(consumer, new Dictionary<string, string?>(Variables(servers, useServer: "")) { ["CI"] = "true" }));
             Assert.DoesNotContain(FromServer, ci.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(Preparing, ci.Output, StringComparison.Ordinal);
             Assert.Empty(WarmServers.Pids(servers));
             Assert.False(WarmServers.AnyProcessServing(servers), "a CI build left a server process behind");
 
             File.AppendAllText(consumer.PathOf("Ci/Settings.cs"), "// edited\n");
-            Succeeds(Build(consumer, Variables(servers, useServer: "")), FromServer);
+            Assert.Contains(PreparedUsed, Succeeds(Build(consumer, Variables(servers, useServer: "")), Preparing).Output, StringComparison.Ordinal);
             Assert.True(WarmServers.AnyProcessServing(servers), "a local build did not start the server");
+
+            // AegisServerPrepare=false: the server, but only after Build.
+            File.AppendAllText(consumer.PathOf("Ci/Settings.cs"), "// edited again\n");
+            var afterBuild = Succeeds(Build(consumer, Variables(servers, useServer: ""), "-p:AegisServerPrepare=false"), FromServer);
+            Assert.DoesNotContain(Preparing, afterBuild.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("; prepared", afterBuild.Output, StringComparison.Ordinal);
         }
         finally
         {
