@@ -119,6 +119,18 @@ public sealed class AegisRiskCardTask : ToolTask
     /// <inheritdoc/>
     public override bool Execute()
     {
+        if (Prepare)
+        {
+            // Whatever keeps the prepare from being sent (no engine, no dotnet, no server) is the run's to report.
+            if (UseServer && string.Equals(Verb, "build", StringComparison.OrdinalIgnoreCase) && FileExists(EngineAssembly)
+                && (!string.IsNullOrEmpty(ToolPath) || (_dotNetPath = FindDotNet()) is not null))
+            {
+                PrepareOnServer();
+            }
+
+            return true;
+        }
+
         if (!FileExists(EngineAssembly))
         {
             Log.LogError(null, AegisErrorCodes.EngineMissing, null, Location, 0, 0, 0, 0,
@@ -131,12 +143,6 @@ public sealed class AegisRiskCardTask : ToolTask
         if (string.IsNullOrEmpty(ToolPath))
         {
             _dotNetPath = FindDotNet();
-            if (_dotNetPath is null && Prepare)
-            {
-                // The run after Build reports it.
-                return true;
-            }
-
             if (_dotNetPath is null)
             {
                 Log.LogError(null, AegisErrorCodes.DotNetNotFound, null, Location, 0, 0, 0, 0,
@@ -144,16 +150,6 @@ public sealed class AegisRiskCardTask : ToolTask
                     ToolName, DotNetRoot ?? "");
                 return false;
             }
-        }
-
-        if (Prepare)
-        {
-            if (UseServer && string.Equals(Verb, "build", StringComparison.OrdinalIgnoreCase))
-            {
-                PrepareOnServer();
-            }
-
-            return true;
         }
 
         if (UseServer && string.Equals(Verb, "build", StringComparison.OrdinalIgnoreCase) && TryRunOnServer())
