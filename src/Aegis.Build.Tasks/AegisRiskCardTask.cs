@@ -81,12 +81,22 @@ public sealed class AegisRiskCardTask : ToolTask
     [Output]
     public bool UsedServer { get; private set; }
 
+    /// <summary>
+    /// Before the compiler runs (<c>_AegisPrepareCard</c>): only ask the warm server (started if none answers) to start
+    /// the card's analysis, and return without waiting for it. Never runs the engine and never fails the build: the run
+    /// after Build writes the card either way, from the prepared work when the sources did not change in between.
+    /// </summary>
+    public bool Prepare { get; set; }
+
     internal const int DefaultServerIdleTimeoutSeconds = 600;
 
     // A running server answers a connection at once; a server just started gets this long to come up.
     private const int ConnectTimeoutMilliseconds = 500;
     private static readonly TimeSpan ServerStartTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(10);
+
+    // A prepare is answered before any analysis; a server that takes longer is not worth holding the compiler for.
+    private static readonly TimeSpan PrepareResponseTimeout = TimeSpan.FromSeconds(10);
 
     // Seams for unit tests: the process environment and the file system the search looks at.
     internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
@@ -109,6 +119,18 @@ public sealed class AegisRiskCardTask : ToolTask
     /// <inheritdoc/>
     public override bool Execute()
     {
+        if (Prepare)
+        {
+            // Whatever keeps the prepare from being sent (no engine, no dotnet, no server) is the run's to report.
+            if (UseServer && string.Equals(Verb, "build", StringComparison.OrdinalIgnoreCase) && FileExists(EngineAssembly)
+                && (!string.IsNullOrEmpty(ToolPath) || (_dotNetPath = FindDotNet()) is not null))
+            {
+                PrepareOnServer();
+            }
+
+            return true;
+        }
+
         if (!FileExists(EngineAssembly))
         {
             Log.LogError(null, AegisErrorCodes.EngineMissing, null, Location, 0, 0, 0, 0,
@@ -150,24 +172,7 @@ public sealed class AegisRiskCardTask : ToolTask
         string failure;
         try
         {
-            // The host the one-shot engine would run on: ToolPath/ToolExe when the user set them, else the search.
-            var dotNet = string.IsNullOrEmpty(ToolPath) ? GenerateFullPathToTool() : Path.Combine(ToolPath, string.IsNullOrEmpty(ToolExe) ? ToolName : ToolExe);
-            var directory = ServerWire.DefaultDirectory(GetEnvironmentVariable);
-            var identity = ServerWire.Identity(ServerWire.EngineHash(Path.GetDirectoryName(Path.GetFullPath(EngineAssembly))!), dotNet, SdkVersion ?? "");
-            var pipe = ServerWire.PipeName(directory, identity, IsWindows);
-            var request = Request(identity);
-            ServerResponse? response = null;
-            failure = "no server running";
-            if (IsWindows || FileExists(pipe))
-            {
-                response = ServerWire.TrySend(pipe, request, ConnectTimeoutMilliseconds, ResponseTimeout, out failure);
-            }
-
-            if (response is null)
-            {
-                response = StartServerAndSend(dotNet, directory, pipe, request, ref failure);
-            }
-
+            var response = SendToServer(ServerWire.KindRun, ResponseTimeout, out var pipe, out failure);
             if (response is null)
             {
                 Log.LogMessage(MessageImportance.Low, "Aegis: the warm engine server was not used ({0}); running the engine once.", failure);
@@ -180,7 +185,7 @@ public sealed class AegisRiskCardTask : ToolTask
                 return false;
             }
 
-            Log.LogMessage(MessageImportance.Low, "Aegis: the Risk Card came from the warm engine server ({0}).", pipe);
+            Log.LogMessage(MessageImportance.Low, "Aegis: the Risk Card came from the warm engine server ({0}{1}).", pipe, response.Message.Length == 0 ? "" : "; " + response.Message);
             UsedServer = true;
             foreach (var line in Lines(response.Stdout))
             {
@@ -207,6 +212,55 @@ public sealed class AegisRiskCardTask : ToolTask
 
         Log.LogMessage(MessageImportance.Low, "Aegis: the warm engine server was not used ({0}); running the engine once.", failure);
         return false;
+    }
+
+    /// <summary>
+    /// The prepare request: answered as soon as the server has started the analysis. Whatever goes wrong is a
+    /// low-importance message; the run after Build does what it does without a prepared analysis.
+    /// </summary>
+    private void PrepareOnServer()
+    {
+        string failure;
+        try
+        {
+            var response = SendToServer(ServerWire.KindPrepare, PrepareResponseTimeout, out var pipe, out failure);
+            if (response is not null)
+            {
+                Log.LogMessage(MessageImportance.Low, response.Status == ServerWire.StatusOk
+                    ? "Aegis: the warm engine server is preparing the Risk Card while the compiler runs ({0}: {1})."
+                    : "Aegis: the warm engine server does not prepare the Risk Card ({0}: {1}); it is made after the build.", pipe, response.Message);
+                return;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            failure = exception.GetType().Name + ": " + exception.Message;
+        }
+
+        Log.LogMessage(MessageImportance.Low, "Aegis: the warm engine server was not reached to prepare the Risk Card ({0}); it is made after the build.", failure);
+    }
+
+    /// <summary>
+    /// Sends one request of <paramref name="kind"/> to the server of this engine, host and SDK, starting one when none
+    /// answers. Null, with <paramref name="failure"/> saying why, when no server answered.
+    /// </summary>
+    private ServerResponse? SendToServer(string kind, TimeSpan responseTimeout, out string pipe, out string failure)
+    {
+        // The host the one-shot engine would run on: ToolPath/ToolExe when the user set them, else the search.
+        var dotNet = string.IsNullOrEmpty(ToolPath) ? GenerateFullPathToTool() : Path.Combine(ToolPath, string.IsNullOrEmpty(ToolExe) ? ToolName : ToolExe);
+        var directory = ServerWire.DefaultDirectory(GetEnvironmentVariable);
+        var identity = ServerWire.Identity(ServerWire.EngineHash(Path.GetDirectoryName(Path.GetFullPath(EngineAssembly))!), dotNet, SdkVersion ?? "");
+        pipe = ServerWire.PipeName(directory, identity, IsWindows);
+        var request = Request(identity);
+        request.Kind = kind;
+        ServerResponse? response = null;
+        failure = "no server running";
+        if (IsWindows || FileExists(pipe))
+        {
+            response = ServerWire.TrySend(pipe, request, ConnectTimeoutMilliseconds, responseTimeout, out failure);
+        }
+
+        return response ?? StartServerAndSend(dotNet, directory, pipe, request, responseTimeout, ref failure);
     }
 
     private ServerRequest Request(string identity)
@@ -236,7 +290,7 @@ public sealed class AegisRiskCardTask : ToolTask
     /// Starts <c>dotnet Aegis.Cli.dll server run</c>, detached from the build's console, and sends the request once its
     /// pipe answers. Parallel builds may each start one: all but the first leave at once (the server's lock file).
     /// </summary>
-    private ServerResponse? StartServerAndSend(string dotNet, string directory, string pipe, ServerRequest request, ref string failure)
+    private ServerResponse? StartServerAndSend(string dotNet, string directory, string pipe, ServerRequest request, TimeSpan responseTimeout, ref string failure)
     {
         var start = new ProcessStartInfo(dotNet)
         {
@@ -263,7 +317,7 @@ public sealed class AegisRiskCardTask : ToolTask
         {
             if (IsWindows || FileExists(pipe))
             {
-                var response = ServerWire.TrySend(pipe, request, ConnectTimeoutMilliseconds, ResponseTimeout, out failure);
+                var response = ServerWire.TrySend(pipe, request, ConnectTimeoutMilliseconds, responseTimeout, out failure);
                 if (response is not null)
                 {
                     return response;

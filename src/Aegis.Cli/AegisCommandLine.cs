@@ -37,7 +37,8 @@ public static class AegisCommandLine
     /// <param name="stderrIsTerminal">Whether progress lines may be shown; default: <paramref name="stderr"/> is the
     /// console's and it is not redirected.</param>
     /// <param name="projectCache">The warm server's projects (<c>aegis server run</c>); null in a one-shot run.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null, bool? stderrIsTerminal = null, LoadedProjectCache? projectCache = null)
+    /// <param name="served">The warm server's prepared analyses for this build; null in a one-shot run.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Aegis.Engine.Analysis.AnalyzerCatalog? catalog = null, CancellationToken cancellationToken = default, TextReader? stdin = null, bool? stderrIsTerminal = null, LoadedProjectCache? projectCache = null, ServedBuild? served = null)
     {
         string[] expanded;
         try
@@ -60,7 +61,7 @@ public static class AegisCommandLine
         try
         {
             var terminal = stderrIsTerminal ?? (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
-            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded, terminal) { Stdin = stdin ?? Console.In, ProjectCache = projectCache };
+            var context = new CliContext(stdout, stderr, environment, catalog ?? Aegis.Engine.Analysis.AnalyzerCatalog.Default, expanded, terminal) { Stdin = stdin ?? Console.In, ProjectCache = projectCache, Served = served };
             var root = BuildCommands(context);
             var parse = root.Parse(expanded, new ParserConfiguration { ResponseFileTokenReplacer = null });
             var usage = UsageErrors(parse, expanded);
@@ -314,6 +315,9 @@ internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<str
 
     /// <summary>The warm server's projects, reused between builds; null in a one-shot run.</summary>
     public LoadedProjectCache? ProjectCache { get; init; }
+
+    /// <summary>The warm server's prepared analyses; null in a one-shot run.</summary>
+    public ServedBuild? Served { get; init; }
 
     /// <summary>The warnings printed so far, for the <c>warnings</c> array of the JSON output.</summary>
     public List<(string Code, string Message)> Warnings { get; } = new();

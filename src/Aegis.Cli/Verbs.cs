@@ -8,6 +8,7 @@ using Aegis.Engine.Compilation;
 using Aegis.Engine.Infrastructure;
 using Aegis.Engine.Policy;
 using Aegis.Engine.RiskCards;
+using Aegis.Engine.Server;
 using Aegis.Engine.Verification;
 
 namespace Aegis.Cli;
@@ -40,13 +41,41 @@ internal static class Verbs
 
         var engine = new AegisEngine(options);
         EngineTrace.WriteSinceProcessStart("startup");
+        // What the warm server prepared while the compiler ran (awaited if it still runs), taken before loading: the
+        // load below then tells whether the sources are still the ones it analyzed.
+        ProjectAnalysis? prepared = null;
+        if (context.Served is { } served)
+        {
+            using (EngineTrace.Measure("prepared"))
+            {
+                prepared = await served.Prepared.TakeAsync(PreparedBuilds.Key(inputsPath, root, mode), context.Catalog, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         LoadedProject project;
         using (EngineTrace.Measure("load"))
         {
             project = context.ProjectCache is { } cache ? cache.Load(inputs, cancellationToken) : LoadedProject.Load(inputs, cancellationToken);
         }
 
-        var analysis = await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
+        ProjectAnalysis analysis;
+        if (prepared is not null && ReferenceEquals(prepared.Project.Compilation, project.Compilation))
+        {
+            // The cache returned the very compilation the preparation analyzed: nothing it read has changed.
+            context.Served!.Outcome = "prepared while the compiler ran";
+            EngineTrace.Note("analyze, fixes: prepared while the compiler ran");
+            analysis = prepared;
+        }
+        else
+        {
+            if (prepared is not null)
+            {
+                context.Served!.Outcome = "prepared analysis not used: the compilation changed since";
+            }
+
+            analysis = await engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
+        }
+
         var action = new List<KeyValuePair<string, object?>>
         {
             new("kind", "build"),

@@ -28,7 +28,16 @@ public sealed class ProjectAnalysis
     /// new ones): the sandbox's re-scan judges "nothing new appeared" against all of them, not only the selected.
     /// </summary>
     public IReadOnlyList<Incident>? AllIncidents { get; init; }
+
+    /// <summary>
+    /// The file sandbox already run on exactly these patches (<see cref="AegisEngine.PrepareAsync"/>, the warm server
+    /// while the compiler runs); null: <see cref="AegisEngine.EvaluateAsync"/> runs it.
+    /// </summary>
+    public PreparedSandbox? PreparedSandbox { get; init; }
 }
+
+/// <summary>A file sandbox's result and the patch objects it judged (and marked verified or failed).</summary>
+public sealed record PreparedSandbox(IReadOnlyList<PatchArtifact> Patches, SandboxResult Result);
 
 /// <summary>
 /// The pipeline every front uses: compilation → incidents → patch artifacts → policy → sandbox → Risk Card.
@@ -73,12 +82,52 @@ public sealed class AegisEngine
         return new ProjectAnalysis { Project = project, Incidents = incidents, Patches = patches, Unfixable = unfixable, AllIncidents = ReferenceEquals(all, incidents) ? null : all };
     }
 
+    /// <summary>
+    /// <see cref="AnalyzeAsync"/> and, with the file sandbox, the sandbox too: everything of a build's card that depends
+    /// only on the compilation, the catalog and the repository root. The policy, knowledge and baseline are read later by
+    /// <see cref="EvaluateAsync"/>, which then finds the sandbox done. The result is used once: the sandbox marked its
+    /// patches verified or failed.
+    /// </summary>
+    public async Task<ProjectAnalysis> PrepareAsync(LoadedProject project, CancellationToken cancellationToken)
+    {
+        var analysis = await AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
+        if (options.Sandbox != SandboxModes.File)
+        {
+            return analysis;
+        }
+
+        // The patches EvaluateAsync will hand this project's sandbox when it is the only project.
+        var filePatches = PatchesOfProject(CardPatches(new[] { analysis }), analysis);
+        if (filePatches.Count == 0)
+        {
+            return analysis;
+        }
+
+        var result = await FileSandbox.RunAsync(project, analysis.AllIncidents ?? analysis.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+        return new ProjectAnalysis
+        {
+            Project = analysis.Project,
+            Incidents = analysis.Incidents,
+            Patches = analysis.Patches,
+            Unfixable = analysis.Unfixable,
+            AllIncidents = analysis.AllIncidents,
+            PreparedSandbox = new PreparedSandbox(filePatches, result),
+        };
+    }
+
+    /// <summary>One patch per file over all projects, in file order: what the card lists and the sandbox verifies.</summary>
+    private static List<PatchArtifact> CardPatches(IReadOnlyList<ProjectAnalysis> projects)
+        => projects.SelectMany(p => p.Patches).GroupBy(p => p.File).Select(g => g.First()).OrderBy(p => p.File, StringComparer.Ordinal).ToList();
+
+    private static List<PatchArtifact> PatchesOfProject(IReadOnlyList<PatchArtifact> patches, ProjectAnalysis project)
+        => patches.Where(p => project.Patches.Contains(p)).ToList();
+
     /// <summary>The card for one or more analyzed projects (the build, scan and verify verbs).</summary>
     public async Task<RiskCard> EvaluateAsync(IReadOnlyList<ProjectAnalysis> projects, List<KeyValuePair<string, object?>> action, CancellationToken cancellationToken)
     {
         var policy = Policy;
         var incidents = projects.SelectMany(p => p.Incidents).GroupBy(i => i.Fingerprint).Select(g => g.First()).ToList();
-        var patches = projects.SelectMany(p => p.Patches).GroupBy(p => p.File).Select(g => g.First()).OrderBy(p => p.File, StringComparer.Ordinal).ToList();
+        var patches = CardPatches(projects);
         var unfixable = projects.SelectMany(p => p.Unfixable).ToHashSet(StringComparer.Ordinal);
         // New and existing debt are told apart first, so that the checks can say which is which.
         var baseline = options.Baseline is { } applied ? Describe(applied, applied.Apply(incidents), options.RepositoryRoot) : null;
@@ -434,13 +483,24 @@ public sealed class AegisEngine
                 var merged = new SandboxResult { Mode = SandboxModes.File };
                 foreach (var project in projects)
                 {
-                    var filePatches = patches.Where(p => project.Patches.Contains(p)).ToList();
+                    var filePatches = PatchesOfProject(patches, project);
                     if (filePatches.Count == 0)
                     {
                         continue;
                     }
 
-                    var result = await FileSandbox.RunAsync(project.Project, project.AllIncidents ?? project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+                    // Prepared on the very same patch objects, or run now.
+                    SandboxResult result;
+                    if (project.PreparedSandbox is { } prepared && prepared.Patches.SequenceEqual(filePatches, ReferenceEqualityComparer.Instance))
+                    {
+                        EngineTrace.Note("sandbox: prepared while the compiler ran");
+                        result = prepared.Result;
+                    }
+                    else
+                    {
+                        result = await FileSandbox.RunAsync(project.Project, project.AllIncidents ?? project.Incidents, filePatches, options.Catalog, options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+                    }
+
                     var prefix = projects.Count > 1 ? project.Project.Inputs.AssemblyName + ": " : "";
                     foreach (var check in result.Checks)
                     {

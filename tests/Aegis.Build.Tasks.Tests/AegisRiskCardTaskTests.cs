@@ -68,6 +68,40 @@ public sealed class AegisRiskCardTaskTests
         Assert.Equal("/repo/App/App.csproj", error.File);
     }
 
+    [Theory]
+    [InlineData(false, false)] // no engine, no dotnet: the run after Build reports AEGB001/AEGB002
+    [InlineData(true, false)]
+    [InlineData(true, true)] // the server off: nothing to prepare
+    public void Prepare_NeverFailsTheBuild_NorRunsTheEngine(bool engineExists, bool serverOff)
+    {
+        var files = new HashSet<string>();
+        if (engineExists)
+        {
+            files.Add("/pkg/tools/engine/Aegis.Cli.dll");
+            files.Add("/dotnet/dotnet");
+        }
+
+        var (task, engine) = Create(existingFiles: files, dotNetRoot: "/dotnet");
+        task.Prepare = true;
+        task.UseServer = !serverOff;
+        if (engineExists && !serverOff)
+        {
+            // Garbage where the server's folder would be: the prepare cannot be sent, and says so quietly.
+            task.DotNetRoot = null;
+            task.ToolPath = "/nonexistent-dotnet-folder";
+            task.GetEnvironmentVariable = name => name == "AEGIS_SERVER_DIR" ? "/proc/aegis-no-such-folder" : null;
+        }
+
+        Assert.True(task.Execute());
+
+        Assert.Empty(engine.Errors);
+        Assert.Empty(engine.Warnings);
+        Assert.Equal(0, task.EngineExitCode);
+        Assert.False(task.UsedServer);
+        Assert.Null(task.RiskCardSummary);
+        Assert.Equal(engineExists && !serverOff, engine.Messages.Any(m => m.Message is { } text && text.Contains("the warm engine server was not reached to prepare the Risk Card", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void WarningLine_BecomesWarningWithItsCode()
     {

@@ -57,14 +57,18 @@ internal static class ServerCommands
         // Nobody reads the server's console (the task redirects it): trace lines go to each request's own stderr.
         EngineTrace.Enabled = false;
         var cache = new LoadedProjectCache();
+        var prepared = new PreparedBuilds();
         var folder = directory ?? ServerWire.DefaultDirectory(context.Environment);
-        var server = EngineServer.ForThisEngine(folder, host, sdkVersion, TimeSpan.FromSeconds(idleTimeoutSeconds), (request, ct) => ServeAsync(request, cache, ct));
+        var server = EngineServer.ForThisEngine(folder, host, sdkVersion, TimeSpan.FromSeconds(idleTimeoutSeconds), (request, ct) => ServeAsync(request, cache, prepared, context.Catalog, ct));
         await server.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 
-    /// <summary>One build, exactly as the one-shot engine runs it, with the warm project cache.</summary>
-    private static async Task<ServerResponse> ServeAsync(ServerRequest request, LoadedProjectCache cache, CancellationToken cancellationToken)
+    /// <summary>
+    /// One build, exactly as the one-shot engine runs it, with the warm project cache and what its <c>prepare</c>
+    /// request started; or that <c>prepare</c>, answered as soon as its analysis is started.
+    /// </summary>
+    internal static async Task<ServerResponse> ServeAsync(ServerRequest request, LoadedProjectCache cache, PreparedBuilds prepared, Aegis.Engine.Analysis.AnalyzerCatalog catalog, CancellationToken cancellationToken)
     {
         string[] arguments;
         try
@@ -81,6 +85,11 @@ internal static class ServerCommands
             return new ServerResponse { Status = ServerWire.StatusNotServed, Message = reason };
         }
 
+        if (request.Kind == ServerWire.KindPrepare)
+        {
+            return Prepare(arguments, cache, prepared, catalog);
+        }
+
         var environment = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal);
         string? Lookup(string name) => environment.TryGetValue(name, out var value) ? value : null;
         var stdout = new StringWriter(CultureInfo.InvariantCulture);
@@ -91,8 +100,28 @@ internal static class ServerCommands
             EngineTrace.TraceThisRequestTo(stderr);
         }
 
-        var exitCode = await AegisCommandLine.RunAsync(arguments, stdout, stderr, Lookup, cancellationToken: cancellationToken, stdin: TextReader.Null, stderrIsTerminal: false, projectCache: cache).ConfigureAwait(false);
-        return new ServerResponse { ExitCode = exitCode, Stdout = stdout.ToString(), Stderr = stderrText.ToString() };
+        var served = new ServedBuild(prepared);
+        var exitCode = await AegisCommandLine.RunAsync(arguments, stdout, stderr, Lookup, catalog, cancellationToken: cancellationToken, stdin: TextReader.Null, stderrIsTerminal: false, projectCache: cache, served: served).ConfigureAwait(false);
+        return new ServerResponse { ExitCode = exitCode, Stdout = stdout.ToString(), Stderr = stderrText.ToString(), Message = served.Outcome ?? "" };
+    }
+
+    /// <summary>
+    /// Starts the analysis the build's run will need and answers at once. Writes nothing: a compile that fails never
+    /// reaches the run, and the prepared work is dropped unused. A request the inputs of which cannot be read is left to
+    /// the run, which reports it as the one-shot engine does.
+    /// </summary>
+    private static ServerResponse Prepare(string[] arguments, LoadedProjectCache cache, PreparedBuilds prepared, Aegis.Engine.Analysis.AnalyzerCatalog catalog)
+    {
+        try
+        {
+            var (inputsPath, inputs, root, sandbox) = ServedRequest.Resolve(arguments);
+            prepared.Start(PreparedBuilds.Key(inputsPath, root, sandbox), inputs, new Aegis.Engine.EngineOptions { RepositoryRoot = root, Sandbox = sandbox, Catalog = catalog }, cache);
+            return new ServerResponse { Message = "preparing the card of " + inputs.ProjectPath };
+        }
+        catch (Exception exception) when (exception is AegisException or IOException or UnauthorizedAccessException)
+        {
+            return new ServerResponse { Status = ServerWire.StatusNotServed, Message = "not prepared: " + exception.Message };
+        }
     }
 
     /// <summary>Sends <paramref name="kind"/> to every server whose pid file is in the folder; prints one line each.</summary>

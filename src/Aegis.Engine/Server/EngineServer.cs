@@ -204,6 +204,7 @@ internal sealed class EngineServer
                 stopping.Cancel();
                 return new ServerResponse { Message = "stopping pid " + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) };
             case ServerWire.KindRun:
+            case ServerWire.KindPrepare:
                 return await handler(request, cancellationToken).ConfigureAwait(false);
             default:
                 return new ServerResponse { Status = ServerWire.StatusNotServed, Message = "unknown request kind " + request.Kind };

@@ -23,15 +23,10 @@ public static class ServedRequest
             return "only the build verb is served";
         }
 
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < arguments.Count; i += 2)
+        var (values, unexpected) = Values(arguments);
+        if (unexpected is not null)
         {
-            if (!arguments[i].StartsWith("--", StringComparison.Ordinal) || arguments[i] is "--json")
-            {
-                return "unexpected argument " + arguments[i];
-            }
-
-            values[arguments[i]] = arguments[i + 1];
+            return "unexpected argument " + unexpected;
         }
 
         if (!values.TryGetValue("--sandbox", out var sandbox) || !ServedSandboxes.Contains(sandbox, StringComparer.OrdinalIgnoreCase))
@@ -90,6 +85,37 @@ public static class ServedRequest
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// What a served build's analysis depends on, resolved as the build verb resolves it: the compile inputs, the
+    /// repository root (given, else found above the project) and the sandbox mode. Only for arguments
+    /// <see cref="WhyNotServed"/> accepted.
+    /// </summary>
+    public static (string InputsPath, CompileInputs Inputs, string RepositoryRoot, string Sandbox) Resolve(IReadOnlyList<string> arguments)
+    {
+        var values = Values(arguments).Values;
+        var inputsPath = values["--inputs"];
+        var inputs = CompileInputs.Load(inputsPath);
+        var root = Path.GetFullPath(values.TryGetValue("--repository-root", out var given) ? given : RepositoryPaths.FindRoot(inputs.ProjectPath));
+        return (inputsPath, inputs, root, values["--sandbox"]);
+    }
+
+    /// <summary>The <c>--name value</c> pairs after the verb, or the first argument that is not one.</summary>
+    private static (Dictionary<string, string> Values, string? Unexpected) Values(IReadOnlyList<string> arguments)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i + 1 < arguments.Count; i += 2)
+        {
+            if (!arguments[i].StartsWith("--", StringComparison.Ordinal) || arguments[i] is "--json")
+            {
+                return (values, arguments[i]);
+            }
+
+            values[arguments[i]] = arguments[i + 1];
+        }
+
+        return (values, null);
     }
 
     /// <summary>Whether <paramref name="path"/> is <paramref name="root"/> or below it (no <c>..</c> escapes).</summary>

@@ -24,6 +24,10 @@ internal static class ServerWire
     public static readonly string[] EngineFiles = { "Aegis.Cli.dll", "Aegis.Engine.dll", "Aegis.Analyzers.dll", "Aegis.Analyzers.CodeFixes.dll" };
 
     public const string KindRun = "run";
+
+    /// <summary>Sent before the compiler runs with the build's own arguments: the server starts the card's analysis
+    /// and answers at once; the build's <see cref="KindRun"/> request after Build then finds it done.</summary>
+    public const string KindPrepare = "prepare";
     public const string KindStatus = "status";
     public const string KindStop = "stop";
 

@@ -16,6 +16,9 @@ public sealed partial class WarmServerTests(EndToEndEnvironment environment, ITe
 {
     private const string FromServer = "the Risk Card came from the warm engine server";
     private const string NotUsed = "the warm engine server was not used";
+    private const string Preparing = "the warm engine server is preparing the Risk Card while the compiler runs";
+    private const string PreparedUsed = "; prepared while the compiler ran).";
+    private const string PreparedNotUsed = "; prepared analysis not used: the compilation changed since).";
 
     [RequiresEngineFact]
     public void ServerCard_AfterAnEdit_IsTheOneShotCard_ByteForByte()
@@ -28,13 +31,21 @@ public sealed partial class WarmServerTests(EndToEndEnvironment environment, ITe
             Succeeds(Build(consumer, server), FromServer);
 
             // An edit: the warm server parses only this file again; the one-shot engine then runs on the same tree.
+            // The card was prepared while the compiler ran, from compile inputs written before CoreCompile: the
+            // one-shot engine's inputs, written after Build, are the same bytes.
             File.AppendAllText(consumer.PathOf("Warm/Settings.cs"), "// edited\n");
-            var warm = Succeeds(Build(consumer, server), FromServer);
+            var warm = Succeeds(Build(consumer, server), Preparing);
+            Assert.Contains(PreparedUsed, warm.Output, StringComparison.Ordinal);
             var warmCard = CardFiles(consumer);
+            var warmInputs = File.ReadAllText(consumer.PathOf("Warm/obj/Debug/net10.0/aegis/compile-inputs.txt"));
+            File.Delete(consumer.PathOf("Warm/obj/Debug/net10.0/aegis/compile-inputs.txt"));
             File.Delete(consumer.PathOf("Warm/obj/Debug/net10.0/aegis/risk-card.stamp"));
             var oneShot = Build(consumer, Variables(servers, useServer: "false"));
             Assert.DoesNotContain(FromServer, Succeeds(oneShot).Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(Preparing, oneShot.Output, StringComparison.Ordinal);
             var oneShotCard = CardFiles(consumer);
+            Assert.Equal(File.ReadAllText(consumer.PathOf("Warm/obj/Debug/net10.0/aegis/compile-inputs.txt")), warmInputs);
+            Assert.Contains("analysislevel_", warmInputs, StringComparison.Ordinal);
 
             Assert.Contains("AEG002", oneShotCard["risk-card.json"], StringComparison.Ordinal);
             foreach (var (name, text) in oneShotCard)
@@ -43,6 +54,78 @@ public sealed partial class WarmServerTests(EndToEndEnvironment environment, ITe
             }
 
             Assert.Equal(CardLines(oneShot), CardLines(warm));
+        }
+        finally
+        {
+            WarmServers.StopAll(servers);
+        }
+    }
+
+    [RequiresEngineFact]
+    public void SourceEditedAfterThePrepare_TheCardIsTheEditedSources_AndTheOneShotCard()
+    {
+        var servers = ServerDirectory("edited");
+        var consumer = environment.NewConsumer("warm-edited").WriteLibrary("Edited");
+        // Between the prepare (before CoreCompile) and the run (after Build): a second secret in Settings.cs, as an
+        // editor saving while the compiler runs would leave it.
+        consumer.WriteFile("Edited/Settings.edited.txt", """
+            namespace Edited;
+
+            public class Settings
+            {
+                private string connectionString = "Server=db;Password=Xk9mP2vLq7";
+                private string replica = "Server=replica;Password=Qw8nR3tYz5";
+
+                public string Get() => connectionString + replica;
+            }
+            """);
+        consumer.WriteFile("Directory.Build.targets", """
+            <Project>
+              <Target Name="EditWhileTheCompilerRuns" AfterTargets="CoreCompile" Condition="'$(EditWhileTheCompilerRuns)' == 'true'">
+                <Copy SourceFiles="$(MSBuildProjectDirectory)/Settings.edited.txt" DestinationFiles="$(MSBuildProjectDirectory)/Settings.cs" />
+              </Target>
+            </Project>
+            """);
+        try
+        {
+            var server = Variables(servers, useServer: "true");
+            var edited = Succeeds(Build(consumer, server, "-p:EditWhileTheCompilerRuns=true"), Preparing);
+            Assert.Contains(PreparedNotUsed, edited.Output, StringComparison.Ordinal);
+            var servedCard = CardFiles(consumer);
+            Assert.Equal(2, Regex.Matches(servedCard["risk-card.json"], "\"rule\":\\s*\"AEG002\"").Count);
+
+            File.Delete(consumer.PathOf("Edited/obj/Debug/net10.0/aegis/risk-card.stamp"));
+            var oneShot = Succeeds(Build(consumer, Variables(servers, useServer: "false")));
+            var oneShotCard = CardFiles(consumer);
+            foreach (var (name, text) in oneShotCard)
+            {
+                Assert.Equal(text, servedCard[name]);
+            }
+
+            Assert.Equal(CardLines(oneShot), CardLines(edited));
+        }
+        finally
+        {
+            WarmServers.StopAll(servers);
+        }
+    }
+
+    [RequiresEngineFact]
+    public void FailedCompile_WritesNoCard_ThoughTheServerPreparedOne()
+    {
+        var servers = ServerDirectory("broken");
+        var consumer = environment.NewConsumer("warm-broken").WriteLibrary("Broken").WriteFile("Broken/Broken.cs", "namespace Broken;\n\npublic class Broken { int }\n");
+        try
+        {
+            var broken = Build(consumer, Variables(servers, useServer: "true"));
+            Assert.NotEqual(0, broken.ExitCode);
+            Assert.Contains(Preparing, broken.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(FromServer, broken.Output, StringComparison.Ordinal);
+
+            // The preparation finishes in the server after the build gave up: it still writes nothing.
+            Thread.Sleep(TimeSpan.FromSeconds(5));
+            Assert.False(Directory.Exists(consumer.PathOf("Broken/bin/Debug/net10.0/aegis")), "a build whose compile failed has a card");
+            Assert.False(Directory.Exists(consumer.PathOf("Broken/.aegis")), "a build whose compile failed wrote history");
         }
         finally
         {
@@ -60,12 +143,19 @@ public sealed partial class WarmServerTests(EndToEndEnvironment environment, ITe
             // AegisUseServer left to the package's default ("" here undoes the test runner's false).
             var ci = Succeeds(Build(consumer, new Dictionary<string, string?>(Variables(servers, useServer: "")) { ["CI"] = "true" }));
             Assert.DoesNotContain(FromServer, ci.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(Preparing, ci.Output, StringComparison.Ordinal);
             Assert.Empty(WarmServers.Pids(servers));
             Assert.False(WarmServers.AnyProcessServing(servers), "a CI build left a server process behind");
 
             File.AppendAllText(consumer.PathOf("Ci/Settings.cs"), "// edited\n");
-            Succeeds(Build(consumer, Variables(servers, useServer: "")), FromServer);
+            Assert.Contains(PreparedUsed, Succeeds(Build(consumer, Variables(servers, useServer: "")), Preparing).Output, StringComparison.Ordinal);
             Assert.True(WarmServers.AnyProcessServing(servers), "a local build did not start the server");
+
+            // AegisServerPrepare=false: the server, but only after Build.
+            File.AppendAllText(consumer.PathOf("Ci/Settings.cs"), "// edited again\n");
+            var afterBuild = Succeeds(Build(consumer, Variables(servers, useServer: ""), "-p:AegisServerPrepare=false"), FromServer);
+            Assert.DoesNotContain(Preparing, afterBuild.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("; prepared", afterBuild.Output, StringComparison.Ordinal);
         }
         finally
         {
@@ -119,6 +209,8 @@ public sealed partial class WarmServerTests(EndToEndEnvironment environment, ITe
             File.Delete(consumer.PathOf("Garbage/obj/Debug/net10.0/aegis/risk-card.stamp"));
             var fallback = Succeeds(Build(consumer, Variables(servers, useServer: "true")), NotUsed);
 
+            // The prepare before CoreCompile met the same garbage: a low-importance message, and the card after Build.
+            Assert.Contains("the warm engine server was not reached to prepare the Risk Card", fallback.Output, StringComparison.Ordinal);
             Assert.DoesNotContain(FromServer, fallback.Output, StringComparison.Ordinal);
             Assert.Single(CardLines(fallback));
             var actual = CardFiles(consumer);
