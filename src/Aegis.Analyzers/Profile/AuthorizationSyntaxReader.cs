@@ -15,7 +15,7 @@ namespace Aegis.Analyzers.Profile;
 /// conventions chained on the call or on the group variable, group prefixes) say everything the profile counts; any
 /// other shape, or a project that declares a method of one of these names itself, is <see cref="Outcome.Bind"/>:
 /// the caller asks for its operation as before. What this reader answers equals what
-/// <see cref="MinimalEndpointModel"/> makes of the operation (the analyzer tests run every profile through both).
+/// <see cref="MinimalEndpointModel"/> makes of the operation (AEG003SyntaxProfileTests builds each profile both ways).
 /// </summary>
 internal sealed class AuthorizationSyntaxReader
 {
