@@ -20,6 +20,7 @@ internal sealed class AuthorizationTypes
         HttpMethodAttribute = types.Get("Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute");
         ActionNameAttribute = types.Get("Microsoft.AspNetCore.Mvc.ActionNameAttribute");
         AreaAttribute = types.Get("Microsoft.AspNetCore.Mvc.AreaAttribute");
+        EndpointRouteBuilder = types.Get("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
         EndpointRouteBuilderExtensions = types.Get("Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions");
         ControllerEndpointRouteBuilderExtensions = types.Get("Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions");
         AuthorizationConventionExtensions = types.Get("Microsoft.AspNetCore.Builder.AuthorizationEndpointConventionBuilderExtensions");
@@ -53,6 +54,8 @@ internal sealed class AuthorizationTypes
     public INamedTypeSymbol? ActionNameAttribute { get; }
 
     public INamedTypeSymbol? AreaAttribute { get; }
+
+    public INamedTypeSymbol? EndpointRouteBuilder { get; }
 
     public INamedTypeSymbol? EndpointRouteBuilderExtensions { get; }
 

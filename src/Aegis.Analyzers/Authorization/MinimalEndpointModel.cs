@@ -105,24 +105,32 @@ internal sealed class MinimalEndpointModel
             verb = MethodsOf(invocation);
         }
 
-        var path = EndpointTables.JoinRoute(walker.Prefix, ConventionWalker.StringArgument(invocation, "pattern"));
+        var (path, necessity, servesNoData) = Route(walker.Prefix, ConventionWalker.StringArgument(invocation, "pattern"), handlerName, redirects);
+        return new MinimalEndpointModel(invocation, verb, path, walker.State, walker.RequireAuthorizationArguments, walker.GroupHelper, necessity, servesNoData);
+    }
+
+    /// <summary>The endpoint's full route, what it is public for by its nature, and whether it serves no data.</summary>
+    internal static (string Path, string? Necessity, bool ServesNoData) Route(string prefix, string? pattern, string? handlerName, bool redirects)
+    {
+        var path = EndpointTables.JoinRoute(prefix, pattern);
         var segments = PublicEndpoints.LiteralSegments(path);
         var necessity = PublicEndpoints.NecessityOf(
             new[] { segments.LastOrDefault(), handlerName },
             segments.Take(Math.Max(0, segments.Count - 1)));
         var servesNoData = redirects && (path == "/" || PublicEndpoints.IsDocumentation(path));
-        return new MinimalEndpointModel(invocation, verb, path, walker.State, walker.RequireAuthorizationArguments, walker.GroupHelper, necessity, servesNoData);
+        return (path, necessity, servesNoData);
     }
 
     /// <summary>A handler whose body is one redirect: <c>() => Results.Redirect("/swagger")</c>.</summary>
     private static bool OnlyRedirects(IMethodSymbol handler, CancellationToken cancellationToken)
-    {
-        if (handler.MethodKind != MethodKind.AnonymousFunction || handler.DeclaringSyntaxReferences.Length != 1)
-        {
-            return false;
-        }
+        => handler.MethodKind == MethodKind.AnonymousFunction
+            && handler.DeclaringSyntaxReferences.Length == 1
+            && OnlyRedirects(handler.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken));
 
-        var body = handler.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch
+    /// <summary>The same question asked of the lambda's syntax.</summary>
+    internal static bool OnlyRedirects(SyntaxNode function)
+    {
+        var body = function switch
         {
             AnonymousFunctionExpressionSyntax { ExpressionBody: { } expression } => expression,
             AnonymousFunctionExpressionSyntax { Block.Statements: { Count: 1 } statements } => statements[0] switch

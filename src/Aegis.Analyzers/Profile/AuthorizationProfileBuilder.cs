@@ -29,6 +29,33 @@ internal static class AuthorizationProfileBuilder
     private static readonly TreeFactsCache<Tally> Facts = new();
 
     public static AuthorizationProfile Build(KnownTypes known, CancellationToken cancellationToken)
+        => Build(known, bindAll: false, cancellationToken);
+
+    /// <summary>Tests: the profile with every candidate bound, as before <see cref="AuthorizationSyntaxReader"/> (not cached).</summary>
+    internal static AuthorizationProfile BuildByBinding(KnownTypes known, CancellationToken cancellationToken)
+        => Build(known, bindAll: true, cancellationToken);
+
+    /// <summary>Tests: how many candidates of the compilation the syntax reader reads or skips, and how many it leaves to binding.</summary>
+    internal static (int Read, int Bound) CountReads(KnownTypes known, CancellationToken cancellationToken)
+    {
+        var (read, bound) = (0, 0);
+        if (AuthorizationTypes.For(known) is { } types)
+        {
+            var reader = AuthorizationSyntaxReader.For(known.Compilation, types, cancellationToken);
+            foreach (var tree in known.Compilation.SyntaxTrees)
+            {
+                var nearby = TreeText.NodesNear(tree, Mentions, levels: 3, cancellationToken);
+                foreach (var node in nearby.Where(IsCandidate))
+                {
+                    _ = reader.Read(node, nearby, out _, cancellationToken) == AuthorizationSyntaxReader.Outcome.Bind ? bound++ : read++;
+                }
+            }
+        }
+
+        return (read, bound);
+    }
+
+    private static AuthorizationProfile Build(KnownTypes known, bool bindAll, CancellationToken cancellationToken)
     {
         if (AuthorizationTypes.For(known) is not { } types)
         {
@@ -40,7 +67,7 @@ internal static class AuthorizationProfileBuilder
         foreach (var tree in known.Compilation.SyntaxTrees)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            total.Add(Facts.Get(tree, key, t => Read(t, known.Compilation, types, cancellationToken)));
+            total.Add(bindAll ? Read(tree, known.Compilation, types, null, cancellationToken) : Facts.Get(tree, key, t => Read(t, known.Compilation, types, AuthorizationSyntaxReader.For(known.Compilation, types, cancellationToken), cancellationToken)));
         }
 
         return total.ToProfile();
@@ -48,9 +75,10 @@ internal static class AuthorizationProfileBuilder
 
     /// <summary>
     /// One tree: the controllers it declares (each counted in the tree of its first declaration) and its
-    /// endpoint mappings, fallback policies and filters, whose operations are asked for only where the names match.
+    /// endpoint mappings, fallback policies and filters, whose operations are asked for only where the names match
+    /// and <paramref name="reader"/> (null: bind every candidate) cannot read them from syntax.
     /// </summary>
-    private static Tally Read(SyntaxTree tree, Compilation compilation, AuthorizationTypes types, CancellationToken cancellationToken)
+    private static Tally Read(SyntaxTree tree, Compilation compilation, AuthorizationTypes types, AuthorizationSyntaxReader? reader, CancellationToken cancellationToken)
     {
         var tally = new Tally();
         SemanticModel? model = null;
@@ -75,7 +103,23 @@ internal static class AuthorizationProfileBuilder
 
         // Mapping calls, fallback-policy assignments and filter creations sit at most three levels above the
         // identifier that names them ("app.MapGet(" → name, member access, invocation).
-        var candidates = TreeText.NodesNear(tree, Mentions, levels: 3, cancellationToken).Where(IsCandidate).ToList();
+        var nearby = TreeText.NodesNear(tree, Mentions, levels: 3, cancellationToken);
+        var candidates = new List<SyntaxNode>();
+        foreach (var node in nearby.Where(IsCandidate))
+        {
+            // Most mapping calls say from their syntax what the profile counts; only the rest are bound (see AuthorizationSyntaxReader).
+            var facts = default(EndpointFacts);
+            switch (reader is null ? AuthorizationSyntaxReader.Outcome.Bind : reader.Read(node, nearby, out facts, cancellationToken))
+            {
+                case AuthorizationSyntaxReader.Outcome.Endpoint:
+                    tally.AddEndpoint(facts);
+                    break;
+                case AuthorizationSyntaxReader.Outcome.Bind:
+                    candidates.Add(node);
+                    break;
+            }
+        }
+
         if (candidates.Count > 0)
         {
 #pragma warning disable RS1030 // See above.
@@ -182,28 +226,7 @@ internal static class AuthorizationProfileBuilder
             switch (operation)
             {
                 case IInvocationOperation invocation when MinimalEndpointModel.TryCreate(invocation, types, cancellationToken) is { } endpoint:
-                    if (endpoint is { State: AuthorizationState.None, PublicByNecessity: null, ServesNoData: false, GroupHelper: { } helper })
-                    {
-                        // Counted once the callers of the helper that returns its group are known (ToProfile).
-                        helperEndpoints[helper] = (helperEndpoints.TryGetValue(helper, out var pending) ? pending : 0) + 1;
-                        break;
-                    }
-
-                    if (!endpoint.IsJudged)
-                    {
-                        break;
-                    }
-
-                    minimalTotal++;
-                    if (endpoint.State == AuthorizationState.Authorized)
-                    {
-                        minimalAuthorized++;
-                        if (endpoint.RequireAuthorizationArguments is { } arguments)
-                        {
-                            requireArguments[arguments] = requireArguments.TryGetValue(arguments, out var count) ? count + 1 : 1;
-                        }
-                    }
-
+                    AddEndpoint(new EndpointFacts(endpoint.State, endpoint.PublicByNecessity, endpoint.ServesNoData, endpoint.GroupHelper, endpoint.RequireAuthorizationArguments));
                     break;
                 case IInvocationOperation invocation when EndpointTables.ControllerMappingMethods.Contains(invocation.TargetMethod.Name)
                     && AuthorizationTypes.Is(invocation.TargetMethod.ContainingType, types.ControllerEndpointRouteBuilderExtensions):
@@ -233,6 +256,32 @@ internal static class AuthorizationProfileBuilder
                 case IObjectCreationOperation creation when AuthorizationTypes.Is(creation.Type, types.AuthorizeFilter):
                     globalFilter |= IsAddedToFilters(creation, types);
                     break;
+            }
+        }
+
+        /// <summary>One minimal-API endpoint, read from its operation or from its syntax (<see cref="AuthorizationSyntaxReader"/>).</summary>
+        public void AddEndpoint(EndpointFacts endpoint)
+        {
+            if (endpoint is { State: AuthorizationState.None, PublicByNecessity: null, ServesNoData: false, GroupHelper: { } helper })
+            {
+                // Counted once the callers of the helper that returns its group are known (ToProfile).
+                helperEndpoints[helper] = (helperEndpoints.TryGetValue(helper, out var pending) ? pending : 0) + 1;
+                return;
+            }
+
+            if (!endpoint.IsJudged)
+            {
+                return;
+            }
+
+            minimalTotal++;
+            if (endpoint.State == AuthorizationState.Authorized)
+            {
+                minimalAuthorized++;
+                if (endpoint.RequireAuthorizationArguments is { } arguments)
+                {
+                    requireArguments[arguments] = requireArguments.TryGetValue(arguments, out var count) ? count + 1 : 1;
+                }
             }
         }
 
