@@ -298,9 +298,32 @@ internal static class DataAccessProfileBuilder
         return best < 0 ? null : names[best];
     }
 
-    private static bool EndsWithAny(string text, string[] suffixes) => suffixes.Any(s => text.EndsWith(s, StringComparison.Ordinal));
+    // Loops rather than LINQ: asked for every node near a data-access word, where a closure per call added up.
+    private static bool EndsWithAny(string text, string[] suffixes)
+    {
+        foreach (var suffix in suffixes)
+        {
+            if (text.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
 
-    private static bool StartsWithAny(string text, string[] prefixes) => prefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal));
+        return false;
+    }
+
+    private static bool StartsWithAny(string text, string[] prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
 
     /// <summary>What one tree says about data access; plain data, so it can outlive the compilation.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using Aegis.Analyzers.Infrastructure;
@@ -28,6 +29,9 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Parameter names of general-purpose methods: they say nothing about what the configuration key should be.</summary>
     private static readonly HashSet<string> GeneralParameterNames = new(StringComparer.Ordinal) { "value", "text", "input", "s", "str", "arg", "content", "item", "obj", "parameter" };
+
+    /// <summary>The only characters that match the first letter of <c>Basic</c> and <c>Bearer</c> ignoring case.</summary>
+    private static readonly char[] SchemeInitials = { 'b', 'B' };
 
     /// <summary>Parameters whose constant argument names the value passed next to it.</summary>
     private static readonly HashSet<string> KeyParameterNames = new(StringComparer.Ordinal) { "key", "name", "variable", "headerName", "propertyName" };
@@ -141,6 +145,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol? encodingType;
         private readonly INamedTypeSymbol? convertType;
         private readonly bool inTestProject;
+        private readonly ConcurrentDictionary<SyntaxTree, Settings> settingsByTree = new();
 
         public CompilationAnalyzer(INamedTypeSymbol? configurationType, INamedTypeSymbol? encodingType, INamedTypeSymbol? convertType, bool inTestProject)
         {
@@ -159,13 +164,13 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             var root = ConstantRoot(literal);
-            if (!IsFirstLiteral(root, literal) || root.ConstantValue.Value is not string value || value.Trim().Length < 4)
+            if (!IsFirstLiteral(root, literal) || root.ConstantValue.Value is not string value || IsShorterTrimmed(value, 4))
             {
                 return;
             }
 
             var site = ResolveSite(root, context.ContainingSymbol);
-            var finding = Evaluate(value, site, () => Settings.Read(context.Options, literal.Syntax.SyntaxTree));
+            var finding = Evaluate(value, site, () => SettingsFor(context.Options, literal.Syntax.SyntaxTree));
             if (finding is not null)
             {
                 Report(context, root.Syntax, site, finding, LengthText(finding.Secret));
@@ -199,7 +204,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            var settings = Settings.Read(context.Options, creation.Syntax.SyntaxTree);
+            var settings = SettingsFor(context.Options, creation.Syntax.SyntaxTree);
             if (values.Count < settings.MinimumLength || IsTrivial(values))
             {
                 return;
@@ -214,6 +219,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             var finding = new Finding(site.Classification.Kind, site.Classification.DisplayName + " bytes", string.Empty, 0, 0.80, IncidentSeverities.Medium);
             Report(context, creation.Syntax, site, finding, values.Count.ToString(CultureInfo.InvariantCulture) + " bytes");
         }
+
+        /// <summary>A tree's options, read once per tree rather than for every literal that may be a secret (each read builds three keys).</summary>
+        private Settings SettingsFor(AnalyzerOptions options, SyntaxTree tree)
+            => settingsByTree.TryGetValue(tree, out var settings) ? settings : settingsByTree.GetOrAdd(tree, Settings.Read(options, tree));
 
         private void Report(OperationAnalysisContext context, SyntaxNode node, Site site, Finding finding, string shape)
         {
@@ -295,8 +304,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (site.Classification.Strength == SecretNameStrength.None && site.Scheme is null && value.IndexOf('=') < 0
-                && value.IndexOf("Basic", StringComparison.OrdinalIgnoreCase) < 0 && value.IndexOf("Bearer", StringComparison.OrdinalIgnoreCase) < 0)
+            if (site.Classification.Strength == SecretNameStrength.None && site.Scheme is null && value.IndexOf('=') < 0 && !MentionsScheme(value))
             {
                 return null;
             }
@@ -461,6 +469,42 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         }
 
         private static int LeadingWhitespace(string text) => text.Length - text.TrimStart().Length;
+
+        /// <summary><c>text.Trim().Length &lt; length</c> without the copy: asked for every string literal.</summary>
+        private static bool IsShorterTrimmed(string text, int length)
+        {
+            var start = 0;
+            var end = text.Length - 1;
+            while (start <= end && char.IsWhiteSpace(text[start]))
+            {
+                start++;
+            }
+
+            while (end >= start && char.IsWhiteSpace(text[end]))
+            {
+                end--;
+            }
+
+            return end - start + 1 < length;
+        }
+
+        /// <summary>
+        /// Whether the text contains <c>Basic</c> or <c>Bearer</c> in any case. Most literals have no <c>b</c> at all:
+        /// one search for it settles them, where two case-insensitive substring searches ran on every literal.
+        /// </summary>
+        private static bool MentionsScheme(string value)
+        {
+            for (var at = value.IndexOfAny(SchemeInitials); at >= 0; at = value.IndexOfAny(SchemeInitials, at + 1))
+            {
+                if (string.Compare(value, at, "Basic", 0, "Basic".Length, StringComparison.OrdinalIgnoreCase) == 0
+                    || string.Compare(value, at, "Bearer", 0, "Bearer".Length, StringComparison.OrdinalIgnoreCase) == 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>UI text (<c>"Enter your password"</c>, <c>"Password:"</c>), routes (<c>/reset</c>) and URLs.</summary>
         private static bool LooksLikeProseOrPath(string text)

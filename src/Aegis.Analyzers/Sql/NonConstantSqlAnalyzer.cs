@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Aegis.Analyzers.Infrastructure;
 using Aegis.Analyzers.Options;
@@ -39,6 +40,8 @@ public sealed class NonConstantSqlAnalyzer : DiagnosticAnalyzer
     {
         private readonly ImmutableArray<(SqlSink Sink, INamedTypeSymbol Type)> sinks;
         private readonly SqlEvaluationTypes types;
+        private readonly ConcurrentDictionary<SyntaxTree, Bands> bandsByTree = new();
+        private readonly ConcurrentDictionary<ITypeSymbol, string> providersByType = new(SymbolEqualityComparer.Default);
 
         private AnalyzerContext(ImmutableArray<(SqlSink, INamedTypeSymbol)> sinks, SqlEvaluationTypes types)
         {
@@ -159,17 +162,15 @@ public sealed class NonConstantSqlAnalyzer : DiagnosticAnalyzer
             taint = Describe(value, taint);
             var identifierOnly = text.IsContainedIdentifierOnly();
             var confidence = identifierOnly ? Math.Min(taint.Confidence, SqlConfidence.IdentifierOnly) : taint.Confidence;
-            var tree = context.Operation.Syntax.SyntaxTree;
-            var threshold = AegisOptions.HighConfidenceThreshold.GetValue(context.Options, tree, RuleIdentifiers.NonConstantSql);
-            var highBand = confidence >= threshold;
-            var option = highBand ? AegisOptions.HighConfidenceSeverity : AegisOptions.LowConfidenceSeverity;
-            if (option.GetValue(context.Options, tree, RuleIdentifiers.NonConstantSql).ToDiagnosticSeverity() is not { } severity)
+            var bands = BandsFor(context.Options, context.Operation.Syntax.SyntaxTree);
+            var highBand = confidence >= bands.Threshold;
+            if ((highBand ? bands.HighSeverity : bands.LowSeverity).ToDiagnosticSeverity() is not { } severity)
             {
                 return;
             }
 
             var profile = RepositoryProfileCache.GetDataAccess(context.Compilation, context.Options, context.CancellationToken);
-            var provider = SqlProviders.FromNamespace(commandType?.ContainingNamespace?.ToDisplayString());
+            var provider = ProviderOf(commandType);
             if (provider == SqlProviders.Unknown)
             {
                 provider = profile.Provider;
@@ -213,6 +214,50 @@ public sealed class NonConstantSqlAnalyzer : DiagnosticAnalyzer
                 sinkName,
                 source,
                 SqlAdvice.For(text)));
+        }
+
+        /// <summary>The provider a command type's namespace names, once per type (displaying a namespace is not cheap).</summary>
+        private string ProviderOf(ITypeSymbol? commandType)
+        {
+            if (commandType is null)
+            {
+                return SqlProviders.Unknown;
+            }
+
+            return providersByType.TryGetValue(commandType, out var provider)
+                ? provider
+                : providersByType.GetOrAdd(commandType, SqlProviders.FromNamespace(commandType.ContainingNamespace?.ToDisplayString()));
+        }
+
+        /// <summary>The band options of a tree, read once per tree rather than for every sink (each read builds three keys).</summary>
+        private Bands BandsFor(AnalyzerOptions options, SyntaxTree tree)
+        {
+            if (bandsByTree.TryGetValue(tree, out var bands))
+            {
+                return bands;
+            }
+
+            bands = new Bands(
+                AegisOptions.HighConfidenceThreshold.GetValue(options, tree, RuleIdentifiers.NonConstantSql),
+                AegisOptions.HighConfidenceSeverity.GetValue(options, tree, RuleIdentifiers.NonConstantSql),
+                AegisOptions.LowConfidenceSeverity.GetValue(options, tree, RuleIdentifiers.NonConstantSql));
+            return bandsByTree.GetOrAdd(tree, bands);
+        }
+
+        private sealed class Bands
+        {
+            public Bands(double threshold, ReportedSeverity highSeverity, ReportedSeverity lowSeverity)
+            {
+                Threshold = threshold;
+                HighSeverity = highSeverity;
+                LowSeverity = lowSeverity;
+            }
+
+            public double Threshold { get; }
+
+            public ReportedSeverity HighSeverity { get; }
+
+            public ReportedSeverity LowSeverity { get; }
         }
 
         /// <summary>The message's last part: what to do about the holes, which depends on what SQL expects there.</summary>
