@@ -964,4 +964,54 @@ public sealed class AEG002HardcodedSecretTests
             .ExpectProperty(0, DiagnosticPropertyNames.EnvironmentVariable, "API_KEY")
             .ValidateAsync();
     }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_AuthorizationSchemeInAnyCase_InAnUnnamedPlace()
+    {
+        // The place names nothing ("Header" is no secret name): only the scheme in the text can lead to a finding.
+        await Test("""
+            class C
+            {
+                private const string Header = [|"  BEARER 9f8Kq2Lx7Vz3Rm4T"|];
+                private const string Other = [|"Authorization: bAsIc dXNlcjpwYXNzd29yZA"|];
+            }
+            """)
+            .ExpectProperty(0, DiagnosticPropertyNames.SecretKind, "bearer-token")
+            .ExpectProperty(1, DiagnosticPropertyNames.SecretKind, "basic-auth-credentials")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Safe")]
+    public async Task Safe_SchemeWordsInProse_InAnUnnamedPlace()
+    {
+        await Test("""
+            class C
+            {
+                private const string Header = "the bearer of this basic table";
+                private const string Other = "BASIC";
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    [Trait("Category", "Detect")]
+    public async Task Detect_SecretTermSplitAcrossTwoWords()
+    {
+        // "client" + "secret", "api" + "key", "signing" + "key": a term made of two adjacent words of the name.
+        await Test("""
+            class C
+            {
+                private const string Client_Secret = [|"Zt4Wq9Lm2Xp7Kc3RbH5n"|];
+                private const string StripeApiKey = [|"Qx8Vn3Lp6Rt2Wm9KsJ4d"|];
+                private const string JwtSigningKey = [|"Hb7Ty2Nc5Pq8Lz3XwM6f"|];
+            }
+            """)
+            .ExpectProperty(0, DiagnosticPropertyNames.SecretKind, "client-secret")
+            .ExpectProperty(1, DiagnosticPropertyNames.SecretKind, "api-key")
+            .ExpectProperty(2, DiagnosticPropertyNames.SecretKind, "signing-key")
+            .ValidateAsync();
+    }
 }
