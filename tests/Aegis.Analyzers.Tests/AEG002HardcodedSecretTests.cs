@@ -764,6 +764,9 @@ public sealed class AEG002HardcodedSecretTests
     [InlineData("PublicKey")]
     [InlineData("PasswordHash")]
     [InlineData("KeyId")]
+    [InlineData("CacheToken")]
+    [InlineData("PublicApiKey")]
+    [InlineData("CacheMasterKey")]
     public async Task Safe_FalseFriendNames(string name)
     {
         await Test($$"""
@@ -772,6 +775,27 @@ public sealed class AEG002HardcodedSecretTests
                 public string {{name}} = "Zt4Wq9Lm2Xp7Kc3RbH5n";
             }
             """).ValidateAsync();
+    }
+
+    // Words that name another kind of key (sort, primary, cache, code) turn only a bare key or token into something else:
+    // a cache's password is a password, and a storage account's primary access key is a secret.
+    [Theory]
+    [Trait("Category", "Detect")]
+    [InlineData("CachePassword", "password")]
+    [InlineData("RedisCachePassword", "password")]
+    [InlineData("PrimaryPassword", "password")]
+    [InlineData("CacheClientSecret", "client-secret")]
+    [InlineData("PrimaryAccessKey", "access-key")]
+    public async Task Detect_KeyFalseFriend_BesideAPasswordOrSecret(string name, string kind)
+    {
+        await Test($$"""
+            class C
+            {
+                public string {{name}} = [|"Zt4Wq9Lm2Xp7Kc3RbH5n"|];
+            }
+            """)
+            .ExpectProperty(0, DiagnosticPropertyNames.SecretKind, kind)
+            .ValidateAsync();
     }
 
     [Theory]

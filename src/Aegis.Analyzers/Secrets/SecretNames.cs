@@ -78,7 +78,7 @@ internal static class SecretNames
     /// <summary>Words that make a secret-looking name mean something else (a length, a route, a label, a type...).</summary>
     private static readonly HashSet<string> FalseFriends = new(StringComparer.Ordinal)
     {
-        "code", "sort", "primary", "foreign", "cache", "public", "type", "kind", "route", "path", "url", "uri", "link",
+        "public", "type", "kind", "route", "path", "url", "uri", "link",
         "endpoint", "length", "len", "min", "max", "minimum", "maximum", "count", "size", "label", "caption", "title",
         "hint", "placeholder", "watermark", "prompt", "message", "description", "display", "tooltip", "error", "name",
         "field", "column", "header", "policy", "expiry", "expiration", "expires", "lifetime", "timeout", "format",
@@ -89,6 +89,22 @@ internal static class SecretNames
         "attribute", "input", "box", "button", "page", "view", "env", "environment", "variable", "var", "config",
         "configuration", "setting", "section", "store", "vault", "event", "source", "property", "lookup", "cancellation",
         "length", "policy", "options", "usage", "used", "status", "state", "valid", "is", "has", "can", "should",
+    };
+
+    /// <summary>
+    /// Words that name another kind of key (<c>SortKey</c>, <c>PrimaryKey</c>, <c>CacheKey</c>, <c>KeyCode</c>): they
+    /// make a bare <c>key</c> or <c>token</c> mean something else, never a password, a secret, a credential or an
+    /// access key — a cache's password (<c>RedisCachePassword</c>) is a password.
+    /// </summary>
+    private static readonly HashSet<string> KeyFalseFriends = new(StringComparer.Ordinal)
+    {
+        "code", "sort", "primary", "foreign", "cache",
+    };
+
+    /// <summary>The kinds of term a word of <see cref="KeyFalseFriends"/> turns into something else.</summary>
+    private static readonly HashSet<string> AmbiguousKinds = new(StringComparer.Ordinal)
+    {
+        "key", "token",
     };
 
     /// <summary>Words that describe what the value is in general, not whose it is: a name made only of these is generic.</summary>
@@ -151,8 +167,19 @@ internal static class SecretNames
             }
         }
 
+        var keyFalseFriend = false;
+        foreach (var word in words)
+        {
+            keyFalseFriend |= KeyFalseFriends.Contains(word);
+        }
+
         foreach (var (term, kind, display) in Terms)
         {
+            if (keyFalseFriend && AmbiguousKinds.Contains(kind))
+            {
+                continue;
+            }
+
             for (var i = 0; i < words.Count; i++)
             {
                 if (words[i] == term || (i + 1 < words.Count && IsJoined(term, words[i], words[i + 1])))
@@ -162,7 +189,7 @@ internal static class SecretNames
             }
         }
 
-        return words.Count > 0 && words[words.Count - 1] == "key"
+        return !keyFalseFriend && words.Count > 0 && words[words.Count - 1] == "key"
             ? new SecretName(SecretNameStrength.Weak, "key", "key", isConnectionString, mentionsAws)
             : new SecretName(SecretNameStrength.None, string.Empty, string.Empty, isConnectionString, mentionsAws);
     }
