@@ -22,7 +22,8 @@ internal static class Goals
         if (aegis is not null)
         {
             Goal(aegis.OwnShareOfCompile <= MaxShareOfCompile, Invariant($"Aegis analyzer time <= 5% of compile time: {aegis.OwnSeconds:0.000} s of {aegis.CompileSeconds:0.00} s = {aegis.OwnShareOfCompile:0.00%} (generated)"));
-            foreach (var peer in measurements.Where(m => m.Target == "generated" && m.Configuration is not ("baseline" or "aegis")))
+            // sidebyside is Aegis plus three SDK rules in one build, not a peer: its own time is Aegis's, judged below.
+            foreach (var peer in measurements.Where(m => m.Target == "generated" && m.Configuration is not ("baseline" or "aegis" or "sidebyside")))
             {
                 var ratio = aegis.OwnSeconds > 0 ? peer.OwnSeconds / aegis.OwnSeconds : double.PositiveInfinity;
                 Goal(ratio >= MinPeerRatio, Invariant($"Aegis >= 5x faster than {peer.Configuration}: {peer.OwnSeconds:0.000} s / {aegis.OwnSeconds:0.000} s = {ratio:0.0}x"));
