@@ -214,10 +214,7 @@ internal sealed class ConventionWalker
     private readonly SemanticModel? model;
     private readonly CancellationToken cancellationToken;
     private readonly HashSet<ILocalSymbol> visitedLocals = new(SymbolEqualityComparer.Default);
-    private readonly List<string> prefixes = new();
-    private bool authorized;
-    private bool anonymous;
-    private bool unknown;
+    private readonly ConventionTally tally = new();
     private int steps;
 
     public ConventionWalker(AuthorizationTypes types, SemanticModel? model, CancellationToken cancellationToken)
@@ -227,19 +224,15 @@ internal sealed class ConventionWalker
         this.cancellationToken = cancellationToken;
     }
 
-    public AuthorizationState State
-        => anonymous ? AuthorizationState.Anonymous
-            : authorized ? AuthorizationState.Authorized
-            : unknown ? AuthorizationState.Unknown
-            : AuthorizationState.None;
+    public AuthorizationState State => tally.State;
 
-    public string? RequireAuthorizationArguments { get; private set; }
+    public string? RequireAuthorizationArguments => tally.RequireAuthorizationArguments;
 
-    /// <summary>The documentation ID of the method that returns the endpoint's group to callers that add its conventions.</summary>
-    public string? GroupHelper { get; private set; }
+    /// <inheritdoc cref="ConventionTally.GroupHelper"/>
+    public string? GroupHelper => tally.GroupHelper;
 
-    /// <summary>The group prefixes, outermost first, joined.</summary>
-    public string Prefix => prefixes.Aggregate(string.Empty, (route, prefix) => EndpointTables.JoinRoute(route, prefix));
+    /// <inheritdoc cref="ConventionTally.Prefix"/>
+    public string Prefix => tally.Prefix;
 
     public static IOperation Unwrap(IOperation operation)
     {
@@ -295,20 +288,7 @@ internal sealed class ConventionWalker
         return null;
     }
 
-    public void AddAttributes(IEnumerable<AttributeData> attributes)
-    {
-        foreach (var attribute in attributes)
-        {
-            if (types.IsAllowAnonymous(attribute))
-            {
-                anonymous = true;
-            }
-            else if (types.IsAuthorizeData(attribute))
-            {
-                authorized = true;
-            }
-        }
-    }
+    public void AddAttributes(IEnumerable<AttributeData> attributes) => tally.AddAttributes(types, attributes);
 
     /// <summary>Calls chained on the endpoint, and statements on the variable it is stored in.</summary>
     public void WalkUp(IOperation operation)
@@ -352,7 +332,7 @@ internal sealed class ConventionWalker
             switch (receiver)
             {
                 case IInvocationOperation call when call.TargetMethod.Name == EndpointTables.MapGroup:
-                    prefixes.Insert(0, StringArgument(call, "prefix") ?? UnknownSegment);
+                    tally.AddOuterPrefix(StringArgument(call, "prefix") ?? UnknownSegment);
                     receiver = ReceiverOf(call);
                     break;
                 case IInvocationOperation call when IsFluent(call):
@@ -366,9 +346,9 @@ internal sealed class ConventionWalker
                     }
 
                     ApplyStatementsOn(local.Local);
-                    if (GroupHelper is null && local.Local.Type.InheritsFromOrEquals(types.RouteGroupBuilder))
+                    if (tally.GroupHelper is null && local.Local.Type.InheritsFromOrEquals(types.RouteGroupBuilder))
                     {
-                        GroupHelper = MethodReturning(local.Local);
+                        tally.GroupHelper = MethodReturning(local.Local);
                     }
 
                     receiver = InitializerOf(local.Local);
@@ -390,7 +370,7 @@ internal sealed class ConventionWalker
     {
         if (type.InheritsFromOrEquals(types.RouteGroupBuilder))
         {
-            unknown = true;
+            tally.MarkUnknown();
         }
     }
 
@@ -410,17 +390,7 @@ internal sealed class ConventionWalker
             return;
         }
 
-        if (state == AuthorizationState.Anonymous)
-        {
-            anonymous = true;
-            return;
-        }
-
-        authorized = true;
-        if (RequireAuthorizationArguments is null && call.Syntax is InvocationExpressionSyntax syntax)
-        {
-            RequireAuthorizationArguments = string.Join(", ", syntax.ArgumentList.Arguments.Select(argument => argument.ToString()));
-        }
+        tally.Apply(state, call.Syntax as InvocationExpressionSyntax);
     }
 
     private IOperation? InitializerOf(ILocalSymbol local)

@@ -254,10 +254,7 @@ internal sealed class AuthorizationSyntaxReader
         private readonly MethodDeclarationSyntax method;
         private readonly CancellationToken cancellationToken;
         private readonly HashSet<string> visitedLocals = new(StringComparer.Ordinal);
-        private readonly List<string> prefixes = new();
-        private bool authorized;
-        private bool anonymous;
-        private bool unknown;
+        private readonly ConventionTally tally = new();
         private int steps;
 
         public Walk(AuthorizationSyntaxReader reader, MethodDeclarationSyntax method, CancellationToken cancellationToken)
@@ -267,32 +264,15 @@ internal sealed class AuthorizationSyntaxReader
             this.cancellationToken = cancellationToken;
         }
 
-        public AuthorizationState State
-            => anonymous ? AuthorizationState.Anonymous
-                : authorized ? AuthorizationState.Authorized
-                : unknown ? AuthorizationState.Unknown
-                : AuthorizationState.None;
+        public AuthorizationState State => tally.State;
 
-        public string? RequireAuthorizationArguments { get; private set; }
+        public string? RequireAuthorizationArguments => tally.RequireAuthorizationArguments;
 
-        public string? GroupHelper { get; private set; }
+        public string? GroupHelper => tally.GroupHelper;
 
-        public string Prefix => prefixes.Aggregate(string.Empty, (route, prefix) => EndpointTables.JoinRoute(route, prefix));
+        public string Prefix => tally.Prefix;
 
-        public void AddAttributes(IEnumerable<AttributeData> attributes)
-        {
-            foreach (var attribute in attributes)
-            {
-                if (reader.types.IsAllowAnonymous(attribute))
-                {
-                    anonymous = true;
-                }
-                else if (reader.types.IsAuthorizeData(attribute))
-                {
-                    authorized = true;
-                }
-            }
-        }
+        public void AddAttributes(IEnumerable<AttributeData> attributes) => tally.AddAttributes(reader.types, attributes);
 
         /// <summary>Calls chained on the endpoint, up to the statement that holds it.</summary>
         public bool Up(ExpressionSyntax expression)
@@ -335,7 +315,7 @@ internal sealed class AuthorizationSyntaxReader
                             return false;
                         }
 
-                        prefixes.Insert(0, literal.Token.ValueText);
+                        tally.AddOuterPrefix(literal.Token.ValueText);
                         receiver = access.Expression;
                         requireEndpointBuilder = false;
                         break;
@@ -374,7 +354,11 @@ internal sealed class AuthorizationSyntaxReader
                 }
 
                 // A group we cannot see into may carry conventions.
-                unknown |= symbol.Type.InheritsFromOrEquals(reader.types.RouteGroupBuilder);
+                if (symbol.Type.InheritsFromOrEquals(reader.types.RouteGroupBuilder))
+                {
+                    tally.MarkUnknown();
+                }
+
                 return true;
             }
 
@@ -399,9 +383,9 @@ internal sealed class AuthorizationSyntaxReader
             }
 
             // The local is a route group (the initializer is a MapGroup chain): a helper may return it to its callers.
-            if (GroupHelper is null)
+            if (tally.GroupHelper is null)
             {
-                GroupHelper = MethodReturning(declarator, name);
+                tally.GroupHelper = MethodReturning(declarator, name);
             }
 
             return Down(initializer, requireEndpointBuilder: true);
@@ -465,14 +449,7 @@ internal sealed class AuthorizationSyntaxReader
                 return;
             }
 
-            if (state == AuthorizationState.Anonymous)
-            {
-                anonymous = true;
-                return;
-            }
-
-            authorized = true;
-            RequireAuthorizationArguments ??= string.Join(", ", call.ArgumentList.Arguments.Select(argument => argument.ToString()));
+            tally.Apply(state, call);
         }
     }
 }
