@@ -261,26 +261,10 @@ public sealed class KeptSandboxTests
         using var repository = new TempDirectory();
         using var temp = new TempDirectory();
         const string calc = "namespace Lib;\n\npublic static class Calc\n{\n    public static int Twice(int a) => a * 2;\n}\n";
-        repository.Write("src/Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n");
-        repository.Write("src/Lib/Calc.cs", calc);
-        repository.Write("tests/Lib.Tests/Lib.Tests.csproj", """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><TargetFramework>net10.0</TargetFramework><IsPackable>false</IsPackable></PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
-                <PackageReference Include="xunit" Version="2.9.3" />
-                <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
-              </ItemGroup>
-              <ItemGroup><ProjectReference Include="../../src/Lib/Lib.csproj" /></ItemGroup>
-            </Project>
-            """);
+        GitRepositories.WriteLibraryWithTests(repository, calc);
         repository.Write("tests/Lib.Tests/CalcTests.cs", "namespace Lib.Tests;\n\npublic class CalcTests\n{\n    [Xunit.Fact]\n    public void Twice() => Xunit.Assert.Equal(6, Calc.Twice(3));\n}\n");
         repository.Write(".gitignore", "bin/\nobj/\n.aegis/\n");
-        foreach (var command in new[] { "init -q", "add -A", "-c user.email=t@t -c user.name=t commit -qm init" })
-        {
-            var git = await ProcessRunner.RunAsync("git", command.Split(' '), repository.Path, TimeSpan.FromMinutes(1), CancellationToken.None);
-            Assert.True(git.ExitCode == 0, git.Output);
-        }
+        await GitRepositories.CommitAllAsync(repository);
 
         var kept = new RepositorySandbox { Keep = true, TemporaryFolder = temp.Path };
         var fresh = new RepositorySandbox { TemporaryFolder = temp.Path };

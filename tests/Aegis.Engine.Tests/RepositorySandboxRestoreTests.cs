@@ -94,11 +94,7 @@ public sealed class RepositorySandboxRestoreTests
         directory.Write("src/Lib/Lib.csproj", Library);
         directory.Write("src/Lib/Class1.cs", "namespace Lib;\npublic static class Class1 { public static int One() => 1; }\n");
         directory.Write(".gitignore", "bin/\nobj/\n");
-        foreach (var args in new[] { "init -q", "add -A", "-c user.email=t@t -c user.name=t commit -qm init" })
-        {
-            var git = await ProcessRunner.RunAsync("git", args.Split(' '), directory.Path, TimeSpan.FromMinutes(1), CancellationToken.None);
-            Assert.True(git.ExitCode == 0, git.Output);
-        }
+        await GitRepositories.CommitAllAsync(directory);
 
         var restore = await ProcessRunner.RunAsync("dotnet", new[] { "restore", "src/Lib/Lib.csproj", "-nologo" }, directory.Path, TimeSpan.FromMinutes(5), CancellationToken.None);
         Assert.True(restore.ExitCode == 0, restore.Output);

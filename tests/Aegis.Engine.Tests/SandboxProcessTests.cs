@@ -59,11 +59,7 @@ public sealed class SandboxProcessTests
         // A buildable project file for the copy (the controller project compiles against ASP.NET Core).
         File.WriteAllText(inputs.ProjectPath, "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Library</OutputType><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n");
         directory.Write(".gitignore", "bin/\nobj/\n.aegis/\n");
-        foreach (var args in new[] { "init -q", "add -A", "-c user.email=t@t -c user.name=t commit -qm init" })
-        {
-            var git = await ProcessRunner.RunAsync("git", args.Split(' '), directory.Path, TimeSpan.FromMinutes(1), CancellationToken.None);
-            Assert.True(git.ExitCode == 0, git.Output);
-        }
+        await GitRepositories.CommitAllAsync(directory);
 
         // Other test assemblies run sandboxes in parallel: what matters is that this one leaves no copy behind.
         var before = Directory.GetFileSystemEntries(Path.GetTempPath(), "aegis-sandbox-*").ToHashSet(StringComparer.Ordinal);

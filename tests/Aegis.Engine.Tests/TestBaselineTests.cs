@@ -71,7 +71,7 @@ public sealed class TestBaselineTests
     {
         using var directory = new TempDirectory();
         directory.Write("src/A.cs", "class A { }\n");
-        await GitAsync(directory, "init -q", "add -A", "-c user.email=t@t -c user.name=t commit -qm init");
+        await GitRepositories.CommitAllAsync(directory);
         var clean = await TestBaseline.KeyAsync(directory.Path, CancellationToken.None);
 
         directory.Write(".aegis/propose/risk-card.json", "{}");
@@ -109,19 +109,7 @@ public sealed class TestBaselineTests
     {
         using var directory = new TempDirectory();
         const string calc = "namespace Lib;\n\npublic static class Calc\n{\n    public static int Add(int a, int b) => a + b;\n\n    public static int Twice(int a) => a * 2;\n}\n";
-        directory.Write("src/Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n");
-        directory.Write("src/Lib/Calc.cs", calc);
-        directory.Write("tests/Lib.Tests/Lib.Tests.csproj", """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><TargetFramework>net10.0</TargetFramework><IsPackable>false</IsPackable></PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
-                <PackageReference Include="xunit" Version="2.9.3" />
-                <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
-              </ItemGroup>
-              <ItemGroup><ProjectReference Include="../../src/Lib/Lib.csproj" /></ItemGroup>
-            </Project>
-            """);
+        GitRepositories.WriteLibraryWithTests(directory, calc);
         directory.Write("tests/Lib.Tests/CalcTests.cs", """
             using Xunit;
 
@@ -140,7 +128,7 @@ public sealed class TestBaselineTests
             }
             """);
         directory.Write(".gitignore", "bin/\nobj/\n");
-        await GitAsync(directory, "init -q", "add -A", "-c user.email=t@t -c user.name=t commit -qm init");
+        await GitRepositories.CommitAllAsync(directory);
         var engine = new AegisEngine(TestProjects.Options(directory.Path, SandboxModes.Repository));
 
         var harmless = await engine.ProposeAsync(new ProposedAction { File = "src/Lib/Calc.cs", Content = calc.Replace("public static class Calc", "/// <summary>Arithmetic.</summary>\npublic static class Calc", StringComparison.Ordinal), Intent = "document Calc" }, CancellationToken.None);
@@ -159,14 +147,5 @@ public sealed class TestBaselineTests
         Assert.Equal("1 of 3 failed; turned red by the change: Lib.Tests.CalcTests.Twice; already red before the change (not counted): Lib.Tests.CalcTests.AlreadyBroken (baseline cached in .aegis/cache/test-baseline.json)", broken.Message);
         Assert.Equal(RiskStatus.Blocked, breaking.Status);
         Assert.Equal(Recommendations.Rollback, breaking.Recommendation);
-    }
-
-    private static async Task GitAsync(TempDirectory directory, params string[] commands)
-    {
-        foreach (var command in commands)
-        {
-            var git = await ProcessRunner.RunAsync("git", command.Split(' '), directory.Path, TimeSpan.FromMinutes(1), CancellationToken.None);
-            Assert.True(git.ExitCode == 0, git.Output);
-        }
     }
 }
