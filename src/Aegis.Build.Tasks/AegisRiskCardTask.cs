@@ -98,6 +98,11 @@ public sealed class AegisRiskCardTask : ToolTask
     // A prepare is answered before any analysis; a server that takes longer is not worth holding the compiler for.
     private static readonly TimeSpan PrepareResponseTimeout = TimeSpan.FromSeconds(10);
 
+    // A server that could not be started is not started again for a while by this MSBuild process: without this, each
+    // project's prepare and run would wait up to ServerStartTimeout before the one-shot engine.
+    internal static readonly TimeSpan RetryFailedStartAfter = TimeSpan.FromMinutes(2);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime At, string Why)> FailedStarts = new(StringComparer.Ordinal);
+
     // Seams for unit tests: the process environment and the file system the search looks at.
     internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
 
@@ -260,7 +265,29 @@ public sealed class AegisRiskCardTask : ToolTask
             response = ServerWire.TrySend(pipe, request, ConnectTimeoutMilliseconds, responseTimeout, out failure);
         }
 
-        return response ?? StartServerAndSend(dotNet, directory, pipe, request, responseTimeout, ref failure);
+        if (response is not null)
+        {
+            return response;
+        }
+
+        if (FailedStarts.TryGetValue(pipe, out var earlier) && DateTime.UtcNow - earlier.At < RetryFailedStartAfter)
+        {
+            failure = "a server could not be started " + (DateTime.UtcNow - earlier.At).TotalSeconds.ToString("0", CultureInfo.InvariantCulture)
+                + " s ago (" + earlier.Why + "); not started again for " + RetryFailedStartAfter.TotalMinutes.ToString("0", CultureInfo.InvariantCulture) + " minutes";
+            return null;
+        }
+
+        response = StartServerAndSend(dotNet, directory, pipe, request, responseTimeout, ref failure);
+        if (response is null)
+        {
+            FailedStarts[pipe] = (DateTime.UtcNow, failure);
+        }
+        else
+        {
+            FailedStarts.TryRemove(pipe, out _);
+        }
+
+        return response;
     }
 
     private ServerRequest Request(string identity)

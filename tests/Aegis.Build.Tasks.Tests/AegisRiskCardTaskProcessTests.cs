@@ -163,6 +163,44 @@ public sealed class AegisRiskCardTaskServerTests : IDisposable
         Assert.Contains(engine.Messages, m => m.Message == "Aegis Risk Card: /out/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed");
     }
 
+    /// <summary>
+    /// A server that cannot be started (its process exits at once) is started once: the run after the prepare does not
+    /// wait for a second start, it runs the engine once and says why in a low-importance message.
+    /// </summary>
+    [UnixFact]
+    public void ServerThatCannotStart_IsStartedOnce_ThenTheEngineRunsOnce()
+    {
+        var log = Path.Combine(_directory, "started.log");
+        var scriptPath = Path.Combine(_directory, "engine.sh");
+        File.WriteAllText(scriptPath, "echo \"$1\" >> \"" + log + "\"\necho \"aegis: card /out/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed\"\nexit 0\n");
+        var servers = Path.Combine(_directory, "srv");
+        Directory.CreateDirectory(servers);
+        // An SDK version of its own: the task remembers failed starts per server identity for the whole process.
+        var sdk = "10.0.100-" + Guid.NewGuid().ToString("N");
+        AegisRiskCardTask Create(FakeBuildEngine engine, bool prepare) => new()
+        {
+            BuildEngine = engine,
+            EngineAssembly = scriptPath,
+            ResponseFile = Path.Combine(_directory, "aegis.rsp"),
+            ToolPath = "/bin",
+            ToolExe = "sh",
+            UseServer = true,
+            Prepare = prepare,
+            SdkVersion = sdk,
+            GetEnvironmentVariable = name => name == Aegis.Engine.Server.ServerWire.DirectoryVariable ? servers : Environment.GetEnvironmentVariable(name),
+        };
+
+        Assert.True(Create(new FakeBuildEngine(), prepare: true).Execute());
+        var engine = new FakeBuildEngine();
+        var run = Create(engine, prepare: false);
+        Assert.True(run.Execute());
+
+        Assert.False(run.UsedServer);
+        Assert.Equal(["server", "build"], File.ReadAllLines(log));
+        Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.Low && (m.Message ?? "").Contains("not started again for 2 minutes", StringComparison.Ordinal));
+        Assert.Contains(engine.Messages, m => m.Message == "Aegis Risk Card: /out/risk-card.html: Allowed (risk 10 LOW): no incidents in the code. Patches: none needed");
+    }
+
     /// <summary>The task with UseServer, its engine a script that leaves a mark, and one request answered with <paramref name="answer"/>.</summary>
     private (AegisRiskCardTask Task, FakeBuildEngine Engine, bool Result, Aegis.Engine.Server.ServerRequest? Request) Run(Aegis.Engine.Server.ServerResponse answer)
     {
