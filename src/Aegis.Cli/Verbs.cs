@@ -269,7 +269,11 @@ internal static class Verbs
         return Print(context, json, outcome.Card, outcome.Files, new Gate("blocked", NewOnly: false));
     }
 
-    internal static EngineOptions Options(CliContext context, string root, string mode, string? buildTarget, BuildBaseline? baseline = null)
+    /// <summary>
+    /// The engine's options from the command line; <paramref name="policy"/> when the verb already loaded it,
+    /// <paramref name="rules"/> and <paramref name="fingerprints"/> when it works on a selection (<c>fix</c>, <c>watch</c>).
+    /// </summary>
+    internal static EngineOptions Options(CliContext context, string root, string mode, string? buildTarget, BuildBaseline? baseline = null, AegisPolicy? policy = null, IReadOnlySet<string>? rules = null, IReadOnlySet<string>? fingerprints = null)
         => new()
         {
             Baseline = baseline,
@@ -279,8 +283,10 @@ internal static class Verbs
             VerifyCommands = AegisCommandLine.VerifyCommands(context.Args),
             BuildTarget = buildTarget,
             KeepSandbox = Commands.SandboxCommands.Keep(context),
-            Policy = AegisPolicy.Load(root),
+            Policy = policy ?? AegisPolicy.Load(root),
             Warn = context.Warn,
+            Rules = rules,
+            Fingerprints = fingerprints,
         };
 
     /// <summary>Values the parser cannot check alone: AEGB010, exit code 2, before any work.</summary>

@@ -68,19 +68,7 @@ internal static class FixCommand
             throw new AegisException(ErrorCodes.BadCompileInputs, "no C# projects under " + target);
         }
 
-        var baseOptions = Verbs.Options(context, root, mode, buildTarget: null);
-        var options = new EngineOptions
-        {
-            RepositoryRoot = baseOptions.RepositoryRoot,
-            Sandbox = baseOptions.Sandbox,
-            Catalog = baseOptions.Catalog,
-            VerifyCommands = baseOptions.VerifyCommands,
-            KeepSandbox = baseOptions.KeepSandbox,
-            Policy = policy,
-            Warn = baseOptions.Warn,
-            Rules = selected,
-            Fingerprints = fingerprints,
-        };
+        var options = Verbs.Options(context, root, mode, buildTarget: null, policy: policy, rules: selected, fingerprints: fingerprints);
         var engine = new AegisEngine(options);
         var analyses = await Verbs.AnalyzeProjectsAsync(context, quiet, engine, root, projects, verb, cancellationToken).ConfigureAwait(false);
         var action = Verbs.ScanAction(verb, root, target, analyses, mode, "never");
