@@ -124,19 +124,14 @@ internal sealed class KeptSandbox : IDisposable
         foreach (var relative in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var source = Path.Combine(repositoryRoot, relative);
-            var target = Path.Combine(Tree, relative);
-            var liveInfo = new FileInfo(source);
-            var copyInfo = new FileInfo(target);
-            if (synced.TryGetValue(relative, out var stamp) && copyInfo.Exists && stamp.Matches(liveInfo, copyInfo))
+            var copyInfo = new FileInfo(Path.Combine(Tree, relative));
+            if (synced.TryGetValue(relative, out var stamp) && copyInfo.Exists && stamp.Matches(new FileInfo(Path.Combine(repositoryRoot, relative)), copyInfo))
             {
                 next[relative] = stamp;
                 continue;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(source, target, overwrite: true);
-            next[relative] = FileStamp.Of(liveInfo, Touch(target));
+            next[relative] = CopyFromLive(relative);
             copied++;
         }
 
@@ -177,9 +172,7 @@ internal sealed class KeptSandbox : IDisposable
             var target = Path.Combine(Tree, change.RelativePath);
             if (File.Exists(source) && synced.ContainsKey(change.RelativePath))
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(source, target, overwrite: true);
-                synced[change.RelativePath] = FileStamp.Of(new FileInfo(source), Touch(target));
+                synced[change.RelativePath] = CopyFromLive(change.RelativePath);
             }
             else if (File.Exists(target))
             {
@@ -191,6 +184,16 @@ internal sealed class KeptSandbox : IDisposable
 
         SaveState();
         ClearDirty();
+    }
+
+    /// <summary>The live file copied over the copy's, with a new time (MSBuild must see it as changed), and its stamp.</summary>
+    private FileStamp CopyFromLive(string relative)
+    {
+        var source = Path.Combine(repositoryRoot, relative);
+        var target = Path.Combine(Tree, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(source, target, overwrite: true);
+        return FileStamp.Of(new FileInfo(source), Touch(target));
     }
 
     /// <summary>Deletes the copy and its state (a damaged copy): the next run starts from scratch. The lock stays held.</summary>
